@@ -1,0 +1,4 @@
+// The table of `templock` subcommands; each lives in its own file beside this one.
+import type { Command } from '../command.js';
+
+export const COMMANDS: readonly Command[] = [];

@@ -1,0 +1,14 @@
+// templock: the public API of the core (re-exports only, no side effects).
+export { TemplockError, isTemplockError, ERROR_CODES, type ErrorCode } from './errors.js';
+export type { EmbeddingInput, NdArray1D } from './validate.js';
+export { CANONICAL_SCALE } from './canonical.js';
+export { generateKey, generateSalt } from './random/secrets.js';
+export type { TransformParams, SchemeName, IomGrpParams, IomUrpParams, SignParams } from './transforms/scheme.js';
+export { checkParams, SCHEME_NAMES, DIM_MIN, DIM_MAX } from './transforms/registry.js';
+export { protect, protectAll, KEY_BYTES, type ProtectParams } from './transforms/protect.js';
+export { setMaterialCacheLimit, materialCacheBytes, DEFAULT_CACHE_BYTES } from './transforms/material-cache.js';
+export {
+  encodeTemplate, decodeTemplate, TEMPLATE_MAGIC, TEMPLATE_VERSION, SALT_MIN_BYTES, SALT_MAX_BYTES,
+  type ProtectedTemplate,
+} from './template.js';
+export { compareTemplates, assertComparable } from './score.js';
