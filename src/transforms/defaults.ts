@@ -10,6 +10,7 @@ import type { SchemeName, TransformParams } from './scheme.js';
  * const params = defaultParams('iom-grp', 512); // { scheme: 'iom-grp', dim: 512, m: 512, q: 16 }
  */
 export function defaultParams(scheme: SchemeName, dim: number): TransformParams {
+  if (typeof scheme !== 'string') throw new TypeError(`"scheme" expected string, got ${scheme === null ? 'null' : typeof scheme}`);
   switch (scheme) {
     case 'iom-grp': return checkParams({ scheme, dim, m: 512, q: 16 });
     case 'iom-urp': return checkParams({ scheme, dim, m: 512, k: 16, p: 2 });
