@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+"""templock_port: an independent implementation of SPEC.md (templock specification, version 1)
+in Python 3 with the standard library only (hashlib, hmac), written from SPEC.md alone.
+
+It reads the published vector files (default: the vectors/ folder beside test/), recomputes
+every test from its inputs - template bytes, scores, the rejection of invalid inputs - and
+prints one line per failure and a last line "N passed, N failed" (exit status 1 on a failure).
+
+    python3 test/port/templock_port.py [vectors-dir] [--rfc DIR]
+
+--rfc DIR also checks the ChaCha20 and HKDF code here against the RFC 8439 / RFC 5869 files of
+DIR (ChaCha20-Poly1305 ciphertexts are the message XOR the keystream from block counter 1).
+"""
+import array
+import hashlib
+import hmac
+import json
+import math
+import operator
+import os
+import struct
+import sys
+
+# ---------------------------------------------------------------------------------------------
+# Errors (SPEC §1): the class names the vectors use.
+
+class SpecError(Exception):
+    """A rejection; `kind` is TypeError, RangeError, MALFORMED, UNSUPPORTED_VERSION or INCOMPATIBLE."""
+
+    def __init__(self, kind, why):
+        super().__init__(f'{kind}: {why}')
+        self.kind = kind
+
+
+def range_error(why):
+    return SpecError('RangeError', why)
+
+
+# ---------------------------------------------------------------------------------------------
+# §3.2 ChaCha20 (RFC 8439 §2.3), computed for many consecutive block counters at once: each of
+# the 16 state words is one Python integer holding one 32-bit lane per block in a 64-bit slot,
+# so every add, xor and rotate below runs over all blocks together.
+
+SIGMA = struct.unpack('<4I', b'expand 32-byte k')
+BATCH_BLOCKS = 4096
+
+
+def _lanes(values, ones):
+    return int.from_bytes(array.array('Q', values).tobytes(), 'little') if ones is None else values * ones
+
+
+def chacha20_blocks(key, nonce, counter, count):
+    """The keystream blocks counter..counter+count-1 of ChaCha20(key, nonce): 64*count bytes."""
+    ones = int.from_bytes((b'\x01' + bytes(7)) * count, 'little')
+    mask = 0xFFFFFFFF * ones
+    words = list(SIGMA) + list(struct.unpack('<8I', key)) + [0] + list(struct.unpack('<3I', nonce))
+    init = [w * ones for w in words]
+    init[12] = int.from_bytes(array.array('Q', range(counter, counter + count)).tobytes(), 'little')
+    x = list(init)
+
+    def quarter(a, b, c, d):
+        xa, xb, xc, xd = x[a], x[b], x[c], x[d]
+        xa = (xa + xb) & mask
+        xd ^= xa
+        xd = ((xd << 16) | (xd >> 16)) & mask
+        xc = (xc + xd) & mask
+        xb ^= xc
+        xb = ((xb << 12) | (xb >> 20)) & mask
+        xa = (xa + xb) & mask
+        xd ^= xa
+        xd = ((xd << 8) | (xd >> 24)) & mask
+        xc = (xc + xd) & mask
+        xb ^= xc
+        xb = ((xb << 7) | (xb >> 25)) & mask
+        x[a], x[b], x[c], x[d] = xa, xb, xc, xd
+
+    for _ in range(10):
+        quarter(0, 4, 8, 12)
+        quarter(1, 5, 9, 13)
+        quarter(2, 6, 10, 14)
+        quarter(3, 7, 11, 15)
+        quarter(0, 5, 10, 15)
+        quarter(1, 6, 11, 12)
+        quarter(2, 7, 8, 13)
+        quarter(3, 4, 9, 14)
+    out = bytearray(64 * count)
+    for w in range(16):
+        lane_bytes = ((x[w] + init[w]) & mask).to_bytes(8 * count, 'little')
+        for k in range(4):
+            out[4 * w + k::64] = lane_bytes[k::8]
+    return bytes(out)
+
+
+class KeyStream:
+    """§3.2: the ChaCha20 keystream under `stream_key`, zero nonce, counter from 0, read as one
+    sequential byte stream."""
+
+    def __init__(self, stream_key):
+        self.key = stream_key
+        self.counter = 0
+        self.buf = b''
+        self.pos = 0
+
+    def read(self, n):
+        if len(self.buf) - self.pos < n:
+            missing = n - (len(self.buf) - self.pos)
+            parts = [self.buf[self.pos:]]
+            blocks = max(64, -(-missing // 64))
+            while blocks > 0:
+                step = min(blocks, BATCH_BLOCKS)
+                parts.append(chacha20_blocks(self.key, bytes(12), self.counter, step))
+                self.counter += step
+                blocks -= step
+            self.buf, self.pos = b''.join(parts), 0
+        out = self.buf[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def u32(self):
+        return int.from_bytes(self.read(4), 'little')
+
+
+# §3.2 HKDF-SHA256 (RFC 5869)
+
+def hkdf_sha256(ikm, salt, info, length):
+    prk = hmac.new(salt, ikm, hashlib.sha256).digest()
+    okm, block, i = b'', b'', 1
+    while len(okm) < length:
+        block = hmac.new(prk, block + info + bytes([i]), hashlib.sha256).digest()
+        okm += block
+        i += 1
+    return okm[:length]
+
+
+# ---------------------------------------------------------------------------------------------
+# §3.3 - §3.5 samplers
+
+def uniform(ks, n):
+    limit = 2 ** 32 - (2 ** 32 % n)
+    while True:
+        r = ks.u32()
+        if r < limit:
+            return r % n
+
+
+def partial_permutation(ks, n, k):
+    a = list(range(n))
+    for i in range(k):
+        j = i + uniform(ks, n - i)
+        a[i], a[j] = a[j], a[i]
+    return a[:k]
+
+
+POPCOUNT = bytes(bin(b).count('1') for b in range(256))
+
+
+def binomial_weights(ks, count):
+    counts = ks.read(2 * count).translate(POPCOUNT)
+    return list(map(operator.sub, counts[0::2], counts[1::2]))
+
+
+# ---------------------------------------------------------------------------------------------
+# §1.1 / §1.2 parameters
+
+SCHEMES = {'iom-grp': 1, 'iom-urp': 2, 'sign': 3}
+SCHEME_NAMES = {v: k for k, v in SCHEMES.items()}
+FIELDS = {'iom-grp': ('m', 'q'), 'iom-urp': ('m', 'k', 'p'), 'sign': ('bits',)}
+
+
+def check_int(name, value, lo, hi):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SpecError('TypeError', f'{name} is not a number')
+    if isinstance(value, float) and not value.is_integer():
+        raise range_error(f'{name} is not an integer')
+    if not lo <= value <= hi:
+        raise range_error(f'{name} out of range')
+    return int(value)
+
+
+def check_params(params):
+    """§1.1: validates a parameter object (JSON) and returns (scheme, d, a, b, c)."""
+    if not isinstance(params, dict):
+        raise SpecError('TypeError', 'params is not an object')
+    scheme = params.get('scheme')
+    if not isinstance(scheme, str):
+        raise SpecError('TypeError', 'scheme is not a string')
+    if scheme not in SCHEMES:
+        raise range_error('unknown scheme')
+    d = check_int('dim', params.get('dim'), 32, 4096)
+    if scheme == 'iom-grp':
+        m = check_int('m', params.get('m'), 16, 4096)
+        q = check_int('q', params.get('q'), 2, 256)
+        if m * q * d > 2 ** 26:
+            raise range_error('m*q*d > 2^26')
+        return scheme, d, m, q, 0
+    if scheme == 'iom-urp':
+        m = check_int('m', params.get('m'), 16, 4096)
+        k = check_int('k', params.get('k'), 2, min(d, 256))
+        p = check_int('p', params.get('p'), 1, 3)
+        return scheme, d, m, k, p
+    bits = check_int('bits', params.get('bits'), 64, 8192)
+    if bits % 64 != 0:
+        raise range_error('bits not a multiple of 64')
+    if bits * d > 2 ** 26:
+        raise range_error('bits*d > 2^26')
+    return scheme, d, bits, 0, 0
+
+
+def param_block(p):
+    scheme, d, a, b, c = p
+    return struct.pack('<BHHHB', SCHEMES[scheme], d, a, b, c)
+
+
+def payload_bytes(p):
+    scheme, _, a, _, _ = p
+    return a // 8 if scheme == 'sign' else a
+
+
+# ---------------------------------------------------------------------------------------------
+# §2 canonicalisation
+
+def f32_values(raw, d, name):
+    if len(raw) != 4 * d:
+        raise range_error(f'{name} has the wrong length')
+    values = struct.unpack(f'<{d}f', raw)
+    if not all(math.isfinite(v) for v in values):
+        raise range_error(f'{name} has a non-finite value')
+    return values
+
+
+def canonicalise(x, mean):
+    c = [xi - mi for xi, mi in zip(x, mean)] if mean is not None else list(x)
+    s = 0.0
+    for ci in c:
+        s = s + ci * ci
+    if s == 0:
+        raise range_error('the centred embedding is zero')
+    n = math.sqrt(s)
+    # Python's round() on a float is round-half-even and exact.
+    return [int(round((ci / n) * 16384)) for ci in c]
+
+
+# ---------------------------------------------------------------------------------------------
+# §3.1 identifiers and §3.2 stream key
+
+def key_id(key):
+    return hmac.new(key, b'templock/v1/key-id', hashlib.sha256).digest()[:8]
+
+
+def mean_id(mean_raw):
+    return bytes(8) if mean_raw is None else hashlib.sha256(b'templock/v1/mean' + mean_raw).digest()[:8]
+
+
+def stream_key(key, salt, p):
+    return hkdf_sha256(key, salt, b'templock/v1/transform' + param_block(p), 32)
+
+
+# ---------------------------------------------------------------------------------------------
+# §4 transforms; material is cached per stream key (it depends on key, salt and parameters only)
+
+_material = {}
+
+
+def material(key, salt, p):
+    sk = stream_key(key, salt, p)
+    if sk not in _material:
+        ks = KeyStream(sk)
+        scheme, d, a, b, c = p
+        if scheme == 'iom-grp':
+            w = binomial_weights(ks, a * b * d)
+            _material[sk] = [w[r * d:(r + 1) * d] for r in range(a * b)]
+        elif scheme == 'iom-urp':
+            _material[sk] = [partial_permutation(ks, d, b) for _ in range(a * c)]
+        else:
+            w = binomial_weights(ks, a * d)
+            _material[sk] = [w[r * d:(r + 1) * d] for r in range(a)]
+    return _material[sk]
+
+
+def transform(v, key, salt, p):
+    scheme, d, a, b, c = p
+    mat = material(key, salt, p)
+    if scheme == 'iom-grp':
+        m, q = a, b
+        out = bytearray(m)
+        for j in range(m):
+            proj = [sum(map(operator.mul, mat[j * q + t], v)) for t in range(q)]
+            out[j] = proj.index(max(proj))
+        return bytes(out)
+    if scheme == 'iom-urp':
+        m, k, pp = a, b, c
+        out = bytearray(m)
+        for j in range(m):
+            z = [1] * k
+            for s in range(pp):
+                perm = mat[j * pp + s]
+                z = [zi * v[perm[i]] for i, zi in enumerate(z)]
+            out[j] = z.index(max(z))
+        return bytes(out)
+    bits = a
+    out = bytearray(bits // 8)
+    for l in range(bits):
+        if sum(map(operator.mul, mat[l], v)) > 0:
+            out[l >> 3] |= 1 << (l & 7)
+    return bytes(out)
+
+
+def protect(embedding_raw, params, key, salt, mean_raw=None):
+    """§1.1 validation order, §2, §4 and §5 encoding: the template bytes."""
+    p = check_params(params)
+    d = p[1]
+    if len(key) != 32:
+        raise range_error('key is not 32 bytes')
+    mean = f32_values(mean_raw, d, 'mean') if mean_raw is not None else None
+    if not 16 <= len(salt) <= 32:
+        raise range_error('salt length')
+    x = f32_values(embedding_raw, d, 'embedding')
+    v = canonicalise(x, mean)
+    return encode(p, salt, key_id(key), mean_id(mean_raw), transform(v, key, salt, p))
+
+
+# ---------------------------------------------------------------------------------------------
+# §5 template format v1
+
+MAGIC = bytes.fromhex('544c5054')
+
+
+def encode(p, salt, kid, mid, payload):
+    return MAGIC + b'\x01' + param_block(p) + bytes([len(salt)]) + kid + mid + salt + payload
+
+
+def decode(t):
+    """Returns (p, salt, key_id, mean_id, payload) or raises MALFORMED / UNSUPPORTED_VERSION."""
+    if not isinstance(t, (bytes, bytearray)):
+        raise SpecError('TypeError', 'not bytes')
+    malformed = lambda why: SpecError('MALFORMED', why)
+    if len(t) < 5:
+        raise malformed('truncated header')
+    if t[0:4] != MAGIC:
+        raise malformed('bad magic')
+    if t[4] != 1:
+        raise SpecError('UNSUPPORTED_VERSION', 'version')
+    if len(t) < 30:
+        raise malformed('truncated header')
+    sid, d, a, b, c = struct.unpack('<BHHHB', t[5:13])
+    if sid not in SCHEME_NAMES:
+        raise malformed('unknown scheme')
+    scheme = SCHEME_NAMES[sid]
+    if not 32 <= d <= 4096:
+        raise malformed('dim')
+    fields = dict(zip(FIELDS[scheme], (a, b, c)))
+    extra = (a, b, c)[len(FIELDS[scheme]):]
+    if any(extra):
+        raise malformed('nonzero unused parameter field')
+    try:
+        p = check_params(dict(scheme=scheme, dim=d, **fields))
+    except SpecError:
+        raise malformed('parameters out of range') from None
+    s = t[13]
+    if not 16 <= s <= 32:
+        raise malformed('salt length')
+    total = 30 + s + payload_bytes(p)
+    if len(t) < total:
+        raise malformed('truncated payload')
+    if len(t) > total:
+        raise malformed('trailing bytes')
+    payload = bytes(t[30 + s:])
+    if scheme != 'sign' and max(payload) >= b:
+        raise malformed('payload index out of range')
+    return p, bytes(t[30:30 + s]), bytes(t[14:22]), bytes(t[22:30]), payload
+
+
+# §4.4 scores
+
+def compare(ta, tb):
+    a, b = decode(ta), decode(tb)
+    if param_block(a[0]) != param_block(b[0]):
+        raise SpecError('INCOMPATIBLE', 'parameters')
+    if a[2] != b[2]:
+        raise SpecError('INCOMPATIBLE', 'key')
+    if a[3] != b[3]:
+        raise SpecError('INCOMPATIBLE', 'mean')
+    p, pa, pb = a[0], a[4], b[4]
+    if p[0] == 'sign':
+        h = sum(bin(x ^ y).count('1') for x, y in zip(pa, pb))
+        return 1 - (h / p[2])
+    return sum(1 for x, y in zip(pa, pb) if x == y) / p[2]
