@@ -1,0 +1,321 @@
+// Matching and projection kernels (SPEC.md §4), AssemblyScript. One source, two builds: with
+// `--enable simd` the v128 paths are compiled in (ASC_FEATURE_SIMD), without it the scalar ones.
+// Every kernel works on raw byte offsets into linear memory that the caller lays out; nothing is
+// allocated, and per-call state lives only in caller-given buffers, so one module may run in
+// several threads over one shared memory. Results are identical on both builds and equal to
+// the JS reference kernels in src/match/reference.ts.
+
+/** First free byte after the module's own static data: the caller's memory starts here. */
+export function heap_base(): usize {
+  return __heap_base;
+}
+
+// ---------------------------------------------------------------- Hamming distance, packed bits
+
+/** Hamming distance of two packed bit strings of `bytes` bytes (a multiple of 8). */
+// @ts-ignore: decorator
+@inline function hamming(a: usize, b: usize, bytes: usize): u32 {
+  let s: u64 = 0;
+  let i: usize = 0;
+  for (; i + 32 <= bytes; i += 32) {
+    s += popcnt<u64>(load<u64>(a + i) ^ load<u64>(b + i)) +
+      popcnt<u64>(load<u64>(a + i, 8) ^ load<u64>(b + i, 8)) +
+      popcnt<u64>(load<u64>(a + i, 16) ^ load<u64>(b + i, 16)) +
+      popcnt<u64>(load<u64>(a + i, 24) ^ load<u64>(b + i, 24));
+  }
+  for (; i < bytes; i += 8) s += popcnt<u64>(load<u64>(a + i) ^ load<u64>(b + i));
+  return <u32>s;
+}
+
+/** Hamming distance of two 64-byte (512-bit) rows, with the probe words already loaded. */
+// @ts-ignore: decorator
+@inline function hamming64(p0: u64, p1: u64, p2: u64, p3: u64, p4: u64, p5: u64, p6: u64, p7: u64, r: usize): u32 {
+  return <u32>(
+    popcnt<u64>(p0 ^ load<u64>(r)) + popcnt<u64>(p1 ^ load<u64>(r, 8)) +
+    popcnt<u64>(p2 ^ load<u64>(r, 16)) + popcnt<u64>(p3 ^ load<u64>(r, 24)) +
+    popcnt<u64>(p4 ^ load<u64>(r, 32)) + popcnt<u64>(p5 ^ load<u64>(r, 40)) +
+    popcnt<u64>(p6 ^ load<u64>(r, 48)) + popcnt<u64>(p7 ^ load<u64>(r, 56)));
+}
+
+export function hamming_u1(a: usize, b: usize, bytes: usize): u32 {
+  return hamming(a, b, bytes);
+}
+
+export function scan_hamming_u1(probe: usize, base: usize, count: u32, bytes: usize, out: usize): void {
+  if (bytes == 64) {
+    const p0 = load<u64>(probe), p1 = load<u64>(probe, 8), p2 = load<u64>(probe, 16), p3 = load<u64>(probe, 24);
+    const p4 = load<u64>(probe, 32), p5 = load<u64>(probe, 40), p6 = load<u64>(probe, 48), p7 = load<u64>(probe, 56);
+    for (let i: u32 = 0; i < count; i++) {
+      store<u32>(out + (<usize>i << 2), hamming64(p0, p1, p2, p3, p4, p5, p6, p7, base + (<usize>i << 6)));
+    }
+    return;
+  }
+  for (let i: u32 = 0; i < count; i++) store<u32>(out + (<usize>i << 2), hamming(probe, base + <usize>i * bytes, bytes));
+}
+
+// ---------------------------------------------------------------- top-k selection
+
+/**
+ * Inserts key = (dist << 32 | slot) into the ascending list of c keys at `out` (capacity k) and
+ * returns the new count. Callers only insert keys smaller than the current k-th one.
+ */
+// @ts-ignore: decorator
+@inline function topkInsert(out: usize, c: u32, k: u32, key: u64): u32 {
+  let i: usize = c < k ? <usize>c : <usize>(k - 1);
+  while (i > 0) {
+    const prev = load<u64>(out + ((i - 1) << 3));
+    if (prev <= key) break;
+    store<u64>(out + (i << 3), prev);
+    i--;
+  }
+  store<u64>(out + (i << 3), key);
+  return c < k ? c + 1 : c;
+}
+
+/** The largest distance the next insertion may have: maxDist until full, then k-th distance - 1. */
+// @ts-ignore: decorator
+@inline function topkLimit(out: usize, c: u32, k: u32, maxDist: i64): i64 {
+  if (c < k) return maxDist;
+  const worst = <i64>(load<u64>(out + (<usize>(k - 1) << 3)) >> 32) - 1;
+  return worst < maxDist ? worst : maxDist;
+}
+
+/**
+ * Top-k rows of base[from..to) (stride `bytes`) by Hamming distance to the probe, only distances
+ * <= maxDist, ordered by (distance, slot); writes (slot u32, dist u32) pairs, returns the count.
+ */
+export function topk_hamming_u1(probe: usize, base: usize, from: u32, to: u32, bytes: usize, k: u32, maxDist: u32, out: usize): u32 {
+  let c: u32 = 0;
+  let limit: i64 = <i64>maxDist;
+  if (bytes == 64) {
+    const p0 = load<u64>(probe), p1 = load<u64>(probe, 8), p2 = load<u64>(probe, 16), p3 = load<u64>(probe, 24);
+    const p4 = load<u64>(probe, 32), p5 = load<u64>(probe, 40), p6 = load<u64>(probe, 48), p7 = load<u64>(probe, 56);
+    for (let i = from; i < to; i++) {
+      const d = hamming64(p0, p1, p2, p3, p4, p5, p6, p7, base + (<usize>i << 6));
+      if (<i64>d <= limit) {
+        c = topkInsert(out, c, k, (<u64>d << 32) | <u64>i);
+        limit = topkLimit(out, c, k, <i64>maxDist);
+      }
+    }
+    return c;
+  }
+  for (let i = from; i < to; i++) {
+    const d = hamming(probe, base + <usize>i * bytes, bytes);
+    if (<i64>d <= limit) {
+      c = topkInsert(out, c, k, (<u64>d << 32) | <u64>i);
+      limit = topkLimit(out, c, k, <i64>maxDist);
+    }
+  }
+  return c;
+}
+
+// ---------------------------------------------------------------- IoM: unequal-index count over u8 codes
+
+const LOW7: u64 = 0x7f7f7f7f7f7f7f7f;
+const HIGH1: u64 = 0x8080808080808080;
+
+/** Number of positions in [0, n) where the byte strings differ. */
+// @ts-ignore: decorator
+@inline function unequal(a: usize, b: usize, n: usize): u32 {
+  let i: usize = 0;
+  let d: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    // i8x16.eq gives -1 per equal lane; subtracting counts equal lanes, at most 128 per chunk.
+    let eq: u32 = 0;
+    while (i + 16 <= n) {
+      let acc = i8x16.splat(0);
+      let end = i + 2048;
+      if (end > n) end = n;
+      for (; i + 16 <= end; i += 16) acc = i8x16.sub(acc, i8x16.eq(v128.load(a + i), v128.load(b + i)));
+      const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(acc));
+      eq += <u32>(i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3));
+    }
+    d = <u32>i - eq;
+  } else {
+    // A byte y of x = a ^ b is non-zero exactly when bit 7 of ((y & 0x7f) + 0x7f) | y is set.
+    for (; i + 8 <= n; i += 8) {
+      const x = load<u64>(a + i) ^ load<u64>(b + i);
+      d += <u32>popcnt<u64>((((x & LOW7) + LOW7) | x) & HIGH1);
+    }
+  }
+  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) d++;
+  return d;
+}
+
+export function equal_u8(a: usize, b: usize, n: usize): u32 {
+  return <u32>n - unequal(a, b, n);
+}
+
+export function scan_equal_u8(probe: usize, base: usize, count: u32, n: usize, out: usize): void {
+  for (let i: u32 = 0; i < count; i++) store<u32>(out + (<usize>i << 2), <u32>n - unequal(probe, base + <usize>i * n, n));
+}
+
+/** As topk_hamming_u1 with dist = n - (number of equal indices). */
+export function topk_equal_u8(probe: usize, base: usize, from: u32, to: u32, n: usize, k: u32, maxDist: u32, out: usize): u32 {
+  let c: u32 = 0;
+  let limit: i64 = <i64>maxDist;
+  for (let i = from; i < to; i++) {
+    const d = unequal(probe, base + <usize>i * n, n);
+    if (<i64>d <= limit) {
+      c = topkInsert(out, c, k, (<u64>d << 32) | <u64>i);
+      limit = topkLimit(out, c, k, <i64>maxDist);
+    }
+  }
+  return c;
+}
+
+// ---------------------------------------------------------------- dot products
+
+// @ts-ignore: decorator
+@inline function dotI8(a: usize, b: usize, n: usize): i32 {
+  let i: usize = 0;
+  let s: i32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let acc = i32x4.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const x = v128.load(a + i), y = v128.load(b + i);
+      acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_low_i8x16_s(x, y)));
+      acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_high_i8x16_s(x, y)));
+    }
+    s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  } else {
+    let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
+    for (; i + 4 <= n; i += 4) {
+      s0 += <i32>load<i8>(a + i) * <i32>load<i8>(b + i);
+      s1 += <i32>load<i8>(a + i, 1) * <i32>load<i8>(b + i, 1);
+      s2 += <i32>load<i8>(a + i, 2) * <i32>load<i8>(b + i, 2);
+      s3 += <i32>load<i8>(a + i, 3) * <i32>load<i8>(b + i, 3);
+    }
+    s = s0 + s1 + s2 + s3;
+  }
+  for (; i < n; i++) s += <i32>load<i8>(a + i) * <i32>load<i8>(b + i);
+  return s;
+}
+
+export function dot_i8(a: usize, b: usize, n: usize): i32 {
+  return dotI8(a, b, n);
+}
+
+export function scan_dot_i8(probe: usize, base: usize, count: u32, n: usize, out: usize): void {
+  for (let i: u32 = 0; i < count; i++) store<i32>(out + (<usize>i << 2), dotI8(probe, base + <usize>i * n, n));
+}
+
+/**
+ * dot of n float32 values in the specified order: 16 partial sums acc[i % 16] over the first
+ * n - n % 16 elements (each step rounded to f32, no fused multiply-add), reduced as
+ * s[l] = (acc[l] + acc[4 + l]) + (acc[8 + l] + acc[12 + l]), r = (s[0] + s[1]) + (s[2] + s[3]);
+ * the last n % 16 products are summed in order into t starting at 0; the result is r + t.
+ */
+// @ts-ignore: decorator
+@inline function dotF32(a: usize, b: usize, n: usize): f32 {
+  let i: usize = 0;
+  let r: f32;
+  if (ASC_FEATURE_SIMD) {
+    let v0 = f32x4.splat(0), v1 = f32x4.splat(0), v2 = f32x4.splat(0), v3 = f32x4.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const pa = a + (i << 2), pb = b + (i << 2);
+      v0 = f32x4.add(v0, f32x4.mul(v128.load(pa), v128.load(pb)));
+      v1 = f32x4.add(v1, f32x4.mul(v128.load(pa, 16), v128.load(pb, 16)));
+      v2 = f32x4.add(v2, f32x4.mul(v128.load(pa, 32), v128.load(pb, 32)));
+      v3 = f32x4.add(v3, f32x4.mul(v128.load(pa, 48), v128.load(pb, 48)));
+    }
+    const s = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
+    r = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  } else {
+    let c0: f32 = 0, c1: f32 = 0, c2: f32 = 0, c3: f32 = 0, c4: f32 = 0, c5: f32 = 0, c6: f32 = 0, c7: f32 = 0;
+    let c8: f32 = 0, c9: f32 = 0, c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0, c14: f32 = 0, c15: f32 = 0;
+    for (; i + 16 <= n; i += 16) {
+      const pa = a + (i << 2), pb = b + (i << 2);
+      c0 += load<f32>(pa) * load<f32>(pb); c1 += load<f32>(pa, 4) * load<f32>(pb, 4);
+      c2 += load<f32>(pa, 8) * load<f32>(pb, 8); c3 += load<f32>(pa, 12) * load<f32>(pb, 12);
+      c4 += load<f32>(pa, 16) * load<f32>(pb, 16); c5 += load<f32>(pa, 20) * load<f32>(pb, 20);
+      c6 += load<f32>(pa, 24) * load<f32>(pb, 24); c7 += load<f32>(pa, 28) * load<f32>(pb, 28);
+      c8 += load<f32>(pa, 32) * load<f32>(pb, 32); c9 += load<f32>(pa, 36) * load<f32>(pb, 36);
+      c10 += load<f32>(pa, 40) * load<f32>(pb, 40); c11 += load<f32>(pa, 44) * load<f32>(pb, 44);
+      c12 += load<f32>(pa, 48) * load<f32>(pb, 48); c13 += load<f32>(pa, 52) * load<f32>(pb, 52);
+      c14 += load<f32>(pa, 56) * load<f32>(pb, 56); c15 += load<f32>(pa, 60) * load<f32>(pb, 60);
+    }
+    const s0 = (c0 + c4) + (c8 + c12), s1 = (c1 + c5) + (c9 + c13);
+    const s2 = (c2 + c6) + (c10 + c14), s3 = (c3 + c7) + (c11 + c15);
+    r = (s0 + s1) + (s2 + s3);
+  }
+  let t: f32 = 0;
+  for (; i < n; i++) t += load<f32>(a + (i << 2)) * load<f32>(b + (i << 2));
+  return r + t;
+}
+
+export function dot_f32(a: usize, b: usize, n: usize): f32 {
+  return dotF32(a, b, n);
+}
+
+/** dot(a, b) / sqrt(dot(a, a) * dot(b, b)) in float64 from the three float32 dot products. */
+export function cosine_f32(a: usize, b: usize, n: usize): f64 {
+  const ab = <f64>dotF32(a, b, n), aa = <f64>dotF32(a, a, n), bb = <f64>dotF32(b, b, n);
+  return ab / Math.sqrt(aa * bb);
+}
+
+export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, out: usize): void {
+  const rowBytes = n << 2;
+  for (let i: u32 = 0; i < count; i++) store<f32>(out + (<usize>i << 2), dotF32(probe, base + <usize>i * rowBytes, n));
+}
+
+// ---------------------------------------------------------------- projections (protect)
+
+/** Exact dot of an int8 weight row with the int16 canonical vector (|sum| < 2^25). */
+// @ts-ignore: decorator
+@inline function projectRow(w: usize, v: usize, dim: usize): i32 {
+  let i: usize = 0;
+  let s: i32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0);
+    for (; i + 16 <= dim; i += 16) {
+      const x = v128.load(w + i);
+      const pv = v + (i << 1);
+      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), v128.load(pv)));
+      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), v128.load(pv, 16)));
+    }
+    const acc = i32x4.add(acc0, acc1);
+    s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  } else {
+    let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
+    for (; i + 4 <= dim; i += 4) {
+      const pv = v + (i << 1);
+      s0 += <i32>load<i8>(w + i) * <i32>load<i16>(pv);
+      s1 += <i32>load<i8>(w + i, 1) * <i32>load<i16>(pv, 2);
+      s2 += <i32>load<i8>(w + i, 2) * <i32>load<i16>(pv, 4);
+      s3 += <i32>load<i8>(w + i, 3) * <i32>load<i16>(pv, 6);
+    }
+    s = s0 + s1 + s2 + s3;
+  }
+  for (; i < dim; i++) s += <i32>load<i8>(w + i) * <i32>load<i16>(v + (i << 1));
+  return s;
+}
+
+/** IoM-GRP: out[j] = argmax over t < q of dot(W[j * q + t], v), the smallest t winning ties. */
+export function iomgrp_argmax(v: usize, W: usize, dim: usize, m: u32, q: u32, out: usize): void {
+  let row = W;
+  for (let j: u32 = 0; j < m; j++) {
+    let best = projectRow(row, v, dim);
+    let arg: u32 = 0;
+    row += dim;
+    for (let t: u32 = 1; t < q; t++) {
+      const s = projectRow(row, v, dim);
+      if (s > best) { best = s; arg = t; }
+      row += dim;
+    }
+    store<u8>(out + <usize>j, <u8>arg);
+  }
+}
+
+/** Sign projection: bit l of out (LSB first) is 1 exactly when dot(W[l], v) > 0. */
+export function sign_project(v: usize, W: usize, dim: usize, bits: u32, out: usize): void {
+  let row = W;
+  for (let byte: u32 = 0; byte < (bits >> 3); byte++) {
+    let acc: u32 = 0;
+    for (let b: u32 = 0; b < 8; b++) {
+      if (projectRow(row, v, dim) > 0) acc |= <u32>1 << b;
+      row += dim;
+    }
+    store<u8>(out + <usize>byte, <u8>acc);
+  }
+}
