@@ -1,0 +1,41 @@
+// Small byte helpers of the storage area: constant-time equality, bounded UTF-8 fields and
+// length-prefixed concatenation (SPEC.md §7.3).
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+
+/** Constant-time equality of two byte strings of public length. */
+export function _equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Asserts a well-formed string of 1..maxBytes UTF-8 bytes and returns its bytes. Lone surrogates
+ * are refused because UTF-8 encoding would silently replace them (two strings, one encoding).
+ */
+export function aUtf8(name: string, value: unknown, maxBytes = 255): Uint8Array {
+  if (typeof value !== 'string') throw new TypeError(`"${name}" expected string, got ${value === null ? 'null' : typeof value}`);
+  if (LONE_SURROGATE.test(value)) throw new RangeError(`"${name}" expected a well-formed string, got one with a lone surrogate`);
+  const bytes = utf8ToBytes(value);
+  if (bytes.length === 0 || bytes.length > maxBytes)
+    throw new RangeError(`"${name}" expected 1..${maxBytes} UTF-8 bytes, got ${bytes.length}`);
+  return bytes;
+}
+
+/** label || (u8 length || bytes) for each field: an injective encoding of short fields. */
+export function _lengthPrefixed(label: Uint8Array, fields: readonly Uint8Array[]): Uint8Array {
+  let n = label.length;
+  for (const f of fields) n += 1 + f.length;
+  const out = new Uint8Array(n);
+  out.set(label, 0);
+  let o = label.length;
+  for (const f of fields) {
+    out[o++] = f.length;
+    out.set(f, o);
+    o += f.length;
+  }
+  return out;
+}

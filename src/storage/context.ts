@@ -1,0 +1,31 @@
+// The context a sealed record is bound to (SPEC.md §7.3): tenant/application, subject id and
+// purpose. It is not stored in the record; it enters the associated data, so a record copied to
+// another subject, purpose or tenant fails to open.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { _lengthPrefixed, aUtf8 } from './bytes.js';
+
+/** Where a record belongs. Each string is 1..255 UTF-8 bytes. */
+export interface RecordContext {
+  /** The tenant or application (e.g. one site or terminal fleet). */
+  readonly tenant: string;
+  /** The enrolled person's identifier in the vendor's system (not biometric). */
+  readonly subjectId: string;
+  /** What the template is for, e.g. "access"; records of one subject differ by purpose. */
+  readonly purpose: string;
+}
+
+/** The purpose used when a store call names none. */
+export const DEFAULT_PURPOSE = 'access';
+
+const CONTEXT_LABEL = utf8ToBytes('templock/v1/record');
+
+/** Validates a context and returns its canonical encoding (the first part of the associated data). */
+export function _encodeContext(ctx: unknown): Uint8Array {
+  if (typeof ctx !== 'object' || ctx === null) throw new TypeError(`"context" expected object, got ${ctx === null ? 'null' : typeof ctx}`);
+  const c = ctx as Partial<Record<keyof RecordContext, unknown>>;
+  return _lengthPrefixed(CONTEXT_LABEL, [
+    aUtf8('context.tenant', c.tenant),
+    aUtf8('context.subjectId', c.subjectId),
+    aUtf8('context.purpose', c.purpose),
+  ]);
+}

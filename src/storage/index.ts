@@ -1,0 +1,10 @@
+// templock/storage: sealed records (SPEC.md §7), keyrings and their sealed export (§8), and the
+// TemplateStore interface with its in-memory implementation. Core dependencies only.
+export { AEADS, DEFAULT_AEAD, type AeadName } from './aead.js';
+export { ARGON2_BOUNDS, ARGON2_DEFAULTS, type Argon2Params } from './kdf.js';
+export { DEFAULT_PURPOSE, type RecordContext } from './context.js';
+export { RECORD_MAGIC, RECORD_VERSION, type RecordHeader } from './record.js';
+export { sealTemplate, openTemplate, readRecordHeader, saltId, RECORD_MAX_BYTES } from './seal.js';
+export { Keyring, KEYRING_MAX_KEYS, type KeyInfo, type KeyOptions, type KeyStatus } from './keyring.js';
+export { localKeyWrapper, type KeyWrapper } from './key-wrapper.js';
+export { exportKeyring, importKeyring, KEYRING_MAGIC, KEYRING_VERSION, type KeyringProtection } from './keyring-export.js';

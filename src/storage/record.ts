@@ -1,0 +1,167 @@
+// Sealed record format v1 (SPEC.md §7): a protected template inside authenticated encryption,
+// bound to its context. Layout (offsets in bytes):
+//   0 magic "TLSR" | 4 version 1 | 5 algorithm | 6 storage key id (8) | 14 key commitment (32)
+//   46 template block: parameter block (8), template key id (8), mean id (8), salt id (16)
+//   86 nonce (24 for XChaCha20-Poly1305, 12 for AES-256-GCM-SIV) | ciphertext || tag (16)
+// Decoding is strict: framing errors are MALFORMED / UNSUPPORTED_VERSION / UNKNOWN_KEY_ID, and
+// every authentication failure is the one opaque DECRYPT_FAILED.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { TemplockError } from '../errors.js';
+import { decodeTemplate, encodeTemplate, SALT_MAX_BYTES, SALT_MIN_BYTES, TEMPLATE_FIXED_BYTES, type ProtectedTemplate } from '../template.js';
+import { _paramBlock, PARAM_BLOCK_BYTES } from '../transforms/ids.js';
+import { _schemeById } from '../transforms/registry.js';
+import type { TransformParams } from '../transforms/scheme.js';
+import { _aeadById, _aeadDecrypt, _aeadEncrypt, AEADS, decryptFailed, TAG_BYTES, type AeadName } from './aead.js';
+import { _equalBytes } from './bytes.js';
+import { COMMITMENT_BYTES, KEY_ID_BYTES, type _SealKey } from './key-material.js';
+
+/** "TLSR": the first four bytes of every sealed record. */
+export const RECORD_MAGIC = Uint8Array.of(0x54, 0x4c, 0x53, 0x52);
+export const RECORD_VERSION = 1;
+/** Bytes of the salt id: a public fingerprint of the template's salt, used for revocation. */
+export const SALT_ID_BYTES = 16;
+
+const OFF_ALG = 5;
+const OFF_KEY_ID = 6;
+const OFF_COMMIT = OFF_KEY_ID + KEY_ID_BYTES;
+const OFF_BLOCK = OFF_COMMIT + COMMITMENT_BYTES;
+const OFF_TKEY = OFF_BLOCK + PARAM_BLOCK_BYTES;
+const OFF_MEAN = OFF_TKEY + 8;
+const OFF_SALT_ID = OFF_MEAN + 8;
+/** Bytes before the nonce. */
+export const RECORD_FIXED_BYTES = OFF_SALT_ID + SALT_ID_BYTES;
+
+const SALT_ID_LABEL = utf8ToBytes('templock/v1/salt-id');
+
+/** First 16 bytes of SHA-256("templock/v1/salt-id" || salt): names a salt without revealing it. */
+export function _saltIdBytes(salt: Uint8Array): Uint8Array {
+  return sha256.create().update(SALT_ID_LABEL).update(salt).digest().subarray(0, SALT_ID_BYTES);
+}
+
+/** What a record's header says, readable without any key. */
+export interface RecordHeader {
+  readonly version: number;
+  readonly algorithm: AeadName;
+  /** Id of the storage key that sealed it (16 hex characters). */
+  readonly keyId: string;
+  /** Transform parameters of the sealed template. */
+  readonly params: TransformParams;
+  /** Application key id of the sealed template (hex). */
+  readonly templateKeyId: string;
+  /** Mean-vector id of the sealed template (hex). */
+  readonly meanId: string;
+  /** Salt id of the sealed template (32 hex characters). */
+  readonly saltId: string;
+}
+
+/** A parsed header: public fields plus the offsets the opener needs. */
+export interface _ParsedRecord {
+  readonly header: RecordHeader;
+  readonly keyIdBytes: Uint8Array;
+  readonly commitment: Uint8Array;
+  /** Bytes authenticated as associated data after the context: magic through nonce. */
+  readonly authenticated: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly sealed: Uint8Array;
+  readonly payloadBytes: number;
+}
+
+function malformed(why: string): TemplockError {
+  return new TemplockError('MALFORMED', `record: ${why}`);
+}
+
+/** Parses and checks the framing of a record (no key involved). */
+export function _parseRecord(bytes: Uint8Array): _ParsedRecord {
+  if (bytes.length < 5) throw malformed('truncated header');
+  for (let i = 0; i < 4; i++) if (bytes[i] !== RECORD_MAGIC[i]) throw malformed('bad magic');
+  if (bytes[4] !== RECORD_VERSION) throw new TemplockError('UNSUPPORTED_VERSION', `record: unsupported format version ${bytes[4]}`);
+  if (bytes.length < RECORD_FIXED_BYTES) throw malformed('truncated header');
+  const algorithm = _aeadById(bytes[OFF_ALG]!);
+  if (!algorithm) throw malformed('unknown algorithm');
+  const block = bytes.subarray(OFF_BLOCK, OFF_TKEY);
+  const scheme = _schemeById(block[0]!);
+  if (!scheme) throw malformed('unknown scheme');
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + OFF_BLOCK, PARAM_BLOCK_BYTES);
+  const params = scheme.fromHeader(dv.getUint16(1, true), { a: dv.getUint16(3, true), b: dv.getUint16(5, true), c: block[7]! });
+  if (!params || !_equalBytes(_paramBlock(params), block)) throw malformed('parameters out of range');
+  const nonceEnd = RECORD_FIXED_BYTES + AEADS[algorithm].nonceBytes;
+  const payloadBytes = scheme.payloadBytes(params);
+  const minSealed = TEMPLATE_FIXED_BYTES + SALT_MIN_BYTES + payloadBytes + TAG_BYTES;
+  const maxSealed = TEMPLATE_FIXED_BYTES + SALT_MAX_BYTES + payloadBytes + TAG_BYTES;
+  if (bytes.length < nonceEnd + minSealed) throw malformed('truncated ciphertext');
+  if (bytes.length > nonceEnd + maxSealed) throw malformed('trailing bytes');
+  const keyIdBytes = bytes.subarray(OFF_KEY_ID, OFF_COMMIT);
+  return {
+    header: Object.freeze({
+      version: RECORD_VERSION,
+      algorithm,
+      keyId: bytesToHex(keyIdBytes),
+      params: Object.freeze(params),
+      templateKeyId: bytesToHex(bytes.subarray(OFF_TKEY, OFF_MEAN)),
+      meanId: bytesToHex(bytes.subarray(OFF_MEAN, OFF_SALT_ID)),
+      saltId: bytesToHex(bytes.subarray(OFF_SALT_ID, RECORD_FIXED_BYTES)),
+    }),
+    keyIdBytes,
+    commitment: bytes.subarray(OFF_COMMIT, OFF_BLOCK),
+    authenticated: bytes.subarray(0, nonceEnd),
+    nonce: bytes.subarray(RECORD_FIXED_BYTES, nonceEnd),
+    sealed: bytes.subarray(nonceEnd),
+    payloadBytes,
+  };
+}
+
+function associatedData(context: Uint8Array, authenticated: Uint8Array): Uint8Array {
+  const aad = new Uint8Array(context.length + authenticated.length);
+  aad.set(context, 0);
+  aad.set(authenticated, context.length);
+  return aad;
+}
+
+/**
+ * Seals an encoded template under `key` with the given nonce (trusted inputs; the public
+ * sealTemplate draws the nonce). `context` is the output of _encodeContext.
+ */
+export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context: Uint8Array, nonce: Uint8Array): Uint8Array {
+  const plaintext = encodeTemplate(template);
+  const nonceBytes = AEADS[key.algorithm].nonceBytes;
+  const head = new Uint8Array(RECORD_FIXED_BYTES + nonceBytes);
+  head.set(RECORD_MAGIC, 0);
+  head[4] = RECORD_VERSION;
+  head[OFF_ALG] = AEADS[key.algorithm].id;
+  head.set(key.keyId, OFF_KEY_ID);
+  head.set(key.commitment, OFF_COMMIT);
+  head.set(plaintext.subarray(5, 5 + PARAM_BLOCK_BYTES), OFF_BLOCK);
+  head.set(template.keyId, OFF_TKEY);
+  head.set(template.meanId, OFF_MEAN);
+  head.set(_saltIdBytes(template.salt), OFF_SALT_ID);
+  head.set(nonce, RECORD_FIXED_BYTES);
+  try {
+    const sealed = _aeadEncrypt(key.algorithm, key.aeadKey, nonce, plaintext, associatedData(context, head));
+    const out = new Uint8Array(head.length + sealed.length);
+    out.set(head, 0);
+    out.set(sealed, head.length);
+    return out;
+  } finally {
+    plaintext.fill(0);
+  }
+}
+
+/** Opens a parsed record under `key` (whose id matches) and `context`; checks the commitment first. */
+export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array): ProtectedTemplate {
+  if (key.algorithm !== rec.header.algorithm || !_equalBytes(key.commitment, rec.commitment)) throw decryptFailed();
+  const plaintext = _aeadDecrypt(key.algorithm, key.aeadKey, rec.nonce, rec.sealed, associatedData(context, rec.authenticated));
+  let t: ProtectedTemplate;
+  try {
+    t = decodeTemplate(plaintext);
+  } catch {
+    throw malformed('sealed template does not decode');
+  } finally {
+    plaintext.fill(0);
+  }
+  const a = rec.authenticated;
+  if (!_equalBytes(_paramBlock(t.params), a.subarray(OFF_BLOCK, OFF_TKEY)) || !_equalBytes(t.keyId, a.subarray(OFF_TKEY, OFF_MEAN)) ||
+    !_equalBytes(t.meanId, a.subarray(OFF_MEAN, OFF_SALT_ID)) || !_equalBytes(_saltIdBytes(t.salt), a.subarray(OFF_SALT_ID, RECORD_FIXED_BYTES)))
+    throw malformed('header does not match the sealed template');
+  return t;
+}

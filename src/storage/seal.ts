@@ -1,0 +1,72 @@
+// The public face of sealed records (SPEC.md §7): seal a protected template for a context under
+// a keyring's primary key, open it again, read its header without a key.
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
+import type { ProtectedTemplate } from '../template.js';
+import { aBytes } from '../validate.js';
+import { AEADS } from './aead.js';
+import { _encodeContext, type RecordContext } from './context.js';
+import { Keyring } from './keyring.js';
+import { _openRecord, _parseRecord, _saltIdBytes, _sealRecord, type RecordHeader } from './record.js';
+
+/** Largest record any supported template gives; longer inputs are refused before parsing. */
+export const RECORD_MAX_BYTES = 1 << 16;
+
+function aKeyring(ring: unknown): Keyring {
+  if (!(ring instanceof Keyring)) throw new TypeError(`"keyring" expected Keyring, got ${ring === null ? 'null' : typeof ring}`);
+  return ring;
+}
+
+function aRecord(record: unknown): Uint8Array {
+  return aBytes('record', record, 0, RECORD_MAX_BYTES);
+}
+
+/**
+ * Seals a protected template for `context` under the keyring's primary key, with a fresh random
+ * nonce inside the record.
+ * @example
+ * import { protect } from 'templock';
+ * import { Keyring, sealTemplate } from 'templock/storage';
+ * const ring = Keyring.generate();
+ * const record = sealTemplate(ring, protect(embedding, params, appKey, salt),
+ *   { tenant: 'acme-gate-1', subjectId: 'resident-42', purpose: 'access' });
+ */
+export function sealTemplate(keyring: Keyring, template: ProtectedTemplate, context: RecordContext): Uint8Array {
+  const key = aKeyring(keyring)._sealKey();
+  return _sealRecord(key, template, _encodeContext(context), randomBytes(AEADS[key.algorithm].nonceBytes));
+}
+
+/**
+ * Opens a sealed record for the context it was sealed for.
+ * @throws TemplockError DECRYPT_FAILED (tampered, wrong context, wrong key: one opaque error),
+ *   MALFORMED / UNSUPPORTED_VERSION (framing), UNKNOWN_KEY_ID, KEY_DISABLED.
+ * @example
+ * import { openTemplate } from 'templock/storage';
+ * const template = openTemplate(ring, record, { tenant: 'acme-gate-1', subjectId: 'resident-42', purpose: 'access' });
+ */
+export function openTemplate(keyring: Keyring, record: Uint8Array, context: RecordContext): ProtectedTemplate {
+  const ring = aKeyring(keyring);
+  const ctx = _encodeContext(context);
+  const parsed = _parseRecord(aRecord(record));
+  return _openRecord(ring._openKey(parsed.header.keyId), parsed, ctx);
+}
+
+/**
+ * The public header of a record (algorithm, storage key id, template parameters, ids), without a key.
+ * @throws TemplockError MALFORMED / UNSUPPORTED_VERSION.
+ * @example
+ * import { readRecordHeader } from 'templock/storage';
+ * const { keyId, params } = readRecordHeader(record);
+ */
+export function readRecordHeader(record: Uint8Array): RecordHeader {
+  return _parseRecord(aRecord(record)).header;
+}
+
+/**
+ * The public salt id of a salt (32 hex characters), as records and revocation lists carry it.
+ * @example
+ * import { saltId } from 'templock/storage';
+ * const id = saltId(template.salt);
+ */
+export function saltId(salt: Uint8Array): string {
+  return bytesToHex(_saltIdBytes(aBytes('salt', salt, 16, 32)));
+}
