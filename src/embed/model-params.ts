@@ -1,0 +1,35 @@
+// What templock needs to know about the bundled recogniser: its dimension and its public centring
+// mean (faceapi-mean.gen.ts, made by make-mean.ts), and the transform parameters recommended for
+// it: the scheme defaults of templock (SPEC.md §4) at dim 128, centred by that mean (SPEC.md §2).
+import type { ProtectParams } from '../transforms/protect.js';
+import { defaultParams } from '../transforms/defaults.js';
+import type { SchemeName } from '../transforms/scheme.js';
+import { FACEAPI_MEAN_HEX } from './faceapi-mean.gen.js';
+
+/** Dimension of the face-api recogniser's descriptors. */
+export const FACEAPI_DIM = 128;
+
+/**
+ * A fresh copy of the public centring mean of the face-api recogniser (128 float32 values).
+ * @example
+ * import { faceapiMean } from 'templock/embed';
+ * const mean = faceapiMean();
+ */
+export function faceapiMean(): Float32Array {
+  const mean = new Float32Array(FACEAPI_DIM);
+  const view = new DataView(mean.buffer);
+  for (let i = 0; i < FACEAPI_DIM * 4; i++) view.setUint8(i, parseInt(FACEAPI_MEAN_HEX.slice(i * 2, i * 2 + 2), 16));
+  for (let i = 0; i < FACEAPI_DIM; i++) mean[i] = view.getFloat32(i * 4, true);
+  return mean;
+}
+
+/**
+ * Recommended transform parameters for embeddings of the bundled recogniser: the scheme's
+ * defaults at dim 128, centred by {@link faceapiMean}.
+ * @example
+ * import { faceapiParams } from 'templock/embed';
+ * const params = faceapiParams(); // iom-grp, dim 128, m 512, q 16, with the face-api mean
+ */
+export function faceapiParams(scheme: SchemeName = 'iom-grp'): ProtectParams {
+  return { ...defaultParams(scheme, FACEAPI_DIM), mean: faceapiMean() };
+}
