@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   compareTemplates, decodeTemplate, encodeTemplate, isTemplockError, protect, TemplockError,
-  type ErrorCode, type ProtectedTemplate, type ProtectParams, type TransformParams,
+  type ErrorCode, type IomGrpParams, type ProtectedTemplate, type TransformParams,
 } from '../../src/index.js';
 import { Seeded } from '../_lib/seeded.js';
 import { hex } from './_fixtures.js';
@@ -184,7 +184,7 @@ test('fuzz: random and mutated byte strings give a template or a TemplockError, 
 });
 
 test('templates of another key, parameters or mean are INCOMPATIBLE; another salt is comparable', () => {
-  const params: ProtectParams = PARAMS[0]!;
+  const params: IomGrpParams = { scheme: 'iom-grp', dim, m: 16, q: 5 };
   const x = rng.unitVector(dim), salt = rng.bytes(16);
   const mean = Float32Array.from({ length: dim }, () => rng.gauss() * 0.01);
   const base = protect(x, params, key, salt);
