@@ -1,0 +1,65 @@
+// One suite in its own process (forked by bench/run.ts): imports the suite file, runs the
+// workloads that pass the filters (setup, every impl timed and cross-checked, teardown) and
+// sends a SuiteReport to the parent. Large data lives and dies with this process.
+import { isDeepStrictEqual } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { FULL_TIMING, QUICK_TIMING, measure } from './measure.js';
+import type { ImplFigure, SuiteReport, WorkloadFigures } from './results.js';
+import type { Suite, Workload } from './suite.js';
+
+/** Arguments the parent passes: suite file, quick flag, filters (all as argv). */
+export interface ChildArgs { readonly file: string; readonly quick: boolean; readonly filters: readonly string[] }
+
+export function selected(suite: Suite, file: string, w: Workload, filters: readonly string[]): boolean {
+  if (filters.length === 0) return true;
+  const hay = [suite.name, file, w.name].map((s) => s.toLowerCase());
+  return filters.some((f) => hay.some((h) => h.includes(f.toLowerCase())));
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 1 ? `${ms.toFixed(2)} ms` : ms >= 1e-3 ? `${(ms * 1e3).toFixed(2)} us` : `${(ms * 1e6).toFixed(1)} ns`;
+}
+
+async function runWorkload(suite: Suite, w: Workload, quick: boolean): Promise<WorkloadFigures> {
+  const base = quick ? QUICK_TIMING : FULL_TIMING;
+  const timing = {
+    minSamples: quick ? base.minSamples : w.minSamples ?? base.minSamples,
+    maxTimeSeconds: quick ? base.maxTimeSeconds : w.maxTimeSeconds ?? base.maxTimeSeconds,
+  };
+  await w.setup?.();
+  try {
+    const impls = await w.impls();
+    const equal = w.equal ?? isDeepStrictEqual;
+    const figures: ImplFigure[] = [];
+    let reference: unknown;
+    for (const impl of impls) {
+      const t = await measure(impl, timing);
+      const mismatch = t.output !== undefined && reference !== undefined && !equal(reference, t.output);
+      if (reference === undefined) reference = t.output;
+      figures.push({ variant: impl.variant, medianMs: t.medianMs, firstMs: t.firstMs, samples: t.samples, rmePercent: t.rmePercent, ...(mismatch ? { mismatch } : {}) });
+      process.stderr.write(`  ${suite.name} | ${w.name} | ${impl.variant}: ${formatMs(t.medianMs)}${mismatch ? '  MISMATCH' : ''}\n`);
+    }
+    return { suite: suite.name, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit, impls: figures };
+  } finally {
+    await w.teardown?.();
+  }
+}
+
+/** Runs the selected workloads of one suite file in this process. */
+export async function runSuiteFile(args: ChildArgs): Promise<SuiteReport> {
+  const suite = (await import(pathToFileURL(args.file).href) as { default: Suite }).default;
+  const workloads: WorkloadFigures[] = [];
+  try {
+    for (const w of suite.workloads)
+      if (selected(suite, args.file, w, args.filters)) workloads.push(await runWorkload(suite, w, args.quick));
+  } catch (e) {
+    return { suite: suite.name, workloads, error: (e as Error)?.stack ?? String(e) };
+  }
+  return { suite: suite.name, backend: suite.backend?.(), workloads };
+}
+
+if (process.send && process.argv[2] === '--suite') {
+  const [file, quick, ...filters] = process.argv.slice(3);
+  const report = await runSuiteFile({ file: file!, quick: quick === 'quick', filters });
+  process.send(report, () => process.exit(0));
+}

@@ -1,0 +1,80 @@
+// Presentation of a run: the text table printed by `npm run bench` and the JSON of --json.
+import type { MachineInfo } from './machine.js';
+import { bandwidthGbPerS, derive, type DerivedFigure, type SuiteReport } from './results.js';
+
+export interface RunJson {
+  readonly date: string;
+  readonly machine: MachineInfo;
+  readonly node: string;
+  readonly backend?: string;
+  readonly nativeSkipped?: string;
+  readonly bandwidth?: { readonly gbPerS: number; readonly variant: string };
+  readonly workloads: readonly {
+    readonly suite: string; readonly name: string; readonly bytes?: number; readonly items?: number;
+    readonly itemUnit?: string; readonly impls: readonly DerivedFigure[];
+  }[];
+  readonly errors: readonly { readonly suite: string; readonly error: string }[];
+}
+
+/** Everything measured in one run, with ratios derived. */
+export function runJson(machine: MachineInfo, reports: readonly SuiteReport[], nativeSkipped: string | undefined): RunJson {
+  const all = reports.flatMap((r) => r.workloads);
+  const bandwidth = bandwidthGbPerS(all);
+  const round = (v: number | undefined, digits: number) => (v === undefined ? undefined : Number(v.toPrecision(digits)));
+  return {
+    date: new Date().toISOString(),
+    machine,
+    node: process.version,
+    backend: reports.find((r) => r.backend)?.backend,
+    nativeSkipped,
+    bandwidth,
+    workloads: all.map((w) => ({
+      suite: w.suite, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit,
+      impls: derive(w, bandwidth?.gbPerS).map((f) => ({
+        ...f,
+        medianMs: round(f.medianMs, 5)!, firstMs: round(f.firstMs, 5)!, rmePercent: round(f.rmePercent, 3)!,
+        gbPerS: round(f.gbPerS, 4), itemsPerS: round(f.itemsPerS, 4),
+        xBaseline: round(f.xBaseline, 4), xNative: round(f.xNative, 4), pctBandwidth: round(f.pctBandwidth, 3),
+      })),
+    })),
+    errors: reports.filter((r) => r.error).map((r) => ({ suite: r.suite, error: r.error! })),
+  };
+}
+
+export function formatTime(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 1) return `${ms.toFixed(ms >= 100 ? 1 : 2)} ms`;
+  if (ms >= 1e-3) return `${(ms * 1e3).toFixed(2)} us`;
+  return `${(ms * 1e6).toFixed(1)} ns`;
+}
+
+export function formatRate(perS: number, unit: string): string {
+  const [v, p] = perS >= 1e9 ? [perS / 1e9, 'G'] : perS >= 1e6 ? [perS / 1e6, 'M'] : perS >= 1e3 ? [perS / 1e3, 'k'] : [perS, ''];
+  return `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${p}${unit}/s`;
+}
+
+const ratio = (x: number | undefined) => (x === undefined ? '' : `${x.toFixed(x >= 10 ? 1 : 2)}x`);
+
+/** The text table (one row per workload variant) and the notes under it. */
+export function formatTable(run: RunJson): string {
+  const header = ['workload', 'variant', 'median', 'first', 'GB/s', 'items/s', 'x baseline', 'x native', '% bw'];
+  const rows: string[][] = [];
+  for (const w of run.workloads)
+    for (const f of w.impls)
+      rows.push([
+        `${w.suite}: ${w.name}`, f.mismatch ? `${f.variant} MISMATCH` : f.variant, formatTime(f.medianMs), formatTime(f.firstMs),
+        f.gbPerS === undefined ? '' : f.gbPerS.toFixed(2), f.itemsPerS === undefined ? '' : formatRate(f.itemsPerS, w.itemUnit ?? 'op'),
+        ratio(f.xBaseline), ratio(f.xNative), f.pctBandwidth === undefined ? '' : `${f.pctBandwidth.toFixed(0)}%`,
+      ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const notes = [
+    `${run.machine.cpu}, ${run.machine.cores} cores, ${run.machine.memoryGiB} GiB, ${run.machine.os}, Node ${run.node}, V8 ${run.machine.v8}`,
+    `native: ${run.machine.compiler} ${run.nativeSkipped ? '' : run.machine.compilerFlags}`.trimEnd(),
+    run.bandwidth ? `single-core read bandwidth: ${run.bandwidth.gbPerS.toFixed(2)} GB/s (${run.bandwidth.variant}); "% bw" is GB/s scanned over it` : 'read bandwidth not measured',
+    ...(run.backend ? [`matching backend: ${run.backend}`] : []),
+    'median and first are per op; "x baseline"/"x native" = median / that variant\'s median (lower is faster)',
+    ...run.errors.map((e) => `ERROR in suite ${e.suite}: ${e.error}`),
+  ];
+  return [line(header), line(widths.map((n) => '-'.repeat(n))), ...rows.map(line), '', ...notes].join('\n');
+}

@@ -1,0 +1,64 @@
+// The figures of a run as data: what a suite process reports per workload, and the ratios
+// (to the plain-JS baseline, to the native ceiling, to the read bandwidth) derived from them.
+
+export interface ImplFigure {
+  readonly variant: string;
+  readonly medianMs: number;
+  readonly firstMs: number;
+  readonly samples: number;
+  readonly rmePercent: number;
+  /** Set when this variant's output differs from the first variant's. */
+  readonly mismatch?: boolean;
+}
+
+export interface WorkloadFigures {
+  readonly suite: string;
+  readonly name: string;
+  readonly bytes?: number;
+  readonly items?: number;
+  readonly itemUnit?: string;
+  readonly impls: readonly ImplFigure[];
+}
+
+/** One suite process's report. */
+export interface SuiteReport {
+  readonly suite: string;
+  readonly backend?: string;
+  readonly workloads: readonly WorkloadFigures[];
+  readonly error?: string;
+}
+
+export interface DerivedFigure extends ImplFigure {
+  readonly gbPerS?: number;
+  readonly itemsPerS?: number;
+  readonly xBaseline?: number;
+  readonly xNative?: number;
+  readonly pctBandwidth?: number;
+}
+
+/** Name of the workload whose native (else baseline) figure is the machine's read bandwidth. */
+export const BANDWIDTH_WORKLOAD = 'read_f64 streaming read 256 MiB';
+
+/** Read bandwidth in GB/s: the C figure when there is one, else the JS one. */
+export function bandwidthGbPerS(all: readonly WorkloadFigures[]): { gbPerS: number; variant: string } | undefined {
+  const w = all.find((x) => x.name === BANDWIDTH_WORKLOAD);
+  const f = w?.impls.find((i) => i.variant === 'native') ?? w?.impls.find((i) => i.variant === 'baseline');
+  return w?.bytes && f ? { gbPerS: w.bytes / (f.medianMs * 1e6), variant: f.variant } : undefined;
+}
+
+/** Adds throughput and ratios to each implementation of `w`. */
+export function derive(w: WorkloadFigures, bandwidth: number | undefined): DerivedFigure[] {
+  const base = w.impls.find((i) => i.variant === 'baseline');
+  const nat = w.impls.find((i) => i.variant === 'native');
+  return w.impls.map((f) => {
+    const gbPerS = w.bytes ? w.bytes / (f.medianMs * 1e6) : undefined;
+    return {
+      ...f,
+      gbPerS,
+      itemsPerS: w.items ? (w.items * 1000) / f.medianMs : undefined,
+      xBaseline: base ? f.medianMs / base.medianMs : undefined,
+      xNative: nat ? f.medianMs / nat.medianMs : undefined,
+      pctBandwidth: gbPerS !== undefined && bandwidth ? (100 * gbPerS) / bandwidth : undefined,
+    };
+  });
+}

@@ -1,0 +1,21 @@
+/* IoM ceiling: templates are m index bytes; similarity = number of equal indices. */
+#include "kernels.h"
+#include "topk.h"
+
+static inline int32_t equal_count(const uint8_t *a, const uint8_t *b, int32_t m) {
+  int32_t e = 0;
+  for (int32_t j = 0; j < m; j++) e += a[j] == b[j];
+  return e;
+}
+
+int32_t iom_u8_topk(const uint8_t *gallery, const uint8_t *probe, int32_t count, int32_t m,
+                    int32_t k, int32_t *ids, double *scores) {
+  topk_t t;
+  topk_init(&t, k, ids, scores);
+  for (int32_t i = 0; i < count; i++) {
+    const double s = m == 512 ? equal_count(gallery + (size_t)i * 512, probe, 512)
+                              : equal_count(gallery + (size_t)i * m, probe, m);
+    if (topk_admits(&t, s)) topk_insert(&t, i, s);
+  }
+  return t.filled;
+}

@@ -1,0 +1,37 @@
+/* The native ceiling kernels called by addon.c. Galleries are row-major, `count` rows; top-k
+ * results go to ids[k] and scores[k] (see topk.h); the number filled is returned. */
+#ifndef TEMPLOCK_KERNELS_H
+#define TEMPLOCK_KERNELS_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Sum of the float64 values of buf (integers in the bench, so any order is exact). */
+double read_f64(const double *buf, size_t n);
+
+/* Similarity = bits - Hamming distance between the probe and each row of `words64` u64 words. */
+int32_t hamming_u1_topk(const uint64_t *gallery, const uint64_t *probe, int32_t count, int32_t words64,
+                        int32_t k, int32_t *ids, double *scores);
+/* The same scan split over `threads` pthreads, shards merged in index order. */
+int32_t hamming_u1_topk_threads(const uint64_t *gallery, const uint64_t *probe, int32_t count, int32_t words64,
+                                int32_t k, int32_t *ids, double *scores, int32_t threads);
+/* Hamming distance of two templates, computed `reps` times (for timing a single 1:1 compare). */
+int32_t hamming_u1_pair(const uint64_t *a, const uint64_t *b, int32_t words64, int32_t reps);
+
+/* Number of equal bytes (IoM indices) between the probe and each row of m bytes. */
+int32_t iom_u8_topk(const uint8_t *gallery, const uint8_t *probe, int32_t count, int32_t m,
+                    int32_t k, int32_t *ids, double *scores);
+
+/* Integer dot product of the probe and each row of dim int8 values. */
+int32_t dot_i8_topk(const int8_t *gallery, const int8_t *probe, int32_t count, int32_t dim,
+                    int32_t k, int32_t *ids, double *scores);
+
+/* Cosine of the probe and each row of dim float32 values (float32 lanes, float64 division). */
+int32_t cosine_f32_topk(const float *gallery, const float *probe, int32_t count, int32_t dim,
+                        int32_t k, int32_t *ids, double *scores);
+
+/* IoM-GRP of n embeddings (SPEC.md section 2 canonicalisation, section 4.1 projection and argmax)
+ * with the m*q*dim weight matrix W already derived; out[i*m + j] = hash j of embedding i. */
+void iom_grp_protect(const float *embeddings, int32_t n, int32_t dim, const int8_t *W, int32_t m,
+                     int32_t q, uint8_t *out);
+
+#endif

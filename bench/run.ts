@@ -1,0 +1,76 @@
+// `npm run bench`: builds the native ceiling, runs every bench/*.bench.ts suite (or those
+// matching the filters) each in its own process, prints the table and optionally writes JSON.
+// Usage: npm run bench -- [filter ...] [--json FILE] [--quick] [--list]
+import { fork } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { machineInfo } from './harness/machine.js';
+import { buildNative, nativeEnv } from './harness/native.js';
+import { formatTable, runJson } from './harness/report.js';
+import type { SuiteReport } from './harness/results.js';
+import type { Suite } from './harness/suite.js';
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const CHILD = fileURLToPath(new URL('./harness/child.ts', import.meta.url));
+/** The suite measuring read bandwidth runs first and always: the other figures refer to it. */
+const BANDWIDTH_SUITE = 'memory.bench.ts';
+
+export const USAGE = `npm run bench -- [filter ...] [--json FILE] [--quick] [--list]
+  filter       run only suites/workloads whose name contains it (the bandwidth suite always runs)
+  --json FILE  also write every figure, machine info and versions as JSON
+  --quick      short timing (checking a suite while developing; not for publishing)
+  --list       list the suites and their workloads`;
+
+function suiteFiles(): string[] {
+  const files = readdirSync(BENCH_DIR).filter((f) => f.endsWith('.bench.ts')).sort();
+  return [...files.filter((f) => f === BANDWIDTH_SUITE), ...files.filter((f) => f !== BANDWIDTH_SUITE)].map((f) => join(BENCH_DIR, f));
+}
+
+function runChild(file: string, quick: boolean, filters: readonly string[], env: Record<string, string>): Promise<SuiteReport> {
+  return new Promise((resolve) => {
+    let report: SuiteReport | undefined;
+    const child = fork(CHILD, ['--suite', file, quick ? 'quick' : 'full', ...filters], {
+      execArgv: ['--import', import.meta.resolve('tsx')],
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.on('message', (m) => (report = m as SuiteReport));
+    child.on('exit', (code, signal) => {
+      resolve(report ?? { suite: file, workloads: [], error: `suite process ended (${signal ?? `exit ${code}`}) without a report` });
+    });
+  });
+}
+
+async function list(): Promise<void> {
+  for (const f of suiteFiles()) {
+    const s = (await import(pathToFileURL(f).href) as { default: Suite }).default;
+    console.log(`${s.name} (${f.slice(BENCH_DIR.length)})`);
+    for (const w of s.workloads) console.log(`  ${w.name}`);
+  }
+}
+
+/** Runs the benchmark CLI on argv; returns the exit code (1 on a mismatch or a failed suite). */
+export async function runBench(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv], allowPositionals: true, strict: true,
+    options: { json: { type: 'string' }, quick: { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) { console.log(USAGE); return 0; }
+  if (values.list) { await list(); return 0; }
+  const build = buildNative();
+  process.stderr.write(build.path ? `native ceiling built: ${build.path}\n` : `${build.skipped}\n`);
+  const env = nativeEnv(build);
+  const reports: SuiteReport[] = [];
+  for (const file of suiteFiles()) {
+    const filters = file.endsWith(BANDWIDTH_SUITE) ? [] : positionals;
+    reports.push(await runChild(file, values.quick ?? false, filters, env));
+  }
+  const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error), build.skipped);
+  console.log(formatTable(run));
+  if (values.json) writeFileSync(values.json, JSON.stringify(run, null, 2) + '\n');
+  return run.errors.length > 0 || run.workloads.some((w) => w.impls.some((f) => f.mismatch)) ? 1 : 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exitCode = await runBench(process.argv.slice(2));
