@@ -1,0 +1,187 @@
+// The kernel loader (README "Matching"): `init()` decodes and checks the embedded modules,
+// compiles them once (a memoised promise per backend), selects WASM SIMD, WASM scalar or the JS
+// reference kernels, and warms the kernels; `_newInstance()` then gives instances with their own
+// (or a shared) memory synchronously.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { TemplockError } from '../errors.js';
+import { BACKENDS, KERNEL_NAMES, type Backend, type KernelSet } from './kernel-set.js';
+import { KERNEL_MODULES, type KernelTarget } from './kernels.gen.js';
+import { _Heap, _JsMemory, MAX_PAGES, type _MemoryLike } from './memory.js';
+import { _referenceKernels } from './reference.js';
+
+export type { Backend } from './kernel-set.js';
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /** Use this backend instead of the fastest available one (tests, benchmarks). */
+  readonly backend?: Backend;
+}
+
+interface Compiled {
+  readonly backend: Backend;
+  /** The module for a private memory, absent for the JS backend. */
+  readonly local?: WebAssembly.Module;
+  /** The module for a shared memory (worker threads), when the engine has shared memory. */
+  readonly shared?: WebAssembly.Module;
+}
+
+/** One kernel instance: its kernels and its memory. */
+export interface _Instance {
+  readonly backend: Backend;
+  readonly kernels: KernelSet;
+  readonly heap: _Heap;
+}
+
+const compiling = new Map<Backend, Promise<Compiled>>();
+let active: Compiled | undefined;
+
+function decode(target: KernelTarget): Uint8Array {
+  const m = KERNEL_MODULES[target];
+  const bin = atob(m.base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  if (bytesToHex(sha256(bytes)) !== m.sha256) throw new TemplockError('INTEGRITY', `match: embedded module ${target} does not match its SHA-256`);
+  return bytes;
+}
+
+function sharedMemoryAvailable(): boolean {
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+}
+
+function wasmUsable(backend: Backend): boolean {
+  if (backend === 'js') return true;
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return false;
+  return WebAssembly.validate(decode(backend === 'wasm-simd' ? 'simd' : 'scalar'));
+}
+
+async function compile(backend: Backend): Promise<Compiled> {
+  if (!wasmUsable(backend)) throw new TemplockError('BACKEND_UNAVAILABLE', `match: backend ${backend} is not supported by this engine`);
+  if (backend === 'js') {
+    const c: Compiled = { backend };
+    await warm(c);
+    return c;
+  }
+  const base = backend === 'wasm-simd' ? 'simd' : 'scalar';
+  const local = await WebAssembly.compile(decode(base));
+  const shared = sharedMemoryAvailable() ? await WebAssembly.compile(decode(`${base}-shared`)) : undefined;
+  const c: Compiled = shared ? { backend, local, shared } : { backend, local };
+  await warm(c);
+  return c;
+}
+
+function compiled(backend: Backend): Promise<Compiled> {
+  let p = compiling.get(backend);
+  if (!p) {
+    p = compile(backend);
+    compiling.set(backend, p);
+    p.catch(() => compiling.delete(backend));
+  }
+  return p;
+}
+
+/**
+ * Compiles and selects the kernels: the requested backend, or the fastest this engine runs
+ * (wasm-simd, then wasm-scalar, then the JS reference kernels). Memoised: later calls return at
+ * once. Must be awaited before Matcher, Gallery, protectFast or createKernels are used.
+ * @throws TemplockError BACKEND_UNAVAILABLE when a requested backend cannot run here.
+ * @example
+ * import { init, backend } from 'templock/match';
+ * await init();
+ * backend(); // 'wasm-simd' on Node 20
+ */
+export async function init(options: InitOptions = {}): Promise<Backend> {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
+  const want = options.backend;
+  if (want !== undefined && !(BACKENDS as readonly unknown[]).includes(want))
+    throw new RangeError(`"options.backend" expected one of ${BACKENDS.join(', ')}`);
+  let c: Compiled | undefined;
+  if (want !== undefined) c = await compiled(want);
+  else {
+    for (const b of BACKENDS) {
+      if (!wasmUsable(b)) continue;
+      c = await compiled(b);
+      break;
+    }
+  }
+  active = c!;
+  return active.backend;
+}
+
+/**
+ * The backend the kernels run on: 'wasm-simd', 'wasm-scalar' or 'js'.
+ * @throws TemplockError BACKEND_UNAVAILABLE before `await init()`.
+ * @example
+ * import { init, backend } from 'templock/match';
+ * await init();
+ * console.log(backend());
+ */
+export function backend(): Backend {
+  return _active().backend;
+}
+
+function _active(): Compiled {
+  if (!active) throw new TemplockError('BACKEND_UNAVAILABLE', 'match: call `await init()` from templock/match first');
+  return active;
+}
+
+/** True when the active backend can run a gallery over worker threads (WASM with shared memory). */
+export function _threadsAvailable(): boolean {
+  return _active().shared !== undefined;
+}
+
+function instantiate(c: Compiled, initialBytes: number, shared: boolean): _Instance {
+  const pages = Math.max(1, Math.ceil(initialBytes / 65536));
+  if (c.backend === 'js') {
+    const heap = new _Heap(new _JsMemory(pages), 16);
+    return { backend: c.backend, kernels: _referenceKernels(heap), heap };
+  }
+  const module = shared ? c.shared! : c.local!;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const kernels = {} as Record<string, unknown>;
+  for (const name of KERNEL_NAMES) kernels[name] = exports[name];
+  const heap = new _Heap(memory as _MemoryLike, (exports.heap_base as () => number)());
+  return { backend: c.backend, kernels: kernels as unknown as KernelSet, heap };
+}
+
+/** A new instance of the active backend with its own memory (shared when `shared`). */
+export function _newInstance(initialBytes = 65536, shared = false): _Instance {
+  return instantiate(_active(), initialBytes, shared);
+}
+
+/** The active backend's module for shared memory, for worker threads. */
+export function _sharedModule(): WebAssembly.Module {
+  return _active().shared!;
+}
+
+/**
+ * Runs every kernel on small inputs until the engine has optimised them, so that the first real
+ * call runs at full speed. Inputs are arbitrary bytes; results are discarded.
+ */
+async function warm(c: Compiled): Promise<void> {
+  const inst = instantiate(c, 1 << 20, false);
+  const k = inst.kernels, h = inst.heap;
+  const rows = 256, n = 64, dim = 64;
+  const probe = h.alloc(n * 4), base = h.alloc(rows * n * 4), out = h.alloc(rows * 8);
+  const u8 = h.u8;
+  for (let i = probe; i < h.top; i++) u8[i] = (i * 167 + 13) & 0x3f;
+  for (let round = 0; round < 4; round++) {
+    for (let r = 0; r < 60; r++) {
+      k.hamming_u1(probe, base, n); k.equal_u8(probe, base, n); k.dot_i8(probe, base, n);
+      k.dot_f32(probe, base, n); k.cosine_f32(probe, base, n);
+      k.scan_hamming_u1(probe, base, rows, n, out); k.scan_equal_u8(probe, base, rows, n, out);
+      k.scan_dot_i8(probe, base, rows, n, out); k.scan_dot_f32(probe, base, rows, n, out);
+      k.scan_hamming_u1(probe, base, rows, 128, out);
+      k.topk_hamming_u1(probe, base, 0, rows, n, 10, n * 8, out); k.topk_hamming_u1(probe, base, 0, rows, 128, 10, 1024, out);
+      k.topk_equal_u8(probe, base, 0, rows, n, 10, n, out);
+      k.iomgrp_argmax(probe, base, dim, 8, 4, out); k.sign_project(probe, base, dim, 64, out);
+    }
+    // Let the engine finish optimising in the background before the next round.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

@@ -1,0 +1,162 @@
+// Kernels: the WASM SIMD, WASM scalar and JS backends agree with each other and with direct
+// computations on seeded random inputs (lengths with and without SIMD tails, ties in top-k).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BACKENDS, type KernelSet } from '../../src/match/kernel-set.js';
+import { _newInstance, init, type _Instance } from '../../src/match/loader.js';
+import { Seeded } from '../_lib/seeded.js';
+
+const rng = new Seeded('match-kernels');
+const instances: _Instance[] = [];
+for (const b of BACKENDS) {
+  await init({ backend: b });
+  instances.push(_newInstance());
+}
+
+/** Runs `run` on every backend with the same input bytes and returns the results. */
+function everywhere<T>(input: Uint8Array, run: (k: KernelSet, at: number, inst: _Instance) => T): T[] {
+  return instances.map((inst) => {
+    const at = inst.heap.alloc(input.length);
+    inst.heap.u8.set(input, at);
+    return run(inst.kernels, at, inst);
+  });
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}
+
+test('hamming_u1, equal_u8, dot_i8 match direct computations on every backend', () => {
+  for (const n of [8, 16, 64, 72, 128, 1000, 4096]) {
+    const bytes = rng.bytes(2 * n);
+    if (n === 72) bytes.copyWithin(n, 0, n); // identical strings
+    const a = bytes.subarray(0, n), b = bytes.subarray(n);
+    let ham = 0, eq = 0, dot = 0;
+    for (let i = 0; i < n; i++) {
+      ham += popcount(a[i]! ^ b[i]!);
+      if (a[i] === b[i]) eq++;
+      dot += ((a[i]! << 24) >> 24) * ((b[i]! << 24) >> 24);
+    }
+    const got = everywhere(bytes, (k, at) => [k.hamming_u1(at, at + n, n), k.equal_u8(at, at + n, n), k.dot_i8(at, at + n, n)]);
+    for (const g of got) assert.equal(g, [ham, eq, dot], `n = ${n}`);
+  }
+});
+
+test('equal_u8 on low-entropy codes (many equal bytes) matches direct counting', () => {
+  for (const n of [16, 512, 513, 4095]) {
+    const bytes = rng.bytes(2 * n).map((x) => x & 3);
+    let eq = 0;
+    for (let i = 0; i < n; i++) if (bytes[i] === bytes[n + i]) eq++;
+    for (const g of everywhere(bytes, (k, at) => k.equal_u8(at, at + n, n))) assert.is(g, eq);
+  }
+});
+
+test('dot_f32 and cosine_f32 are bit-identical across backends and close to float64', () => {
+  for (const n of [16, 32, 100, 128, 512, 1023]) {
+    const x = new Float32Array(2 * n);
+    for (let i = 0; i < x.length; i++) x[i] = rng.gauss();
+    const bytes = new Uint8Array(x.buffer);
+    let exact = 0, na = 0, nb = 0;
+    for (let i = 0; i < n; i++) { exact += x[i]! * x[n + i]!; na += x[i]! ** 2; nb += x[n + i]! ** 2; }
+    const got = everywhere(bytes, (k, at) => [k.dot_f32(at, at + 4 * n, n), k.cosine_f32(at, at + 4 * n, n)]);
+    for (const g of got) assert.equal(g, got[0], `n = ${n}`);
+    assert.ok(Math.abs(got[0]![0]! - exact) < 1e-4 * Math.sqrt(na * nb), `n = ${n}: dot ${got[0]![0]} vs ${exact}`);
+    assert.ok(Math.abs(got[0]![1]! - exact / Math.sqrt(na * nb)) < 1e-5, `n = ${n}: cosine`);
+  }
+});
+
+test('scan kernels write the pairwise result of every row', () => {
+  for (const [n, count] of [[64, 300], [24, 50], [512, 40]] as const) {
+    const bytes = rng.bytes(n + n * count);
+    const results = everywhere(bytes, (k, at, inst) => {
+      const out = inst.heap.alloc(4 * count), base = at + n;
+      const rows = (f: (row: number) => number) => Array.from({ length: count }, (_, r) => f(base + r * n));
+      k.scan_hamming_u1(at, base, count, n, out);
+      const ham = Array.from(inst.heap.u32.subarray(out >>> 2, (out >>> 2) + count));
+      assert.equal(ham, rows((r) => k.hamming_u1(at, r, n)));
+      k.scan_equal_u8(at, base, count, n, out);
+      const eq = Array.from(inst.heap.u32.subarray(out >>> 2, (out >>> 2) + count));
+      assert.equal(eq, rows((r) => k.equal_u8(at, r, n)));
+      k.scan_dot_i8(at, base, count, n, out);
+      const dot = Array.from(inst.heap.i32.subarray(out >>> 2, (out >>> 2) + count));
+      assert.equal(dot, rows((r) => k.dot_i8(at, r, n)));
+      return [ham, eq, dot];
+    });
+    for (const r of results) assert.equal(r, results[0]);
+  }
+  const n = 48, count = 30;
+  const x = new Float32Array(n + n * count).map(() => rng.gauss());
+  const results = everywhere(new Uint8Array(x.buffer), (k, at, inst) => {
+    const out = inst.heap.alloc(4 * count);
+    k.scan_dot_f32(at, at + 4 * n, count, n, out);
+    const got = Array.from(inst.heap.f32.subarray(out >>> 2, (out >>> 2) + count));
+    assert.equal(got, Array.from({ length: count }, (_, r) => k.dot_f32(at, at + 4 * n * (r + 1), n)));
+    return got;
+  });
+  for (const r of results) assert.equal(r, results[0]);
+});
+
+/** Expected top-k by sorting every (distance, row), the independent definition. */
+function expectedTopk(dists: number[], from: number, to: number, k: number, maxDist: number): number[][] {
+  const all: number[][] = [];
+  for (let r = from; r < to; r++) if (dists[r]! <= maxDist) all.push([r, dists[r]!]);
+  all.sort((p, q) => p[1]! - q[1]! || p[0]! - q[0]!);
+  return all.slice(0, k);
+}
+
+test('topk_hamming_u1 and topk_equal_u8 select by (distance, row) with ties, thresholds and ranges', () => {
+  for (const [n, count] of [[64, 2000], [16, 500], [40, 300]] as const) {
+    // Low-entropy rows so that many distances tie.
+    const bytes = rng.bytes(n + n * count).map((x) => x & 0x11);
+    for (const [k, maxDist, from, to] of [[10, 1e6, 0, count], [1, 1e6, 0, count], [25, n, 7, count - 3], [2000, n * 2, 0, count], [5, 0, 0, count], [3, 1e6, 5, 5]]) {
+      const results = everywhere(bytes, (kern, at, inst) => {
+        const base = at + n, out = inst.heap.alloc(8 * k);
+        const dh = Array.from({ length: count }, (_, r) => kern.hamming_u1(at, base + r * n, n));
+        const du = Array.from({ length: count }, (_, r) => n - kern.equal_u8(at, base + r * n, n));
+        const read = (c: number) => Array.from({ length: c }, (_, i) => [inst.heap.u32[(out >>> 2) + 2 * i]!, inst.heap.u32[(out >>> 2) + 2 * i + 1]!]);
+        const h = read(kern.topk_hamming_u1(at, base, from!, to!, n, k!, maxDist!, out));
+        assert.equal(h, expectedTopk(dh, from!, to!, k!, maxDist!), `hamming n=${n} k=${k}`);
+        const u = read(kern.topk_equal_u8(at, base, from!, to!, n, k!, maxDist!, out));
+        assert.equal(u, expectedTopk(du, from!, to!, k!, maxDist!), `equal n=${n} k=${k}`);
+        return [h, u];
+      });
+      for (const r of results) assert.equal(r, results[0]);
+    }
+  }
+});
+
+test('iomgrp_argmax and sign_project match direct integer projections', () => {
+  for (const [dim, m, q] of [[32, 16, 4], [100, 20, 16], [512, 8, 16]] as const) {
+    const v = new Int16Array(dim).map(() => rng.int(32769) - 16384);
+    const W = new Int8Array(m * q * dim).map(() => rng.int(17) - 8);
+    // A row equal to its predecessor forces a tie: the smaller index must win.
+    W.copyWithin(dim, 0, dim);
+    const input = new Uint8Array(2 * dim + W.length);
+    input.set(new Uint8Array(v.buffer));
+    input.set(new Uint8Array(W.buffer), 2 * dim);
+    const proj = (row: number) => { let s = 0; for (let i = 0; i < dim; i++) s += W[row * dim + i]! * v[i]!; return s; };
+    const argmax = Array.from({ length: m }, (_, j) => {
+      let arg = 0;
+      for (let t = 1; t < q; t++) if (proj(j * q + t) > proj(j * q + arg)) arg = t;
+      return arg;
+    });
+    const bits = Math.floor((m * q) / 8) * 8;
+    const signs = Array.from({ length: bits / 8 }, (_, byte) => {
+      let b = 0;
+      for (let l = 0; l < 8; l++) if (proj(byte * 8 + l) > 0) b |= 1 << l;
+      return b;
+    });
+    const got = everywhere(input, (k, at, inst) => {
+      const out = inst.heap.alloc(m + bits / 8);
+      k.iomgrp_argmax(at, at + 2 * dim, dim, m, q, out);
+      k.sign_project(at, at + 2 * dim, dim, bits, out + m);
+      const u8 = inst.heap.u8;
+      return [Array.from(u8.subarray(out, out + m)), Array.from(u8.subarray(out + m, out + m + bits / 8))];
+    });
+    for (const g of got) assert.equal(g, [argmax, signs], `dim ${dim}`);
+  }
+});
+
+test.run();
