@@ -39,7 +39,7 @@ function chachaBlock(key: Uint8Array, counter: number, nonce: Uint8Array): Uint8
   return out;
 }
 
-function referenceStream(key: Uint8Array, bytes: number, nonce = new Uint8Array(12), counter = 0): Uint8Array {
+function referenceStream(key: Uint8Array, bytes: number, nonce: Uint8Array = new Uint8Array(12), counter = 0): Uint8Array {
   const out = new Uint8Array(Math.ceil(bytes / 64) * 64);
   for (let b = 0; b * 64 < bytes; b++) out.set(chachaBlock(key, counter + b, nonce), b * 64);
   return out.subarray(0, bytes);
