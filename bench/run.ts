@@ -3,7 +3,7 @@
 // Usage: npm run bench -- [filter ...] [--json FILE] [--quick] [--list]
 import { fork } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './harness/machine.js';
@@ -23,9 +23,15 @@ export const USAGE = `npm run bench -- [filter ...] [--json FILE] [--quick] [--l
   --quick      short timing (checking a suite while developing; not for publishing)
   --list       list the suites and their workloads`;
 
-function suiteFiles(): string[] {
-  const files = readdirSync(BENCH_DIR).filter((f) => f.endsWith('.bench.ts')).sort();
-  return [...files.filter((f) => f === BANDWIDTH_SUITE), ...files.filter((f) => f !== BANDWIDTH_SUITE)].map((f) => join(BENCH_DIR, f));
+/** Where suites are found and where the table goes (tests point them elsewhere). */
+export interface RunOptions {
+  readonly suiteDir?: string;
+  readonly out?: (text: string) => void;
+}
+
+function suiteFiles(dir: string): string[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+  return [...files.filter((f) => f === BANDWIDTH_SUITE), ...files.filter((f) => f !== BANDWIDTH_SUITE)].map((f) => join(dir, f));
 }
 
 function runChild(file: string, quick: boolean, filters: readonly string[], env: Record<string, string>): Promise<SuiteReport> {
@@ -43,32 +49,34 @@ function runChild(file: string, quick: boolean, filters: readonly string[], env:
   });
 }
 
-async function list(): Promise<void> {
-  for (const f of suiteFiles()) {
+async function list(dir: string, out: (text: string) => void): Promise<void> {
+  for (const f of suiteFiles(dir)) {
     const s = (await import(pathToFileURL(f).href) as { default: Suite }).default;
-    console.log(`${s.name} (${f.slice(BENCH_DIR.length)})`);
-    for (const w of s.workloads) console.log(`  ${w.name}`);
+    out(`${s.name} (${basename(f)})`);
+    for (const w of s.workloads) out(`  ${w.name}`);
   }
 }
 
 /** Runs the benchmark CLI on argv; returns the exit code (1 on a mismatch or a failed suite). */
-export async function runBench(argv: readonly string[]): Promise<number> {
+export async function runBench(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+  const dir = options.suiteDir ?? BENCH_DIR;
+  const out = options.out ?? ((text: string) => console.log(text));
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true, strict: true,
     options: { json: { type: 'string' }, quick: { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
-  if (values.help) { console.log(USAGE); return 0; }
-  if (values.list) { await list(); return 0; }
+  if (values.help) { out(USAGE); return 0; }
+  if (values.list) { await list(dir, out); return 0; }
   const build = buildNative();
   process.stderr.write(build.path ? `native ceiling built: ${build.path}\n` : `${build.skipped}\n`);
   const env = nativeEnv(build);
   const reports: SuiteReport[] = [];
-  for (const file of suiteFiles()) {
+  for (const file of suiteFiles(dir)) {
     const filters = file.endsWith(BANDWIDTH_SUITE) ? [] : positionals;
     reports.push(await runChild(file, values.quick ?? false, filters, env));
   }
   const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error), build.skipped);
-  console.log(formatTable(run));
+  out(formatTable(run));
   if (values.json) writeFileSync(values.json, JSON.stringify(run, null, 2) + '\n');
   return run.errors.length > 0 || run.workloads.some((w) => w.impls.some((f) => f.mismatch)) ? 1 : 0;
 }

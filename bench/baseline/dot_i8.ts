@@ -1,11 +1,10 @@
-// dot_i8 baseline in plain JS: exact integer dot products of int8 rows, four partial sums.
-import { TopK } from './topk.js';
+// dot_i8 baseline in plain JS: out[i] = exact integer dot product of the probe and int8 row i,
+// four partial sums per row.
 
-/** Top-k rows of `gallery` (rows of probe.length int8 values, a multiple of 4) by dot with `probe`. */
-export function dot_i8_topk(gallery: Int8Array, probe: Int8Array, k: number): TopK {
+/** Scans `gallery` (rows of probe.length int8 values, a multiple of 4) into `out`. */
+export function dot_i8_scan(gallery: Int8Array, probe: Int8Array, out: Int32Array): Int32Array {
   const dim = probe.length;
   const count = gallery.length / dim;
-  const top = new TopK(k);
   for (let i = 0, at = 0; i < count; i++, at += dim) {
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let j = 0; j < dim; j += 4) {
@@ -14,8 +13,7 @@ export function dot_i8_topk(gallery: Int8Array, probe: Int8Array, k: number): To
       s2 += gallery[at + j + 2]! * probe[j + 2]!;
       s3 += gallery[at + j + 3]! * probe[j + 3]!;
     }
-    const s = s0 + s1 + s2 + s3;
-    if (s > top.floor) top.insert(i, s);
+    out[i] = s0 + s1 + s2 + s3;
   }
-  return top;
+  return out;
 }

@@ -33,7 +33,7 @@ function runBenchmark(impl: Impl, timing: TimingOptions): Promise<Benchmark> {
       minSamples: timing.minSamples,
       maxTime: timing.maxTimeSeconds,
       onComplete: () => (bench.error ? reject(bench.error) : resolve(bench)),
-      onError: (e: Benchmark.Event) => reject((e.target as Benchmark).error),
+      onError: () => reject(bench.error),
     };
     const bench = impl.async
       ? new Benchmark(impl.variant, {

@@ -9,15 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The C kernels, in C argument order (see bench/native/kernels.h). Top-k ids/scores are outputs. */
+/** The C kernels, in C argument order (see bench/native/kernels.h); ids/scores/out are outputs. */
 export interface NativeKernels {
   read_f64(buf: Float64Array): number;
   hamming_u1_topk(gallery: Uint8Array, probe: Uint8Array, count: number, words64: number, k: number, ids: Int32Array, scores: Float64Array): number;
   hamming_u1_topk_threads(gallery: Uint8Array, probe: Uint8Array, count: number, words64: number, k: number, ids: Int32Array, scores: Float64Array, threads: number): number;
   hamming_u1_pair(a: Uint8Array, b: Uint8Array, words64: number, reps: number): number;
-  iom_u8_topk(gallery: Uint8Array, probe: Uint8Array, count: number, m: number, k: number, ids: Int32Array, scores: Float64Array): number;
-  dot_i8_topk(gallery: Int8Array, probe: Int8Array, count: number, dim: number, k: number, ids: Int32Array, scores: Float64Array): number;
-  cosine_f32_topk(gallery: Float32Array, probe: Float32Array, count: number, dim: number, k: number, ids: Int32Array, scores: Float64Array): number;
+  equal_u8_topk(gallery: Uint8Array, probe: Uint8Array, count: number, m: number, k: number, ids: Int32Array, scores: Float64Array): number;
+  dot_i8_scan(gallery: Int8Array, probe: Int8Array, count: number, dim: number, out: Int32Array): number;
+  dot_f32_scan(gallery: Float32Array, probe: Float32Array, count: number, dim: number, out: Float32Array): number;
   iom_grp_protect(embeddings: Float32Array, n: number, dim: number, W: Int8Array, m: number, q: number, out: Uint8Array): number;
 }
 

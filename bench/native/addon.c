@@ -87,31 +87,33 @@ static napi_value js_hamming_u1_pair(napi_env env, napi_callback_info info) {
   return c.failed ? NULL : result(&c, hamming_u1_pair(a, b, words64, reps));
 }
 
-static napi_value js_iom_u8_topk(napi_env env, napi_callback_info info) {
+static napi_value js_equal_u8_topk(napi_env env, napi_callback_info info) {
   call_t c = begin(env, info);
   const void *g = ptr(&c, 0), *p = ptr(&c, 1);
   int32_t count = num(&c, 2), m = num(&c, 3), k = num(&c, 4);
   int32_t *ids = ptr(&c, 5);
   double *scores = ptr(&c, 6);
-  return c.failed ? NULL : result(&c, iom_u8_topk(g, p, count, m, k, ids, scores));
+  return c.failed ? NULL : result(&c, equal_u8_topk(g, p, count, m, k, ids, scores));
 }
 
-static napi_value js_dot_i8_topk(napi_env env, napi_callback_info info) {
+static napi_value js_dot_i8_scan(napi_env env, napi_callback_info info) {
   call_t c = begin(env, info);
   const void *g = ptr(&c, 0), *p = ptr(&c, 1);
-  int32_t count = num(&c, 2), dim = num(&c, 3), k = num(&c, 4);
-  int32_t *ids = ptr(&c, 5);
-  double *scores = ptr(&c, 6);
-  return c.failed ? NULL : result(&c, dot_i8_topk(g, p, count, dim, k, ids, scores));
+  int32_t count = num(&c, 2), dim = num(&c, 3);
+  int32_t *out = ptr(&c, 4);
+  if (c.failed) return NULL;
+  dot_i8_scan(g, p, count, dim, out);
+  return result(&c, count);
 }
 
-static napi_value js_cosine_f32_topk(napi_env env, napi_callback_info info) {
+static napi_value js_dot_f32_scan(napi_env env, napi_callback_info info) {
   call_t c = begin(env, info);
   const void *g = ptr(&c, 0), *p = ptr(&c, 1);
-  int32_t count = num(&c, 2), dim = num(&c, 3), k = num(&c, 4);
-  int32_t *ids = ptr(&c, 5);
-  double *scores = ptr(&c, 6);
-  return c.failed ? NULL : result(&c, cosine_f32_topk(g, p, count, dim, k, ids, scores));
+  int32_t count = num(&c, 2), dim = num(&c, 3);
+  float *out = ptr(&c, 4);
+  if (c.failed) return NULL;
+  dot_f32_scan(g, p, count, dim, out);
+  return result(&c, count);
 }
 
 static napi_value js_iom_grp_protect(napi_env env, napi_callback_info info) {
@@ -134,9 +136,9 @@ static const struct {
     {"hamming_u1_topk", js_hamming_u1_topk},
     {"hamming_u1_topk_threads", js_hamming_u1_topk_threads},
     {"hamming_u1_pair", js_hamming_u1_pair},
-    {"iom_u8_topk", js_iom_u8_topk},
-    {"dot_i8_topk", js_dot_i8_topk},
-    {"cosine_f32_topk", js_cosine_f32_topk},
+    {"equal_u8_topk", js_equal_u8_topk},
+    {"dot_i8_scan", js_dot_i8_scan},
+    {"dot_f32_scan", js_dot_f32_scan},
     {"iom_grp_protect", js_iom_grp_protect},
 };
 

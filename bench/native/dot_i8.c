@@ -1,6 +1,5 @@
-/* dot_i8 ceiling: int8 vectors, exact int32 dot product. */
+/* dot_i8 ceiling: out[i] = exact int32 dot product of the probe and row i (int8 values). */
 #include "kernels.h"
-#include "topk.h"
 
 static inline int32_t dot(const int8_t *a, const int8_t *b, int32_t dim) {
   int32_t s = 0;
@@ -8,14 +7,7 @@ static inline int32_t dot(const int8_t *a, const int8_t *b, int32_t dim) {
   return s;
 }
 
-int32_t dot_i8_topk(const int8_t *gallery, const int8_t *probe, int32_t count, int32_t dim,
-                    int32_t k, int32_t *ids, double *scores) {
-  topk_t t;
-  topk_init(&t, k, ids, scores);
-  for (int32_t i = 0; i < count; i++) {
-    const double s = dim == 512 ? dot(gallery + (size_t)i * 512, probe, 512)
-                                : dot(gallery + (size_t)i * dim, probe, dim);
-    if (topk_admits(&t, s)) topk_insert(&t, i, s);
-  }
-  return t.filled;
+void dot_i8_scan(const int8_t *gallery, const int8_t *probe, int32_t count, int32_t dim, int32_t *out) {
+  for (int32_t i = 0; i < count; i++)
+    out[i] = dim == 512 ? dot(gallery + (size_t)i * 512, probe, 512) : dot(gallery + (size_t)i * dim, probe, dim);
 }

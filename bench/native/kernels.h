@@ -1,5 +1,6 @@
 /* The native ceiling kernels called by addon.c. Galleries are row-major, `count` rows; top-k
- * results go to ids[k] and scores[k] (see topk.h); the number filled is returned. */
+ * results go to ids[k] and scores[k] (see topk.h) and the number filled is returned; scans
+ * write one score per row to out[count]. */
 #ifndef TEMPLOCK_KERNELS_H
 #define TEMPLOCK_KERNELS_H
 #include <stddef.h>
@@ -18,16 +19,15 @@ int32_t hamming_u1_topk_threads(const uint64_t *gallery, const uint64_t *probe, 
 int32_t hamming_u1_pair(const uint64_t *a, const uint64_t *b, int32_t words64, int32_t reps);
 
 /* Number of equal bytes (IoM indices) between the probe and each row of m bytes. */
-int32_t iom_u8_topk(const uint8_t *gallery, const uint8_t *probe, int32_t count, int32_t m,
-                    int32_t k, int32_t *ids, double *scores);
+int32_t equal_u8_topk(const uint8_t *gallery, const uint8_t *probe, int32_t count, int32_t m,
+                      int32_t k, int32_t *ids, double *scores);
 
-/* Integer dot product of the probe and each row of dim int8 values. */
-int32_t dot_i8_topk(const int8_t *gallery, const int8_t *probe, int32_t count, int32_t dim,
-                    int32_t k, int32_t *ids, double *scores);
+/* out[i] = exact dot product of the probe and row i of dim int8 values. */
+void dot_i8_scan(const int8_t *gallery, const int8_t *probe, int32_t count, int32_t dim, int32_t *out);
 
-/* Cosine of the probe and each row of dim float32 values (float32 lanes, float64 division). */
-int32_t cosine_f32_topk(const float *gallery, const float *probe, int32_t count, int32_t dim,
-                        int32_t k, int32_t *ids, double *scores);
+/* out[i] = float32 dot product of the probe and row i of dim float32 values (the cosine scan of
+ * unit rows), in the fixed summation order of the WASM and JS kernels. */
+void dot_f32_scan(const float *gallery, const float *probe, int32_t count, int32_t dim, float *out);
 
 /* IoM-GRP of n embeddings (SPEC.md section 2 canonicalisation, section 4.1 projection and argmax)
  * with the m*q*dim weight matrix W already derived; out[i*m + j] = hash j of embedding i. */

@@ -1,5 +1,5 @@
-// IoM baseline in plain JS: index bytes compared four at a time (32-bit words); the equal bytes
-// of a word are its zero bytes after XOR, counted exactly without a branch.
+// equal_u8 baseline in plain JS (IoM): index bytes compared four at a time (32-bit words); the
+// equal bytes of a word are its zero bytes after XOR, counted exactly without a branch.
 import { TopK } from './topk.js';
 
 /** Number of zero bytes in the 32-bit word x. */
@@ -9,7 +9,7 @@ export function zeroBytes32(x: number): number {
 }
 
 /** Top-k rows of `gallery` (rows of probe.length words, 4 indices each) by equal indices. */
-export function iom_u8_topk(gallery: Uint32Array, probe: Uint32Array, k: number): TopK {
+export function equal_u8_topk(gallery: Uint32Array, probe: Uint32Array, k: number): TopK {
   const words = probe.length;
   const count = gallery.length / words;
   const top = new TopK(k);

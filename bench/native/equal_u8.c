@@ -1,4 +1,4 @@
-/* IoM ceiling: templates are m index bytes; similarity = number of equal indices. */
+/* equal_u8 ceiling (IoM): templates are m index bytes; similarity = number of equal indices. */
 #include "kernels.h"
 #include "topk.h"
 
@@ -8,8 +8,8 @@ static inline int32_t equal_count(const uint8_t *a, const uint8_t *b, int32_t m)
   return e;
 }
 
-int32_t iom_u8_topk(const uint8_t *gallery, const uint8_t *probe, int32_t count, int32_t m,
-                    int32_t k, int32_t *ids, double *scores) {
+int32_t equal_u8_topk(const uint8_t *gallery, const uint8_t *probe, int32_t count, int32_t m,
+                      int32_t k, int32_t *ids, double *scores) {
   topk_t t;
   topk_init(&t, k, ids, scores);
   for (int32_t i = 0; i < count; i++) {

@@ -1,0 +1,54 @@
+// The benchmark harness end to end on a tiny suite: a suite process runs, every variant is timed,
+// ratios and throughputs are derived, JSON is written, and disagreeing variants fail the run.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { RunJson } from '../../bench/harness/report.js';
+import { runBench } from '../../bench/run.js';
+
+const suiteDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'templock-bench-test-'));
+
+async function run(filter: string): Promise<{ code: number; json: RunJson; text: string }> {
+  const file = join(tmp, `${filter}.json`);
+  let text = '';
+  const code = await runBench([filter, '--quick', '--json', file], { suiteDir, out: (t) => (text += t) });
+  return { code, json: JSON.parse(readFileSync(file, 'utf8')) as RunJson, text };
+}
+
+test('a tiny workload runs end to end: medians, throughputs, ratios, JSON', async () => {
+  const { code, json, text } = await run('read_f64');
+  assert.is(code, 0);
+  assert.is(json.workloads.length, 1);
+  const w = json.workloads[0]!;
+  assert.is(w.name, 'read_f64 32 KiB');
+  const byVariant = new Map(w.impls.map((f) => [f.variant, f]));
+  const base = byVariant.get('baseline')!;
+  const other = byVariant.get('js-reversed')!;
+  assert.is(base.xBaseline, 1);
+  for (const f of w.impls) {
+    assert.ok(f.medianMs > 0 && f.firstMs > 0 && f.samples >= 2, f.variant);
+    assert.is(f.mismatch, undefined);
+    assert.ok(Math.abs(f.gbPerS! - 32 * 1024 / (f.medianMs * 1e6)) <= 1e-3 * f.gbPerS!);
+    assert.ok(Math.abs(f.itemsPerS! - 4096_000 / f.medianMs) <= 1e-3 * f.itemsPerS!);
+  }
+  assert.ok(Math.abs(other.xBaseline! - other.medianMs / base.medianMs) <= 1e-3 * other.xBaseline!);
+  if (json.nativeSkipped === undefined) assert.is(byVariant.get('native')!.xNative, 1);
+  assert.ok(text.includes('read_f64 32 KiB') && text.includes('js-reversed'));
+  assert.is(json.machine.node, process.version);
+});
+
+test('variants that compute different results are reported and fail the run', async () => {
+  const { code, json, text } = await run('disagreeing');
+  assert.is(code, 1);
+  const w = json.workloads[0]!;
+  assert.is(w.impls.find((f) => f.variant === 'wrong')!.mismatch, true);
+  assert.is(w.impls.find((f) => f.variant === 'baseline')!.mismatch, undefined);
+  assert.ok(text.includes('wrong MISMATCH'));
+});
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+test.run();
