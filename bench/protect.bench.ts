@@ -1,0 +1,68 @@
+// protect() with IoM-GRP (dim 512, m 512, q 16) for one embedding and for a batch of 1,000, with
+// the projection matrix cached: the JS reference, and the native ceiling doing the same
+// canonicalise + project + argmax over the same weights.
+import { protect, type IomGrpParams } from '../src/index.js';
+import { BENCH_KEY, BENCH_SALT, embeddings, payloads } from './harness/inputs.js';
+import { iomGrpWeights } from './harness/material.js';
+import { native } from './harness/native.js';
+import { defineSuite } from './harness/suite.js';
+
+const PARAMS: IomGrpParams = { scheme: 'iom-grp', dim: 512, m: 512, q: 16 };
+const BATCH = 1000;
+/** The JS reference takes tens of ms per embedding: its batch figure is per embedding over this many. */
+const JS_BATCH = 50;
+
+let W = new Int8Array(0);
+let batch = embeddings(0, PARAMS.dim, 0);
+
+const protectJs = (rows: readonly Float32Array[]) => payloads(rows.map((x) => protect(x, PARAMS, BENCH_KEY, BENCH_SALT)));
+
+function protectNative(n: number): () => Uint8Array {
+  const c = native()!;
+  const out = new Uint8Array(n * PARAMS.m);
+  return () => {
+    c.iom_grp_protect(batch.flat, n, PARAMS.dim, W, PARAMS.m, PARAMS.q, out);
+    return out;
+  };
+}
+
+const firstPayloads = (n: number) => (v: unknown) => (v as Uint8Array).slice(0, n * PARAMS.m);
+
+async function setup(): Promise<void> {
+  batch = embeddings(BATCH, PARAMS.dim, 301);
+  W = iomGrpWeights(PARAMS, BENCH_KEY, BENCH_SALT);
+  protect(batch.rows[0]!, PARAMS, BENCH_KEY, BENCH_SALT); // the material is cached before timing
+}
+
+function teardown(): void {
+  W = new Int8Array(0);
+  batch = embeddings(0, PARAMS.dim, 0);
+}
+
+export default defineSuite({
+  name: 'protect',
+  workloads: [
+    {
+      name: 'protect iom-grp dim=512 m=512 q=16, one embedding',
+      items: 1,
+      itemUnit: 'embeddings',
+      setup,
+      teardown,
+      impls: () => [
+        { variant: 'baseline', fn: () => protectJs(batch.rows.slice(0, 1)) },
+        ...(native() ? [{ variant: 'native', fn: protectNative(1), output: firstPayloads(1) }] : []),
+      ],
+    },
+    {
+      name: `protect iom-grp dim=512 m=512 q=16, batch of ${BATCH.toLocaleString('en')} (per embedding; JS over ${JS_BATCH})`,
+      items: 1,
+      itemUnit: 'embeddings',
+      setup,
+      teardown,
+      impls: () => [
+        { variant: 'baseline', fn: () => protectJs(batch.rows.slice(0, JS_BATCH)), opsPerCall: JS_BATCH },
+        ...(native() ? [{ variant: 'native', fn: protectNative(BATCH), opsPerCall: BATCH, output: firstPayloads(JS_BATCH) }] : []),
+      ],
+    },
+  ],
+});

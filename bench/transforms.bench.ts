@@ -1,0 +1,31 @@
+// Transform throughput per scheme at dim 512: protect() end to end (validation, canonical input,
+// HKDF instance key, cached projection material, payload) in the JS implementation. The first
+// call of each also derives the material (the "first" column).
+import { defaultParams, protect, type TransformParams } from '../src/index.js';
+import { BENCH_KEY, BENCH_SALT, embeddings } from './harness/inputs.js';
+import { defineSuite, type Workload } from './harness/suite.js';
+
+const DIM = 512;
+const SCHEMES: readonly TransformParams[] = [
+  { scheme: 'iom-grp', dim: DIM, m: 512, q: 16 },
+  defaultParams('iom-urp', DIM),
+  defaultParams('sign', DIM),
+];
+
+function describe(p: TransformParams): string {
+  const { scheme, ...rest } = p;
+  return `${scheme} ${Object.entries(rest).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+}
+
+function transformWorkload(params: TransformParams): Workload {
+  const { rows } = embeddings(16, DIM, 201);
+  let i = 0;
+  return {
+    name: `protect ${describe(params)} (cached material)`,
+    items: 1,
+    itemUnit: 'embeddings',
+    impls: () => [{ variant: 'js', fn: () => protect(rows[i++ & 15]!, params, BENCH_KEY, BENCH_SALT).payload }],
+  };
+}
+
+export default defineSuite({ name: 'transforms', workloads: SCHEMES.map(transformWorkload) });
