@@ -12,7 +12,7 @@ const BATCH = 1000;
 /** The JS reference takes tens of ms per embedding: its batch figure is per embedding over this many. */
 const JS_BATCH = 50;
 
-let W = new Int8Array(0);
+let W: Int8Array = new Int8Array(0);
 let batch = embeddings(0, PARAMS.dim, 0);
 
 const protectJs = (rows: readonly Float32Array[]) => payloads(rows.map((x) => protect(x, PARAMS, BENCH_KEY, BENCH_SALT)));
