@@ -385,3 +385,191 @@ def compare(ta, tb):
         h = sum(bin(x ^ y).count('1') for x, y in zip(pa, pb))
         return 1 - (h / p[2])
     return sum(1 for x, y in zip(pa, pb) if x == y) / p[2]
+
+
+# ---------------------------------------------------------------------------------------------
+# The vector files (vectors/README.md): one runner per schema computes a test's output, or
+# raises SpecError whose kind is compared with an invalid test's `error`.
+
+def unhex(text, name='hex'):
+    if not isinstance(text, str):
+        raise SpecError('TypeError', f'{name} is not a string')
+    if len(text) % 2 or any(ch not in '0123456789abcdef' for ch in text):
+        raise range_error(f'{name} is not lowercase hex')
+    return bytes.fromhex(text)
+
+
+def f32_hex(text, name):
+    raw = unhex(text, name)
+    if len(raw) % 4:
+        raise range_error(f'{name} is not a whole number of float32 values')
+    return raw
+
+
+def group_mean(group):
+    return f32_hex(group['mean'], 'mean') if 'mean' in group else None
+
+
+def run_canonical(group, test):
+    d = check_int('dim', group.get('dim'), 32, 4096)
+    mean_raw = group_mean(group)
+    mean = f32_values(mean_raw, d, 'mean') if mean_raw is not None else None
+    x = f32_values(f32_hex(test['embedding'], 'embedding'), d, 'embedding')
+    return struct.pack(f'<{d}h', *canonicalise(x, mean)).hex()
+
+
+def run_samplers(group, test):
+    ks = KeyStream(unhex(test['streamKey'], 'streamKey'))
+    if len(ks.key) != 32:
+        raise range_error('stream key is not 32 bytes')
+    count = check_int('count', test.get('count'), 1, 4096)
+    sampler = group['sampler']
+    if sampler == 'uniform':
+        n = check_int('n', test.get('n'), 1, 2 ** 32)
+        return [uniform(ks, n) for _ in range(count)]
+    if sampler == 'permutation':
+        n = check_int('n', test.get('n'), 1, 4096)
+        k = check_int('k', test.get('k'), 1, n)
+        return [partial_permutation(ks, n, k) for _ in range(count)]
+    if sampler == 'binomial':
+        return binomial_weights(ks, count)
+    raise range_error('unknown sampler')
+
+
+def material_bytes(p, mat):
+    if p[0] == 'iom-urp':
+        return b''.join(array.array('H', perm).tobytes() if sys.byteorder == 'little' else struct.pack(f'<{len(perm)}H', *perm) for perm in mat)
+    return b''.join(array.array('b', row).tobytes() for row in mat)
+
+
+def run_derivation(group, test):
+    p = check_params(group['params'])
+    key = unhex(test['key'], 'key')
+    if len(key) != 32:
+        raise range_error('key is not 32 bytes')
+    mean_raw = group_mean(group)
+    if mean_raw is not None:
+        f32_values(mean_raw, p[1], 'mean')
+    salt = unhex(test['salt'], 'salt')
+    if not 16 <= len(salt) <= 32:
+        raise range_error('salt length')
+    sk = stream_key(key, salt, p)
+    mat = material_bytes(p, material(key, salt, p))
+    return {
+        'info': (b'templock/v1/transform' + param_block(p)).hex(),
+        'streamKey': sk.hex(),
+        'keyId': key_id(key).hex(),
+        'meanId': mean_id(mean_raw).hex(),
+        'keystream': KeyStream(sk).read(64).hex(),
+        'materialHead': mat[:64].hex(),
+        'materialSha256': hashlib.sha256(mat).hexdigest(),
+    }
+
+
+def run_protect(group, test):
+    return protect(unhex(test['embedding'], 'embedding'), group['params'], unhex(test['key'], 'key'),
+                   unhex(test['salt'], 'salt'), group_mean(group)).hex()
+
+
+def run_compare(group, test):
+    return compare(unhex(test['a'], 'a'), unhex(test['b'], 'b'))
+
+
+def run_template(group, test):
+    p, salt, kid, mid, payload = decode(unhex(test['template'], 'template'))
+    return {'params': dict(scheme=p[0], dim=p[1], **dict(zip(FIELDS[p[0]], p[2:]))),
+            'salt': salt.hex(), 'keyId': kid.hex(), 'meanId': mid.hex(), 'payload': payload.hex()}
+
+
+RUNNERS = {
+    'canonical_v1.schema.json': ('canonical', run_canonical),
+    'samplers_v1.schema.json': ('values', run_samplers),
+    'derivation_v1.schema.json': ('derived', run_derivation),
+    'protect_v1.schema.json': ('template', run_protect),
+    'compare_v1.schema.json': ('score', run_compare),
+    'template_v1.schema.json': ('decoded', run_template),
+}
+
+
+def run_file(path):
+    """(passed, failure lines) for one vector file."""
+    with open(path, encoding='utf-8') as f:
+        doc = json.load(f)
+    name = os.path.basename(path)
+    if doc.get('schema') not in RUNNERS:
+        return 0, [f'{name}: no runner for schema {doc.get("schema")!r}']
+    output_key, runner = RUNNERS[doc['schema']]
+    passed, failures = 0, []
+    tests = [(g, t) for g in doc['testGroups'] for t in g['tests']]
+    if len(tests) != doc.get('numberOfTests'):
+        failures.append(f'{name}: numberOfTests {doc.get("numberOfTests")} but {len(tests)} tests')
+    for group, test in tests:
+        try:
+            outcome = ('output', runner(group, test))
+        except SpecError as e:
+            outcome = ('error', e.kind)
+        expected = ('error', test.get('error')) if test['result'] == 'invalid' else ('output', test.get(output_key))
+        if outcome == expected:
+            passed += 1
+        else:
+            failures.append(f'{name} tcId {test["tcId"]} ({test["comment"]}): expected {summary(expected)}, got {summary(outcome)}')
+    return passed, failures
+
+
+def summary(outcome):
+    kind, value = outcome
+    if kind == 'error':
+        return f'error {value}'
+    text = json.dumps(value)
+    return text if len(text) <= 80 else text[:77] + '...'
+
+
+def check_rfc(rfc_dir):
+    """(passed, failure lines) of the ChaCha20 and HKDF code against the RFC files of rfc_dir."""
+    passed, failures = 0, []
+    with open(os.path.join(rfc_dir, 'rfc8439_chacha20_poly1305.json'), encoding='utf-8') as f:
+        for t in json.load(f)['tests']:
+            msg = bytes.fromhex(t['msg'])
+            ks = chacha20_blocks(bytes.fromhex(t['key']), bytes.fromhex(t['iv']), 1, -(-len(msg) // 64))
+            ok = bytes(a ^ b for a, b in zip(msg, ks)).hex() == t['ct']
+            passed += ok
+            failures += [] if ok else [f'RFC 8439 tcId {t["tcId"]}: ciphertext differs']
+    with open(os.path.join(rfc_dir, 'rfc5869_hkdf_sha256.json'), encoding='utf-8') as f:
+        for t in json.load(f)['tests']:
+            ok = hkdf_sha256(*(bytes.fromhex(t[k]) for k in ('ikm', 'salt', 'info')), t['size']).hex() == t['okm']
+            passed += ok
+            failures += [] if ok else [f'RFC 5869 tcId {t["tcId"]}: OKM differs']
+    return passed, failures
+
+
+def main(argv):
+    args = list(argv)
+    rfc_dir = None
+    if '--rfc' in args:
+        i = args.index('--rfc')
+        rfc_dir = args[i + 1]
+        del args[i:i + 2]
+    here = os.path.dirname(os.path.abspath(__file__))
+    vectors_dir = args[0] if args else os.path.join(here, '..', '..', 'vectors')
+    files = sorted(f for f in os.listdir(vectors_dir) if f.endswith('.json'))
+    passed, failures = 0, []
+    if rfc_dir is not None:
+        p, f = check_rfc(rfc_dir)
+        passed += p
+        failures += f
+    for name in files:
+        p, f = run_file(os.path.join(vectors_dir, name))
+        print(f'{name}: {p} passed, {len(f)} failed')
+        passed += p
+        failures += f
+    for line in failures:
+        print('FAIL ' + line)
+    if not files:
+        failures.append('no vector files')
+        print(f'FAIL no vector files in {vectors_dir}')
+    print(f'{passed} passed, {len(failures)} failed')
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
