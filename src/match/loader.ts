@@ -36,7 +36,7 @@ export interface _Instance {
 const compiling = new Map<Backend, Promise<Compiled>>();
 let active: Compiled | undefined;
 
-function decode(target: KernelTarget): Uint8Array {
+function decode(target: KernelTarget): Uint8Array<ArrayBuffer> {
   const m = KERNEL_MODULES[target];
   const bin = atob(m.base64);
   const bytes = new Uint8Array(bin.length);

@@ -33,12 +33,12 @@ export class _JsMemory implements _MemoryLike {
 /** Typed views of a memory, refreshed after growth, plus a bump allocator above `base`. */
 export class _Heap {
   private viewsOf: ArrayBuffer | SharedArrayBuffer | undefined;
-  private _u8 = new Uint8Array(0);
-  private _i8 = new Int8Array(0);
-  private _i16 = new Int16Array(0);
-  private _u32 = new Uint32Array(0);
-  private _i32 = new Int32Array(0);
-  private _f32 = new Float32Array(0);
+  private _u8: Uint8Array = new Uint8Array(0);
+  private _i8: Int8Array = new Int8Array(0);
+  private _i16: Int16Array = new Int16Array(0);
+  private _u32: Uint32Array = new Uint32Array(0);
+  private _i32: Int32Array = new Int32Array(0);
+  private _f32: Float32Array = new Float32Array(0);
   /** First free byte; allocations never go below it. */
   top: number;
 

@@ -120,14 +120,21 @@ const HIGH1: u64 = 0x8080808080808080;
   let i: usize = 0;
   let d: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    // i8x16.eq gives -1 per equal lane; subtracting counts equal lanes, at most 128 per chunk.
+    // i8x16.eq gives -1 per equal lane; subtracting counts equal lanes: two accumulators of at
+    // most 64 per lane per 2048-byte chunk, so their u8 sum cannot wrap.
     let eq: u32 = 0;
     while (i + 16 <= n) {
-      let acc = i8x16.splat(0);
+      let acc0 = i8x16.splat(0), acc1 = i8x16.splat(0);
       let end = i + 2048;
       if (end > n) end = n;
-      for (; i + 16 <= end; i += 16) acc = i8x16.sub(acc, i8x16.eq(v128.load(a + i), v128.load(b + i)));
-      const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(acc));
+      for (; i + 64 <= end; i += 64) {
+        acc0 = i8x16.sub(acc0, i8x16.eq(v128.load(a + i), v128.load(b + i)));
+        acc1 = i8x16.sub(acc1, i8x16.eq(v128.load(a + i, 16), v128.load(b + i, 16)));
+        acc0 = i8x16.sub(acc0, i8x16.eq(v128.load(a + i, 32), v128.load(b + i, 32)));
+        acc1 = i8x16.sub(acc1, i8x16.eq(v128.load(a + i, 48), v128.load(b + i, 48)));
+      }
+      for (; i + 16 <= end; i += 16) acc0 = i8x16.sub(acc0, i8x16.eq(v128.load(a + i), v128.load(b + i)));
+      const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.add(acc0, acc1)));
       eq += <u32>(i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3));
     }
     d = <u32>i - eq;
@@ -171,12 +178,13 @@ export function topk_equal_u8(probe: usize, base: usize, from: u32, to: u32, n: 
   let i: usize = 0;
   let s: i32 = 0;
   if (ASC_FEATURE_SIMD) {
-    let acc = i32x4.splat(0);
+    // Sign-extending loads (8 x i8 -> 8 x i16) and pairwise multiply-add into i32 lanes.
+    let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0);
     for (; i + 16 <= n; i += 16) {
-      const x = v128.load(a + i), y = v128.load(b + i);
-      acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_low_i8x16_s(x, y)));
-      acc = i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.extmul_high_i8x16_s(x, y)));
+      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_s(a + i), v128.load8x8_s(b + i)));
+      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load8x8_s(a + i, 8), v128.load8x8_s(b + i, 8)));
     }
+    const acc = i32x4.add(acc0, acc1);
     s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
   } else {
     let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
@@ -269,10 +277,9 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
   if (ASC_FEATURE_SIMD) {
     let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0);
     for (; i + 16 <= dim; i += 16) {
-      const x = v128.load(w + i);
       const pv = v + (i << 1);
-      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(x), v128.load(pv)));
-      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(x), v128.load(pv, 16)));
+      acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_s(w + i), v128.load(pv)));
+      acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load8x8_s(w + i, 8), v128.load(pv, 16)));
     }
     const acc = i32x4.add(acc0, acc1);
     s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
