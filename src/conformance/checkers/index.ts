@@ -1,0 +1,18 @@
+// The checker of every vector-file schema; `templock vectors verify` picks one by the file's
+// "schema" field. A new vector file kind adds its checker here (vectors/README.md).
+import type { VectorChecker } from '../types.js';
+import { canonicalChecker } from './canonical.js';
+import { compareChecker } from './compare.js';
+import { derivationChecker } from './derivation.js';
+import { protectChecker } from './protect.js';
+import { samplersChecker } from './samplers.js';
+import { templateChecker } from './template.js';
+
+export const CHECKERS: readonly VectorChecker[] = [
+  canonicalChecker,
+  samplersChecker,
+  derivationChecker,
+  protectChecker,
+  compareChecker,
+  templateChecker,
+];

@@ -1,0 +1,22 @@
+// Every vector file and the generator that builds it; `npm run vectors` writes them all and
+// `npm run vectors:check` proves the committed ones identical. A new file adds one line here.
+import type { VectorGenerator } from './_envelope.js';
+import { canonicalVectors } from './canonical.js';
+import { compareVectors } from './compare.js';
+import { derivationVectors } from './derivation.js';
+import { iomGrpVectors } from './iom-grp.js';
+import { iomUrpVectors } from './iom-urp.js';
+import { samplersVectors } from './samplers.js';
+import { signVectors } from './sign.js';
+import { templateVectors } from './template.js';
+
+export const GENERATORS: readonly VectorGenerator[] = [
+  canonicalVectors,
+  samplersVectors,
+  derivationVectors,
+  iomGrpVectors,
+  iomUrpVectors,
+  signVectors,
+  compareVectors,
+  templateVectors,
+];
