@@ -74,8 +74,18 @@ async function loadWasm(): Promise<{ faceapi: typeof FaceApi; tf: _Tf; descripti
   }
   const tf = faceapi.tf as unknown as _Tf;
   tf.setWasmPaths!(wasmDir);
-  if (!(await tf.setBackend('wasm'))) throw unavailable('the TF.js WebAssembly backend did not start');
-  await tf.ready();
+  // The Emscripten glue of the backend installs process handlers that rethrow every unhandled
+  // rejection and uncaught exception (printing its own minified source); take them off again.
+  const events = ['unhandledRejection', 'uncaughtException'] as const;
+  const before = events.map((e) => new Set(process.listeners(e)));
+  try {
+    if (!(await tf.setBackend('wasm'))) throw unavailable('the TF.js WebAssembly backend did not start');
+    await tf.ready();
+  } finally {
+    events.forEach((e, i) => {
+      for (const l of process.listeners(e)) if (!before[i]!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    });
+  }
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
   const features = [simd ? 'SIMD' : 'scalar', threads ? 'threads' : 'single thread'].join(', ');
