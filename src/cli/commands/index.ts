@@ -1,4 +1,7 @@
 // The table of `templock` subcommands; each lives in its own file beside this one.
 import type { Command } from '../command.js';
+import { benchCommand } from './bench.js';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  benchCommand,
+];
