@@ -76,15 +76,14 @@ async function loadWasm(): Promise<{ faceapi: typeof FaceApi; tf: _Tf; descripti
   tf.setWasmPaths!(wasmDir);
   // The Emscripten glue of the backend installs process handlers that rethrow every unhandled
   // rejection and uncaught exception (printing its own minified source); take them off again.
-  const events = ['unhandledRejection', 'uncaughtException'] as const;
-  const before = events.map((e) => new Set(process.listeners(e)));
+  const listeners = () => [...process.listeners('unhandledRejection'), ...process.listeners('uncaughtException')];
+  const before = new Set<unknown>(listeners());
   try {
     if (!(await tf.setBackend('wasm'))) throw unavailable('the TF.js WebAssembly backend did not start');
     await tf.ready();
   } finally {
-    events.forEach((e, i) => {
-      for (const l of process.listeners(e)) if (!before[i]!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
-    });
+    for (const l of process.listeners('unhandledRejection')) if (!before.has(l)) process.removeListener('unhandledRejection', l);
+    for (const l of process.listeners('uncaughtException')) if (!before.has(l)) process.removeListener('uncaughtException', l);
   }
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
