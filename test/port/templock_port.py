@@ -42,6 +42,7 @@ def range_error(why):
 # so every add, xor and rotate below runs over all blocks together.
 
 SIGMA = struct.unpack('<4I', b'expand 32-byte k')
+WORD32 = 'I' if array.array('I').itemsize == 4 else 'L'
 BATCH_BLOCKS = 4096
 
 
@@ -93,31 +94,49 @@ def chacha20_blocks(key, nonce, counter, count):
 
 class KeyStream:
     """§3.2: the ChaCha20 keystream under `stream_key`, zero nonce, counter from 0, read as one
-    sequential byte stream."""
+    sequential byte stream, by bytes (read) or by little-endian 32-bit words (u32)."""
 
     def __init__(self, stream_key):
         self.key = stream_key
         self.counter = 0
         self.buf = b''
         self.pos = 0
+        self._words = None
+
+    def _ensure(self, n):
+        if len(self.buf) - self.pos >= n:
+            return
+        missing = n - (len(self.buf) - self.pos)
+        parts = [self.buf[self.pos:]]
+        blocks = max(64, -(-missing // 64))
+        while blocks > 0:
+            step = min(blocks, BATCH_BLOCKS)
+            parts.append(chacha20_blocks(self.key, bytes(12), self.counter, step))
+            self.counter += step
+            blocks -= step
+        self.buf, self.pos = b''.join(parts), 0
 
     def read(self, n):
-        if len(self.buf) - self.pos < n:
-            missing = n - (len(self.buf) - self.pos)
-            parts = [self.buf[self.pos:]]
-            blocks = max(64, -(-missing // 64))
-            while blocks > 0:
-                step = min(blocks, BATCH_BLOCKS)
-                parts.append(chacha20_blocks(self.key, bytes(12), self.counter, step))
-                self.counter += step
-                blocks -= step
-            self.buf, self.pos = b''.join(parts), 0
+        self._words = None
+        self._ensure(n)
         out = self.buf[self.pos:self.pos + n]
         self.pos += n
         return out
 
+    def _word_iterator(self):
+        while True:
+            self._ensure(4 * 1024)
+            words = array.array(WORD32, self.buf[self.pos:self.pos + 4 * ((len(self.buf) - self.pos) // 4)])
+            if sys.byteorder != 'little':
+                words.byteswap()
+            for w in words:
+                self.pos += 4
+                yield w
+
     def u32(self):
-        return int.from_bytes(self.read(4), 'little')
+        if self._words is None:
+            self._words = self._word_iterator()
+        return next(self._words)
 
 
 # §3.2 HKDF-SHA256 (RFC 5869)

@@ -1,0 +1,72 @@
+// The independent Python port (test/port/templock_port.py, written from SPEC.md alone) must
+// reproduce every published vector: template bytes, scores, canonical vectors, derivations,
+// sampler outputs and decodings, and reject every invalid case with its error. Also checks that
+// the port reports a corrupted expectation as a failure. Skipped when python3 is absent.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PROJECT_ROOT, sharedPath } from '../_lib/shared.js';
+
+const PORT = join(PROJECT_ROOT, 'test', 'port', 'templock_port.py');
+const VECTORS = join(PROJECT_ROOT, 'vectors');
+const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+const hasPython = python.status === 0;
+if (!hasPython) console.log('SKIP python-port: python3 is not installed; the independent port did not run');
+
+function runPort(args: string[]): { status: number | null; stdout: string; passed: number; failed: number } {
+  const r = spawnSync('python3', [PORT, ...args], { encoding: 'utf8', timeout: 300_000 });
+  const last = /(\d+) passed, (\d+) failed\s*$/.exec(r.stdout);
+  assert.ok(last, `no summary line; stderr: ${r.stderr}`);
+  return { status: r.status, stdout: r.stdout, passed: Number(last[1]), failed: Number(last[2]) };
+}
+
+const vectorFiles = readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort();
+const totalTests = vectorFiles.reduce((a, f) => a + (JSON.parse(readFileSync(join(VECTORS, f), 'utf8')) as { numberOfTests: number }).numberOfTests, 0);
+
+test('the port reproduces every published vector', () => {
+  if (!hasPython) return;
+  assert.ok(vectorFiles.length > 0, 'vectors/ holds vector files');
+  const r = runPort([VECTORS]);
+  const failures = r.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
+  assert.is(r.failed, 0, failures.slice(0, 20).join('\n'));
+  assert.is(r.status, 0);
+  assert.is(r.passed, totalTests, 'every test of every file was run');
+  for (const f of vectorFiles) assert.ok(r.stdout.includes(`${f}: `), `${f} was read`);
+  console.log(`  python port: ${r.passed} vector tests passed in ${vectorFiles.length} files`);
+});
+
+test('the port checks its ChaCha20 and HKDF against the RFC 8439 / RFC 5869 files', () => {
+  const rfc = sharedPath('vectors/rfc', 'python-port RFC self-check');
+  if (!hasPython || !rfc) return;
+  const dir = mkdtempSync(join(tmpdir(), 'templock-port-'));
+  try {
+    writeFileSync(join(dir, 'samplers_v1.json'), readFileSync(join(VECTORS, 'samplers_v1.json')));
+    const r = runPort([dir, '--rfc', rfc]);
+    const samplers = (JSON.parse(readFileSync(join(VECTORS, 'samplers_v1.json'), 'utf8')) as { numberOfTests: number }).numberOfTests;
+    assert.is(r.failed, 0, r.stdout);
+    assert.is(r.passed, samplers + 5, 'two RFC 8439 and three RFC 5869 cases');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('a corrupted expectation is reported as a failure', () => {
+  if (!hasPython) return;
+  const dir = mkdtempSync(join(tmpdir(), 'templock-port-'));
+  try {
+    const file = JSON.parse(readFileSync(join(VECTORS, 'canonical_v1.json'), 'utf8')) as { testGroups: { tests: { result: string; canonical?: string }[] }[] };
+    const victim = file.testGroups[0]!.tests.find((t) => t.result === 'valid')!;
+    victim.canonical = victim.canonical!.slice(0, -4) + (victim.canonical!.endsWith('0000') ? '0100' : '0000');
+    writeFileSync(join(dir, 'canonical_v1.json'), JSON.stringify(file));
+    const r = runPort([dir]);
+    assert.is(r.failed, 1, r.stdout);
+    assert.is(r.status, 1);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test.run();
