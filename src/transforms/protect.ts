@@ -42,8 +42,11 @@ export function _prepare(params: ProtectParams, key: Uint8Array): _Prepared {
   return { params: p, key: Uint8Array.from(key), keyId: _keyId(key), meanId: _meanId(mean), mean, info };
 }
 
-/** Applies a prepared transform under `salt` to a canonical vector. */
-export function _transformCanonical(v: Int16Array, prep: _Prepared, salt: Uint8Array): ProtectedTemplate {
+/** A scheme's evaluation step (`_Scheme.apply`), or an equivalent one giving the same bytes. */
+export type _Apply = (v: Int16Array, material: Int8Array | Uint16Array, p: TransformParams, out: Uint8Array) => void;
+
+/** Applies a prepared transform under `salt` to a canonical vector (by `apply` when given). */
+export function _transformCanonical(v: Int16Array, prep: _Prepared, salt: Uint8Array, apply?: _Apply): ProtectedTemplate {
   const p = prep.params;
   const scheme = _schemeOf(p);
   const streamKey = _deriveStreamKey(prep.key, salt, prep.info);
@@ -52,7 +55,7 @@ export function _transformCanonical(v: Int16Array, prep: _Prepared, salt: Uint8A
     _withMaterial(streamKey, scheme.materialBytes(p), () => {
       const ks = new _KeyStream(streamKey);
       try { return scheme.derive(ks, p); } finally { ks.wipe(); }
-    }, (material) => scheme.apply(v, material, p, payload));
+    }, (material) => (apply ?? scheme.apply)(v, material, p, payload));
   } finally {
     streamKey.fill(0);
   }
@@ -85,13 +88,18 @@ export function protect(embedding: EmbeddingInput, params: ProtectParams, key: U
  * const [current, previous] = protectAll(embedding, params, key, [epoch2Salt, epoch1Salt]);
  */
 export function protectAll(embedding: EmbeddingInput, params: ProtectParams, key: Uint8Array, salts: readonly Uint8Array[]): ProtectedTemplate[] {
+  return _protectAllWith(embedding, params, key, salts);
+}
+
+/** protectAll with the scheme's evaluation step done by `apply` when given. */
+export function _protectAllWith(embedding: EmbeddingInput, params: ProtectParams, key: Uint8Array, salts: readonly Uint8Array[], apply?: _Apply): ProtectedTemplate[] {
   if (!Array.isArray(salts)) throw new TypeError(`"salts" expected Uint8Array[], got ${typeof salts}`);
   if (salts.length === 0) throw new RangeError('"salts" expected at least one salt, got 0');
   const prep = _prepare(params, key);
   for (const s of salts) aBytes('salt', s, SALT_MIN_BYTES, SALT_MAX_BYTES);
   const v = _canonicalFor(embedding, prep);
   try {
-    return salts.map((s) => _transformCanonical(v, prep, s));
+    return salts.map((s) => _transformCanonical(v, prep, s, apply));
   } finally {
     v.fill(0);
     prep.key.fill(0);

@@ -1,0 +1,289 @@
+// 1:N identification (README "Matching"): protected templates of one parameter set, key, mean
+// and salt, held contiguously in the memory of one kernel instance (row i = the i-th enrolled
+// subject); top-k search by one kernel call, optionally split over worker threads that share
+// the memory. Every failed operation leaves the gallery unchanged.
+import { TemplockError } from '../errors.js';
+import type { ProtectedTemplate } from '../template.js';
+import { _schemeOf } from '../transforms/registry.js';
+import type { TransformParams } from '../transforms/scheme.js';
+import { aInt, aNumber, aString } from '../validate.js';
+import { _newInstance, _sharedModule, _threadsAvailable, type _Instance } from './loader.js';
+import { MAX_PAGES, PAGE_BYTES } from './memory.js';
+import { _assertMatches, _metricOf, _referenceOf, type _Metric, type _Reference } from './metric.js';
+import type { Verification } from './matcher.js';
+import { _controlBytes, _ScanPool, type _Family } from './scan-pool.js';
+
+/** Largest k of one identification. */
+export const K_MAX = 1000;
+/** Largest number of threads of one gallery. */
+export const THREADS_MAX = 64;
+
+/** Options of a {@link Gallery}. */
+export interface GalleryOptions {
+  /** Threads that share each identification (this one plus threads - 1 workers); default 1. Node only. */
+  readonly threads?: number;
+}
+
+/** Options of an identification. */
+export interface IdentifyOptions {
+  /** How many candidates at most, 1..1000; default 1. */
+  readonly k?: number;
+  /** Only candidates with score >= threshold, in [0, 1]; default 0. */
+  readonly threshold?: number;
+}
+
+/** A candidate of an identification. */
+export interface Candidate {
+  readonly id: string;
+  readonly score: number;
+}
+
+/** Longest subject id, in UTF-16 code units. */
+const ID_MAX_LENGTH = 256;
+
+/**
+ * A 1:N gallery of protected templates that share parameters, key, mean and salt (one salt epoch).
+ * Candidates come by score descending; equal scores in enrolment order (`update` keeps a
+ * subject's place, `remove` closes the gap).
+ * @example
+ * import { init, Gallery } from 'templock/match';
+ * await init();
+ * const g = new Gallery(firstTemplate);
+ * g.add('alice', aliceTemplate);
+ * const [best] = g.identify(probe, { k: 1, threshold: 0.3 }); // { id: 'alice', score: 0.8 }
+ */
+export class Gallery {
+  /** The parameters every template of this gallery has. */
+  readonly params: TransformParams;
+  private readonly ref: _Reference;
+  private readonly metric: _Metric;
+  private readonly inst: _Instance;
+  private readonly family: _Family;
+  private readonly probePtr: number;
+  private readonly outPtrs: number[];
+  private readonly rowsBase: number;
+  private readonly ids: string[] = [];
+  private readonly slots = new Map<string, number>();
+  private pool: _ScanPool | undefined;
+
+  /**
+   * An empty gallery for templates comparable with `reference` (same parameters, key, mean and
+   * salt); `reference` itself is not added.
+   * @throws TemplockError BACKEND_UNAVAILABLE before `await init()`, or when threads > 1 and
+   * the backend has no shared WebAssembly memory or worker threads.
+   */
+  constructor(reference: ProtectedTemplate, options: GalleryOptions = {}) {
+    this.ref = _referenceOf('reference', reference);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
+    const threads = aInt('threads', options.threads ?? 1, 1, THREADS_MAX);
+    this.params = this.ref.params;
+    this.metric = _metricOf(this.params);
+    this.family = this.params.scheme === 'sign' ? 0 : 1;
+    if (threads > 1 && !_threadsAvailable())
+      throw new TemplockError('BACKEND_UNAVAILABLE', 'match: threads > 1 needs a WebAssembly backend with shared memory');
+    this.inst = _newInstance(PAGE_BYTES, threads > 1);
+    const heap = this.inst.heap;
+    const ctlPtr = threads > 1 ? heap.alloc(_controlBytes(threads - 1)) : 0;
+    this.probePtr = heap.alloc(this.metric.n);
+    this.outPtrs = Array.from({ length: threads }, () => heap.alloc(8 * K_MAX));
+    this.rowsBase = heap.top;
+    if (threads > 1) {
+      heap.u8.fill(0, ctlPtr, ctlPtr + _controlBytes(threads - 1));
+      this.pool = new _ScanPool(_sharedModule(), heap.memory as WebAssembly.Memory, ctlPtr, threads - 1);
+    }
+  }
+
+  /** Number of enrolled subjects. */
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Threads an identification may use (1 + workers). */
+  get threads(): number {
+    return 1 + (this.pool?.size ?? 0);
+  }
+
+  /** Bytes of the kernel memory holding the rows (grown in steps; ids live in the JS heap). */
+  get memoryBytes(): number {
+    return this.inst.heap.byteLength;
+  }
+
+  /** Most templates this gallery can hold (4 GiB of kernel memory). */
+  get capacity(): number {
+    return Math.floor((MAX_PAGES * PAGE_BYTES - this.rowsBase) / this.metric.n);
+  }
+
+  /** True when `id` is enrolled. */
+  has(id: string): boolean {
+    return this.slots.has(aString('id', id, ID_MAX_LENGTH));
+  }
+
+  /** The enrolled ids in row order. */
+  list(): string[] {
+    return this.ids.slice();
+  }
+
+  private row(slot: number): number {
+    return this.rowsBase + slot * this.metric.n;
+  }
+
+  private reserve(extra: number): void {
+    if (this.ids.length + extra > this.capacity)
+      throw new TemplockError('CAPACITY_EXCEEDED', `gallery: ${this.ids.length + extra} templates exceed the capacity of ${this.capacity}`);
+    this.inst.heap.ensure(this.row(this.ids.length + extra));
+  }
+
+  private slotOf(id: string): number {
+    const slot = this.slots.get(aString('id', id, ID_MAX_LENGTH));
+    if (slot === undefined) throw new TemplockError('NOT_FOUND', 'gallery: no subject with this id');
+    return slot;
+  }
+
+  /**
+   * Enrols `id` with template `t`.
+   * @throws TemplockError DUPLICATE_ID, INCOMPATIBLE, CAPACITY_EXCEEDED (gallery unchanged).
+   */
+  add(id: string, t: ProtectedTemplate): void {
+    aString('id', id, ID_MAX_LENGTH);
+    const payload = _assertMatches(this.ref, 'template', t);
+    if (this.slots.has(id)) throw new TemplockError('DUPLICATE_ID', 'gallery: this id is already enrolled');
+    this.reserve(1);
+    this.inst.heap.u8.set(payload, this.row(this.ids.length));
+    this.slots.set(id, this.ids.length);
+    this.ids.push(id);
+  }
+
+  /**
+   * Enrols many subjects at once from their concatenated payloads (ids.length x payload bytes,
+   * each as in a template of this gallery's parameters, key, mean and salt): the fast way to
+   * load a large gallery from storage. All or nothing.
+   * @throws TemplockError DUPLICATE_ID, CAPACITY_EXCEEDED; RangeError for a wrong length or value.
+   */
+  addPayloads(ids: readonly string[], payloads: Uint8Array): void {
+    if (!Array.isArray(ids)) throw new TypeError(`"ids" expected string[], got ${typeof ids}`);
+    if (!(payloads instanceof Uint8Array)) throw new TypeError(`"payloads" expected Uint8Array, got ${payloads === null ? 'null' : typeof payloads}`);
+    const n = this.metric.n;
+    if (payloads.length !== ids.length * n)
+      throw new RangeError(`"payloads" expected Uint8Array of length ${ids.length * n}, got length ${payloads.length}`);
+    const fresh = new Set<string>();
+    for (const id of ids) {
+      aString('id', id, ID_MAX_LENGTH);
+      if (this.slots.has(id) || fresh.has(id)) throw new TemplockError('DUPLICATE_ID', 'gallery: an id is enrolled twice');
+      fresh.add(id);
+    }
+    const scheme = _schemeOf(this.params);
+    for (let i = 0; i < ids.length; i++)
+      if (!scheme.payloadValid(this.params, payloads.subarray(i * n, (i + 1) * n)))
+        throw new RangeError(`"payloads" holds values out of range for its parameters at template ${i}`);
+    this.reserve(ids.length);
+    this.inst.heap.u8.set(payloads, this.row(this.ids.length));
+    for (const id of ids) {
+      this.slots.set(id, this.ids.length);
+      this.ids.push(id);
+    }
+  }
+
+  /**
+   * Replaces the template of `id` (re-enrolment); the subject keeps its place.
+   * @throws TemplockError NOT_FOUND, INCOMPATIBLE (gallery unchanged).
+   */
+  update(id: string, t: ProtectedTemplate): void {
+    const slot = this.slotOf(id);
+    const payload = _assertMatches(this.ref, 'template', t);
+    this.inst.heap.u8.set(payload, this.row(slot));
+  }
+
+  /**
+   * Removes `id`; later subjects move up one row (O(size)) and the freed row is zero-filled.
+   * @throws TemplockError NOT_FOUND (gallery unchanged).
+   */
+  remove(id: string): void {
+    const slot = this.slotOf(id);
+    const u8 = this.inst.heap.u8;
+    const end = this.row(this.ids.length);
+    u8.copyWithin(this.row(slot), this.row(slot + 1), end);
+    u8.fill(0, end - this.metric.n, end);
+    this.ids.splice(slot, 1);
+    this.slots.delete(id);
+    for (let i = slot; i < this.ids.length; i++) this.slots.set(this.ids[i]!, i);
+  }
+
+  /**
+   * Compares `probe` with the enrolled template of `id` (1:1 against the gallery).
+   * @throws TemplockError NOT_FOUND, INCOMPATIBLE.
+   */
+  verify(id: string, probe: ProtectedTemplate, options: { readonly threshold: number }): Verification {
+    const slot = this.slotOf(id);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
+    const threshold = aNumber('threshold', options.threshold, 0, 1);
+    this.inst.heap.u8.set(_assertMatches(this.ref, 'probe', probe), this.probePtr);
+    const score = this.metric.score(this.metric.distance(this.inst.kernels, this.probePtr, this.row(slot)));
+    return { match: score >= threshold, score };
+  }
+
+  /**
+   * The k enrolled subjects closest to `probe` with score >= threshold, best first (equal
+   * scores in enrolment order). Uses every thread of the gallery.
+   * @throws TemplockError EMPTY_GALLERY, INCOMPATIBLE; RangeError for k outside 1..1000.
+   */
+  identify(probe: ProtectedTemplate, options: IdentifyOptions = {}): Candidate[] {
+    const { k, maxDist } = this.checkIdentify(options);
+    return this.search(_assertMatches(this.ref, 'probe', probe), k, maxDist);
+  }
+
+  /**
+   * identify() for several probes (validated first, all or nothing).
+   * @throws as identify().
+   */
+  identifyMany(probes: readonly ProtectedTemplate[], options: IdentifyOptions = {}): Candidate[][] {
+    if (!Array.isArray(probes)) throw new TypeError(`"probes" expected ProtectedTemplate[], got ${typeof probes}`);
+    const { k, maxDist } = this.checkIdentify(options);
+    const payloads = probes.map((p, i) => _assertMatches(this.ref, `probes[${i}]`, p));
+    return payloads.map((p) => this.search(p, k, maxDist));
+  }
+
+  private checkIdentify(options: IdentifyOptions): { k: number; maxDist: number } {
+    if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
+    const k = aInt('k', options.k ?? 1, 1, K_MAX);
+    const threshold = aNumber('threshold', options.threshold ?? 0, 0, 1);
+    if (this.ids.length === 0) throw new TemplockError('EMPTY_GALLERY', 'gallery: no subject is enrolled');
+    return { k, maxDist: this.metric.maxDist(threshold) };
+  }
+
+  private search(payload: Uint8Array, k: number, maxDist: number): Candidate[] {
+    const { kernels, heap } = this.inst;
+    heap.u8.set(payload, this.probePtr);
+    const size = this.ids.length, n = this.metric.n;
+    const top = (from: number, to: number, out: number) =>
+      this.metric.topk(kernels, this.probePtr, this.rowsBase, from, to, k, maxDist, out);
+    const ready = this.pool?.ready() ?? [];
+    const parts = ready.length + 1;
+    // Row ranges: this thread takes the first, ready workers the others; each range's top k
+    // in (distance, row) order, merged the same way, is the single-thread result.
+    const bound = (i: number) => Math.floor((size * i) / parts);
+    let lists: { out: number; count: number }[];
+    if (parts === 1 || size < 4096) {
+      lists = [{ out: this.outPtrs[0]!, count: top(0, size, this.outPtrs[0]!) }];
+    } else {
+      const ranges = ready.map((w, i) => ({ worker: w, from: bound(i + 1), to: bound(i + 2), out: this.outPtrs[w + 1]! }));
+      let own = 0;
+      const counts = this.pool!.run(
+        { family: this.family, probe: this.probePtr, base: this.rowsBase, n, k, maxDist },
+        ranges,
+        () => { own = top(0, bound(1), this.outPtrs[0]!); },
+      );
+      lists = [{ out: this.outPtrs[0]!, count: own }, ...ranges.map((r, i) => ({ out: r.out, count: counts[i]! }))];
+    }
+    const u32 = heap.u32;
+    const found: { row: number; dist: number }[] = [];
+    for (const l of lists) for (let i = 0; i < l.count; i++) found.push({ row: u32[(l.out >>> 2) + 2 * i]!, dist: u32[(l.out >>> 2) + 2 * i + 1]! });
+    if (lists.length > 1) found.sort((a, b) => a.dist - b.dist || a.row - b.row);
+    return found.slice(0, k).map((f) => ({ id: this.ids[f.row]!, score: this.metric.score(f.dist) }));
+  }
+
+  /** Ends the worker threads; the gallery keeps working on this thread. */
+  close(): void {
+    this.pool?.close();
+    this.pool = undefined;
+  }
+}

@@ -1,0 +1,59 @@
+// 1:1 verification (README "Matching"): the score of two comparable protected templates, by the
+// active kernel backend, against a fixed threshold.
+import type { ProtectedTemplate } from '../template.js';
+import { aNumber } from '../validate.js';
+import { _newInstance, type _Instance } from './loader.js';
+import { _assertMatches, _metricOf, _referenceOf } from './metric.js';
+
+/** The outcome of one comparison: `score` in [0, 1], `match` when score >= threshold. */
+export interface Verification {
+  readonly match: boolean;
+  readonly score: number;
+}
+
+/** Options of a {@link Matcher}. */
+export interface MatcherOptions {
+  /** Decision threshold in [0, 1] on the score. */
+  readonly threshold: number;
+}
+
+/** Largest payload of any scheme (IoM m <= 4096 bytes). */
+const PAYLOAD_MAX_BYTES = 4096;
+
+/**
+ * A 1:1 matcher at a fixed threshold. Scores equal compareTemplates() from 'templock'.
+ * @example
+ * import { init, Matcher } from 'templock/match';
+ * await init();
+ * const { match, score } = new Matcher({ threshold: 0.3 }).verify(probe, enrolled);
+ */
+export class Matcher {
+  readonly threshold: number;
+  private readonly inst: _Instance;
+  private readonly aPtr: number;
+  private readonly bPtr: number;
+
+  constructor(options: MatcherOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
+    this.threshold = aNumber('threshold', options.threshold, 0, 1);
+    this.inst = _newInstance();
+    this.aPtr = this.inst.heap.alloc(PAYLOAD_MAX_BYTES);
+    this.bPtr = this.inst.heap.alloc(PAYLOAD_MAX_BYTES);
+  }
+
+  /**
+   * Compares a probe with an enrolled template.
+   * @throws TemplockError INCOMPATIBLE when they differ in scheme, parameters, key, mean or salt.
+   */
+  verify(probe: ProtectedTemplate, enrolled: ProtectedTemplate): Verification {
+    const ref = _referenceOf('enrolled', enrolled);
+    const e = _assertMatches(ref, 'enrolled', enrolled);
+    const p = _assertMatches(ref, 'probe', probe);
+    const metric = _metricOf(ref.params);
+    const u8 = this.inst.heap.u8;
+    u8.set(p, this.aPtr);
+    u8.set(e, this.bPtr);
+    const score = metric.score(metric.distance(this.inst.kernels, this.aPtr, this.bPtr));
+    return { match: score >= this.threshold, score };
+  }
+}
