@@ -10,10 +10,14 @@ export function popcount32(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
-/** Hamming distance of rows a[ai..ai+words) and b[bi..bi+words). */
+/** Hamming distance of rows a[ai..ai+words) and b[bi..bi+words), four words per step. */
 export function hamming_u1(a: Uint32Array, ai: number, b: Uint32Array, bi: number, words: number): number {
   let h = 0;
-  for (let j = 0; j < words; j++) h += popcount32(a[ai + j]! ^ b[bi + j]!);
+  const body = words - (words & 3);
+  for (let j = 0; j < body; j += 4)
+    h += popcount32(a[ai + j]! ^ b[bi + j]!) + popcount32(a[ai + j + 1]! ^ b[bi + j + 1]!) +
+      popcount32(a[ai + j + 2]! ^ b[bi + j + 2]!) + popcount32(a[ai + j + 3]! ^ b[bi + j + 3]!);
+  for (let j = body; j < words; j++) h += popcount32(a[ai + j]! ^ b[bi + j]!);
   return h;
 }
 
