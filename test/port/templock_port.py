@@ -6,10 +6,12 @@ It reads the published vector files (default: the vectors/ folder beside test/),
 every test from its inputs - template bytes, scores, the rejection of invalid inputs - and
 prints one line per failure and a last line "N passed, N failed" (exit status 1 on a failure).
 
-    python3 test/port/templock_port.py [vectors-dir] [--rfc DIR]
+    python3 test/port/templock_port.py [vectors-dir] [--rfc DIR] [--outputs FILE]
 
 --rfc DIR also checks the ChaCha20 and HKDF code here against the RFC 8439 / RFC 5869 files of
 DIR (ChaCha20-Poly1305 ciphertexts are the message XOR the keystream from block counter 1).
+--outputs FILE writes every outcome as JSON lines {"file", "tcId", "output" | "error"}, the
+outputs file `templock vectors verify --outputs FILE` checks.
 """
 import array
 import hashlib
@@ -510,8 +512,8 @@ RUNNERS = {
 }
 
 
-def run_file(path):
-    """(passed, failure lines) for one vector file."""
+def run_file(path, outputs=None):
+    """(passed, failure lines) for one vector file; appends each outcome line to `outputs`."""
     with open(path, encoding='utf-8') as f:
         doc = json.load(f)
     name = os.path.basename(path)
@@ -527,6 +529,8 @@ def run_file(path):
             outcome = ('output', runner(group, test))
         except SpecError as e:
             outcome = ('error', e.kind)
+        if outputs is not None:
+            outputs.append(json.dumps({'file': name, 'tcId': test['tcId'], outcome[0]: outcome[1]}))
         expected = ('error', test.get('error')) if test['result'] == 'invalid' else ('output', test.get(output_key))
         if outcome == expected:
             passed += 1
@@ -568,6 +572,12 @@ def main(argv):
         i = args.index('--rfc')
         rfc_dir = args[i + 1]
         del args[i:i + 2]
+    outputs_path = None
+    if '--outputs' in args:
+        i = args.index('--outputs')
+        outputs_path = args[i + 1]
+        del args[i:i + 2]
+    outputs = [] if outputs_path is not None else None
     here = os.path.dirname(os.path.abspath(__file__))
     vectors_dir = args[0] if args else os.path.join(here, '..', '..', 'vectors')
     files = sorted(f for f in os.listdir(vectors_dir) if f.endswith('.json'))
@@ -577,10 +587,13 @@ def main(argv):
         passed += p
         failures += f
     for name in files:
-        p, f = run_file(os.path.join(vectors_dir, name))
+        p, f = run_file(os.path.join(vectors_dir, name), outputs)
         print(f'{name}: {p} passed, {len(f)} failed')
         passed += p
         failures += f
+    if outputs_path is not None:
+        with open(outputs_path, 'w', encoding='utf-8') as f:
+            f.write(''.join(line + '\n' for line in outputs))
     for line in failures:
         print('FAIL ' + line)
     if not files:
