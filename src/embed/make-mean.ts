@@ -1,15 +1,26 @@
 // Generator of faceapi-mean.gen.ts: the public centring mean of the face-api 128-d recogniser,
 // the float64 left-to-right mean of the 13,223 LFW (deep-funneled) descriptors in
-// ../shared/data/lfw-faceapi128/embeddings.f32, rounded to float32. Run from the repository root:
-//   node --import tsx src/embed/make-mean.ts [--check] [path/to/embeddings.f32]
+// ../shared/data/lfw-faceapi128/embeddings.f32, rounded to float32; and per scheme the decision
+// threshold at a false match rate of 1e-3: the 99.9th percentile of the protected scores of 20,000
+// seeded different-person pairs (one key, one salt, default parameters at dim 128, centred by
+// that mean), rounded up to 0.01. Run from the repository root:
+//   node --import tsx src/embed/make-mean.ts [--check] [path/to/lfw-faceapi128]
 // --check exits 1 when the committed file differs from a fresh generation. Only this script reads
 // the data set; the package itself never does.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareTemplates } from '../score.js';
+import { defaultParams } from '../transforms/defaults.js';
+import { protect } from '../transforms/protect.js';
+import { SCHEME_NAMES } from '../transforms/registry.js';
+import type { SchemeName } from '../transforms/scheme.js';
 
 const DIM = 128;
-const DEFAULT_SOURCE = '../shared/data/lfw-faceapi128/embeddings.f32';
+const DEFAULT_SOURCE = '../shared/data/lfw-faceapi128';
+const IMPOSTOR_PAIRS = 20_000;
+const TARGET_FMR = 1e-3;
 const TARGET = fileURLToPath(new URL('./faceapi-mean.gen.ts', import.meta.url));
 
 /** The row mean of little-endian float32 rows of `dim` values, summed in float64 in row order. */
@@ -22,6 +33,40 @@ function rowMean(bytes: Uint8Array, dim: number): Float32Array {
   return Float32Array.from(sum, (s) => s / rows);
 }
 
+/** Rows i, j of different people, drawn by a fixed linear congruential sequence. */
+function impostorPairs(labels: readonly number[]): Array<[number, number]> {
+  let state = 1;
+  const next = () => { state = (state * 1103515245 + 12345) % 2147483648; return Math.floor((state / 2147483648) * labels.length); };
+  const pairs: Array<[number, number]> = [];
+  while (pairs.length < IMPOSTOR_PAIRS) {
+    const i = next();
+    const j = next();
+    if (labels[i] !== labels[j]) pairs.push([i, j]);
+  }
+  return pairs;
+}
+
+/** The score of each scheme at which TARGET_FMR of the impostor pairs match. */
+function thresholds(bytes: Uint8Array, labels: readonly number[], mean: Float32Array): Record<SchemeName, number> {
+  const rows = new Float32Array(Uint8Array.from(bytes).buffer);
+  const key = new Uint8Array(32).fill(1);
+  const salt = new Uint8Array(16).fill(2);
+  const pairs = impostorPairs(labels);
+  const out = {} as Record<SchemeName, number>;
+  for (const scheme of SCHEME_NAMES) {
+    const params = { ...defaultParams(scheme, DIM), mean };
+    const cache = new Map<number, ReturnType<typeof protect>>();
+    const t = (i: number) => {
+      let v = cache.get(i);
+      if (!v) cache.set(i, (v = protect(rows.subarray(i * DIM, (i + 1) * DIM), params, key, salt)));
+      return v;
+    };
+    const scores = pairs.map(([i, j]) => compareTemplates(t(i), t(j))).sort((a, b) => a - b);
+    out[scheme] = Math.ceil(scores[Math.ceil(scores.length * (1 - TARGET_FMR))]! * 100) / 100;
+  }
+  return out;
+}
+
 function hexOf(v: Float32Array): string {
   const bytes = new Uint8Array(v.length * 4);
   const view = new DataView(bytes.buffer);
@@ -29,7 +74,7 @@ function hexOf(v: Float32Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-function render(source: Uint8Array, mean: Float32Array): string {
+function render(source: Uint8Array, mean: Float32Array, threshold: Record<SchemeName, number>): string {
   const sha = createHash('sha256').update(source).digest('hex');
   const hex = hexOf(mean);
   const lines = hex.match(/.{1,96}/g)!.map((l) => `  '${l}'`).join(' +\n');
@@ -42,14 +87,19 @@ function render(source: Uint8Array, mean: Float32Array): string {
 /** The mean as little-endian float32 hex, ${DIM} values. */
 export const FACEAPI_MEAN_HEX =
 ${lines};
+
+/** Decision threshold per scheme at a false match rate of ${TARGET_FMR} on LFW (see make-mean.ts). */
+export const FACEAPI_THRESHOLDS = { ${SCHEME_NAMES.map((s) => `'${s}': ${threshold[s]}`).join(', ')} } as const;
 `;
 }
 
 function main(argv: string[]): number {
   const check = argv.includes('--check');
-  const source = argv.find((a) => !a.startsWith('--')) ?? DEFAULT_SOURCE;
-  const bytes = readFileSync(source);
-  const text = render(bytes, rowMean(bytes, DIM));
+  const folder = argv.find((a) => !a.startsWith('--')) ?? DEFAULT_SOURCE;
+  const bytes = readFileSync(join(folder, 'embeddings.f32'));
+  const meta = JSON.parse(readFileSync(join(folder, 'meta.json'), 'utf8')) as { rows: Array<[string, number]> };
+  const mean = rowMean(bytes, DIM);
+  const text = render(bytes, mean, thresholds(bytes, meta.rows.map((r) => r[1]), mean));
   if (check) {
     const same = readFileSync(TARGET, 'utf8') === text;
     console.log(same ? 'faceapi-mean.gen.ts matches its source' : 'faceapi-mean.gen.ts differs from a fresh generation');

@@ -1,10 +1,11 @@
 // What templock needs to know about the bundled recogniser: its dimension and its public centring
 // mean (faceapi-mean.gen.ts, made by make-mean.ts), and the transform parameters recommended for
-// it: the scheme defaults of templock (SPEC.md §4) at dim 128, centred by that mean (SPEC.md §2).
+// it: the scheme defaults of templock (SPEC.md §4) at dim 128, centred by that mean (SPEC.md §2),
+// and the decision threshold of each scheme at a false match rate of 1e-3 on LFW.
 import type { ProtectParams } from '../transforms/protect.js';
 import { defaultParams } from '../transforms/defaults.js';
 import type { SchemeName } from '../transforms/scheme.js';
-import { FACEAPI_MEAN_HEX } from './faceapi-mean.gen.js';
+import { FACEAPI_MEAN_HEX, FACEAPI_THRESHOLDS } from './faceapi-mean.gen.js';
 
 /** Dimension of the face-api recogniser's descriptors. */
 export const FACEAPI_DIM = 128;
@@ -32,4 +33,18 @@ export function faceapiMean(): Float32Array {
  */
 export function faceapiParams(scheme: SchemeName = 'iom-grp'): ProtectParams {
   return { ...defaultParams(scheme, FACEAPI_DIM), mean: faceapiMean() };
+}
+
+/**
+ * The decision threshold of `scheme` for {@link faceapiParams} templates: the score that 0.1 % of
+ * different-person pairs of LFW reach (false match rate 1e-3), measured by make-mean.ts.
+ * @example
+ * import { faceapiThreshold } from 'templock/embed';
+ * import { Matcher } from 'templock/match';
+ * const matcher = new Matcher({ threshold: faceapiThreshold('iom-grp') });
+ */
+export function faceapiThreshold(scheme: SchemeName = 'iom-grp'): number {
+  const t = (FACEAPI_THRESHOLDS as Record<string, number>)[scheme];
+  if (t === undefined || !Object.hasOwn(FACEAPI_THRESHOLDS, scheme)) throw new RangeError(`"scheme" expected one of ${Object.keys(FACEAPI_THRESHOLDS).join(', ')}`);
+  return t;
 }

@@ -1,0 +1,36 @@
+// The committed centring mean of the face-api recogniser equals the mean of the LFW descriptors
+// in ../shared (recomputed here independently; skipped without ../shared), and the recommended
+// parameters and thresholds are well-formed.
+import { readFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FACEAPI_DIM, faceapiMean, faceapiParams, faceapiThreshold } from '../../src/embed/index.js';
+import { checkParams, SCHEME_NAMES } from '../../src/index.js';
+import { sharedPath } from '../_lib/shared.js';
+
+test('the committed mean is the float32-rounded mean of the shared LFW descriptors', () => {
+  const path = sharedPath('data/lfw-faceapi128/embeddings.f32', 'embed/model-params');
+  if (!path) return;
+  const bytes = readFileSync(path);
+  const rows = bytes.length / (FACEAPI_DIM * 4);
+  const sum = new Array<number>(FACEAPI_DIM).fill(0);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < FACEAPI_DIM; i++) sum[i] += bytes.readFloatLE((r * FACEAPI_DIM + i) * 4);
+  const mean = faceapiMean();
+  for (let i = 0; i < FACEAPI_DIM; i++) assert.is(mean[i], Math.fround(sum[i]! / rows), `mean[${i}]`);
+});
+
+test('faceapiMean returns a fresh copy; faceapiParams are valid at dim 128 with that mean', () => {
+  const a = faceapiMean();
+  a.fill(0);
+  assert.ok(faceapiMean().some((v) => v !== 0));
+  for (const scheme of SCHEME_NAMES) {
+    const p = faceapiParams(scheme);
+    assert.is(checkParams(p).dim, 128);
+    assert.equal(p.mean, faceapiMean());
+    const t = faceapiThreshold(scheme);
+    assert.ok(t > 0 && t < 1);
+  }
+  assert.throws(() => faceapiThreshold('nope' as 'sign'), RangeError);
+});
+
+test.run();
