@@ -1,0 +1,125 @@
+// `templock evaluate` (docs/EVALUATION.md): accuracy and privacy of the protected templates on a
+// labelled embedding set -- the Markdown report, JSON figures and SVG plots; --sweep runs the
+// parameter grid of every scheme instead of the recommended defaults.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ATTACK_NAMES, type AttackName } from '../../eval/attacks.js';
+import { CENTRING_PROTOCOLS, type CentringProtocol } from '../../eval/centring.js';
+import { evaluate, SCENARIOS, type EvaluateOptions, type ScenarioName } from '../../eval/evaluate.js';
+import { readEmbeddings } from '../../eval/readers.js';
+import { markdownReport, sweepTable } from '../../eval/report.js';
+import { detSvg, scoreSvgs } from '../../eval/svg.js';
+import { sweepGrid } from '../../eval/sweep.js';
+import { defaultParams } from '../../transforms/defaults.js';
+import { checkParams, SCHEME_NAMES } from '../../transforms/registry.js';
+import type { SchemeName, TransformParams } from '../../transforms/scheme.js';
+import type { Command, Io, OptionValues } from '../command.js';
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new RangeError(`"--${name}" expected one of ${allowed.join(', ')}, got ${value}`);
+  return value as T;
+}
+
+function int(name: string, value: OptionValues[string], min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`"--${name}" expected an integer >= ${min}, got ${String(value)}`);
+  return n;
+}
+
+function list(value: OptionValues[string]): string[] {
+  return value === undefined ? [] : (Array.isArray(value) ? value.map(String) : [String(value)]).flatMap((v) => v.split(',')).filter((v) => v.length > 0);
+}
+
+/** Parameter sets from --scheme names (defaults) and --params JSON objects (dim filled in). */
+function paramSets(values: OptionValues, dim: number, sweep: boolean): TransformParams[] {
+  const schemes = list(values.scheme).map((s) => oneOf('scheme', s, SCHEME_NAMES as readonly SchemeName[]));
+  const explicit = ((values.params ?? []) as string[]).map((j) => {
+    let parsed: unknown;
+    try { parsed = JSON.parse(j); } catch { throw new TypeError(`"--params" expected a JSON object, got ${j}`); }
+    return checkParams({ dim, ...(parsed as object) });
+  });
+  const names = schemes.length > 0 || explicit.length > 0 ? schemes : [...SCHEME_NAMES];
+  return [...names.flatMap((s) => (sweep ? sweepGrid(s, dim) : [defaultParams(s, dim)])), ...explicit];
+}
+
+/** The command line that regenerates a run, for the report. */
+function commandLine(data: string, values: OptionValues): string {
+  const parts = ['templock evaluate', data];
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined || k === 'out' || k === 'json') continue;
+    for (const x of Array.isArray(v) ? v : [v]) parts.push(x === true ? `--${k}` : `--${k} ${/^[\w.,/-]+$/.test(String(x)) ? String(x) : `'${String(x)}'`}`);
+  }
+  if (typeof values.out === 'string') parts.push(`--out ${values.out}`);
+  return parts.join(' ');
+}
+
+export const evaluateCommand: Command = {
+  name: ['evaluate'],
+  summary: 'Measure accuracy, renewability, unlinkability and inversion resistance on labelled embeddings',
+  help: `<data> [options]
+  <data>                 a folder (embeddings.f32 + meta.json), a .npy file (with --labels) or a .csv file
+  --labels FILE          identity per line, for .npy input
+  --scheme NAME          evaluate the recommended parameters of this scheme (repeatable; default: all)
+  --params JSON          evaluate this parameter set, e.g. '{"scheme":"iom-grp","m":512,"q":16}' (repeatable)
+  --sweep                evaluate the sweep grid of each scheme instead of the defaults
+  --scenarios LIST       comma-separated from: ${SCENARIOS.join(', ')}
+                         (default: all; --sweep default: renewability,unlinkability,inversion)
+                         the normal scenario per application is always measured
+  --seed N               seed of pairs, keys, salts and attacks (default 1)
+  --impostors N          impostor pairs to sample (default 1000000; --sweep 300000)
+  --centring NAME        ${CENTRING_PROTOCOLS.join(' | ')} (default auto)
+  --centring-strength X  fraction of the fitted mean subtracted, in (0, 1] (default 1)
+  --strict               fail on identities with a single sample instead of setting them aside
+  --stolen-victims N     victims of the stolen-token scenario (default 200)
+  --stolen-probes N      impostor probes per victim (default 250)
+  --attack-targets N     templates attacked per attack (default 50; --sweep 20)
+  --attacks LIST         ${ATTACK_NAMES.join(',')} (default: those that apply; --sweep: linear for sign and iom-grp, genetic for iom-urp)
+  --genetic-evaluations N  fitness evaluations of the genetic attack (default 3000)
+  --out DIR              write report.md, result.json, det.svg and scores-*.svg there
+  --json                 print the result as JSON on stdout (no progress)`,
+  options: {
+    labels: { type: 'string' }, scheme: { type: 'string', multiple: true }, params: { type: 'string', multiple: true },
+    sweep: { type: 'boolean' }, scenarios: { type: 'string' }, seed: { type: 'string' }, impostors: { type: 'string' },
+    centring: { type: 'string' }, 'centring-strength': { type: 'string' }, strict: { type: 'boolean' },
+    'stolen-victims': { type: 'string' }, 'stolen-probes': { type: 'string' }, 'attack-targets': { type: 'string' },
+    attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+  },
+  positionals: true,
+  async run(values, positionals, io: Io) {
+    if (positionals.length !== 1) { io.err('templock evaluate: expected one <data> path (see --help)'); return 1; }
+    const set = readEmbeddings(positionals[0]!, values.labels as string | undefined);
+    const sweep = values.sweep === true;
+    const scenarioList = list(values.scenarios).map((s) => oneOf('scenarios', s, SCENARIOS));
+    const strength = values['centring-strength'] === undefined ? undefined : Number(values['centring-strength']);
+    const attacks = list(values.attacks).map((a) => oneOf('attacks', a, ATTACK_NAMES));
+    const opts: EvaluateOptions = {
+      params: paramSets(values, set.dim, sweep),
+      scenarios: scenarioList.length > 0 ? scenarioList : sweep ? (['renewability', 'unlinkability', 'inversion'] as ScenarioName[]) : SCENARIOS,
+      seed: int('seed', values.seed, 0) ?? 1,
+      impostorPairs: int('impostors', values.impostors, 1) ?? (sweep ? 300_000 : 1_000_000),
+      centring: values.centring === undefined ? 'auto' : oneOf('centring', String(values.centring), CENTRING_PROTOCOLS as readonly CentringProtocol[]),
+      ...(strength === undefined ? {} : { centringStrength: strength }),
+      strict: values.strict === true,
+      stolenVictims: int('stolen-victims', values['stolen-victims'], 1) ?? 200,
+      stolenProbes: int('stolen-probes', values['stolen-probes'], 1) ?? 250,
+      attackTargets: int('attack-targets', values['attack-targets'], 1) ?? (sweep ? 20 : 50),
+      ...(attacks.length > 0 ? { attacks: attacks as AttackName[] } : sweep ? { attacks: 'cheapest' as const } : {}),
+      geneticEvaluations: int('genetic-evaluations', values['genetic-evaluations'], 10) ?? 3000,
+      onProgress: (done, total, label) => io.progress(done, total, label),
+    };
+    const result = evaluate(set, opts);
+    const command = commandLine(positionals[0]!, values);
+    if (typeof values.out === 'string') {
+      mkdirSync(values.out, { recursive: true });
+      writeFileSync(join(values.out, 'result.json'), JSON.stringify(result, null, 1) + '\n');
+      writeFileSync(join(values.out, 'report.md'), markdownReport(result, command));
+      writeFileSync(join(values.out, 'det.svg'), detSvg(result));
+      for (const sys of [result.raw, ...result.systems])
+        for (const [suffix, svg] of Object.entries(scoreSvgs(sys))) writeFileSync(join(values.out, `scores-${sys.label.replace(/[^a-z0-9]+/gi, '-')}-${suffix}.svg`), svg);
+    }
+    if (values.json === true) io.out(JSON.stringify(result));
+    else io.out(sweepTable(result) + (typeof values.out === 'string' ? `\n\nreport, JSON and plots in ${values.out}` : ''));
+    return 0;
+  },
+};

@@ -1,0 +1,388 @@
+// The evaluation run (docs/EVALUATION.md): centring split, comparison pairs, the raw cosine
+// baseline and, per parameter set, the scenarios normal (per application and per subject),
+// stolen token, renewability, unlinkability and irreversibility, all seeded and reproducible.
+import { defaultParams } from '../transforms/defaults.js';
+import { checkParams, SCHEME_NAMES } from '../transforms/registry.js';
+import type { TransformParams } from '../transforms/scheme.js';
+import { _canonicalise } from '../canonical.js';
+import { attacksFor, DEFAULT_GENETIC, geneticInversion, linearInversion, type AttackName, _toCanonical } from './attacks.js';
+import { _applyRows, _canonicalRows, _instance, _payloadScorer, type _Instance } from './batch.js';
+import { centringSplit, type CentringProtocol } from './centring.js';
+import { checkEmbeddingSet, type EmbeddingSet } from './dataset.js';
+import { acceptRate } from './metrics.js';
+import { _rowsByIdentity, genuinePairs, impostorPairs, type PairList } from './pairs.js';
+import { _EvalRng, _evalSecret } from './rng.js';
+import { atFmr, scoreHistogram, summariseVerification, type ScoreHistogram, type VerificationSummary } from './summary.js';
+import { unlinkability } from './unlinkability.js';
+
+export const SCENARIOS = ['normal-subject', 'stolen-token', 'renewability', 'unlinkability', 'inversion'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+// The normal scenario per application is always measured: every other figure uses its threshold.
+
+/** The FMR at which the system threshold is set (renewability, inversion and the targets use it). */
+export const SYSTEM_FMR = 1e-3;
+
+/** What to evaluate and how; every field has a default. */
+export interface EvaluateOptions {
+  /** Parameter sets to evaluate (default: defaultParams of every scheme at the set's dim). */
+  readonly params?: readonly TransformParams[];
+  readonly scenarios?: readonly ScenarioName[];
+  /** Seed of every sample, key and salt of the run (default 1). */
+  readonly seed?: number;
+  /** Impostor pairs to sample (default 1,000,000; all of them when there are fewer). */
+  readonly impostorPairs?: number;
+  readonly centring?: CentringProtocol;
+  /** Fraction of the fitted mean subtracted (default 1). */
+  readonly centringStrength?: number;
+  /** Reject identities with a single sample instead of setting them aside. */
+  readonly strict?: boolean;
+  /** Stolen token: victims (identities) and impostor probes per victim (defaults 200 and 250). */
+  readonly stolenVictims?: number;
+  readonly stolenProbes?: number;
+  /** Inversion: targets (one row of distinct identities; default 50), attacks (default all that apply) and genetic budget. */
+  readonly attackTargets?: number;
+  readonly attacks?: readonly AttackName[] | 'cheapest';
+  readonly geneticEvaluations?: number;
+  /** Histogram bins of the unlinkability estimate (default 100). */
+  readonly unlinkabilityBins?: number;
+  readonly onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** Renewability: same subjects, same key, two salts, scored at the system threshold. */
+export interface RenewabilitySummary {
+  readonly pairs: number;
+  readonly sameSamplePairs: number;
+  readonly threshold: number;
+  /** FMR of the normal scenario at the threshold, and the limit 1.5 x that FMR. */
+  readonly systemFmr: number;
+  readonly acceptRate: number;
+  readonly sameSampleAcceptRate: number;
+  readonly otherSampleAcceptRate: number;
+  readonly histogram: ScoreHistogram;
+}
+
+/** Unlinkability (Gomez-Barrero et al. 2018) across two applications with independent keys. */
+export interface UnlinkabilitySummary {
+  readonly matedCount: number;
+  readonly nonMatedCount: number;
+  readonly dSys: number;
+  readonly dMax: number;
+  readonly bins: number;
+  readonly binLow: number;
+  readonly binWidth: number;
+  readonly local: number[];
+  readonly matedHist: number[];
+  readonly nonMatedHist: number[];
+}
+
+/** Success of one inversion attack under full disclosure. */
+export interface InversionSummary {
+  readonly attack: AttackName;
+  readonly targets: number;
+  /** Mean cosine between the reconstruction and the target's centred embedding. */
+  readonly meanCosine: number;
+  /** Accepted by the raw (cosine) system at its FMR 1e-3 threshold: against the leaked sample, against the subject's other samples. */
+  readonly rawSameSample: number;
+  readonly rawOtherSamples: number;
+  /** Accepted by the protected system (same key and salt) at its threshold. */
+  readonly protectedSameSample: number;
+  readonly protectedOtherSamples: number;
+  /** Accepted after renewal (same key, new salt) against the subject's other samples. */
+  readonly renewedOtherSamples: number;
+  readonly geneticEvaluations?: number;
+}
+
+/** Targets for the recommended defaults, measured against the raw baseline. */
+export interface TargetCheck {
+  readonly eer: { value: number; limit: number; ok: boolean };
+  readonly fnmrAtFmr1e3: { value: number; limit: number; ok: boolean };
+  readonly dSys?: { value: number; limit: number; ok: boolean };
+  readonly renewability?: { value: number; limit: number; ok: boolean };
+  readonly ok: boolean;
+}
+
+/** Figures of one system: the raw baseline or one parameter set. */
+export interface SystemResult {
+  readonly label: string;
+  readonly params?: TransformParams;
+  /** Normal scenario, one key and salt per application: scores pooled over three application instances. */
+  readonly normalApplication?: VerificationSummary;
+  /** EER and FNMR at FMR 1e-3 of each application instance alone (how much they vary with the key). */
+  readonly instances?: readonly { eer: number; fnmrAtFmr1e3: number }[];
+  readonly normalSubject?: VerificationSummary;
+  readonly stolenToken?: VerificationSummary;
+  readonly renewability?: RenewabilitySummary;
+  readonly unlinkability?: UnlinkabilitySummary;
+  readonly inversion?: readonly InversionSummary[];
+  readonly targets?: TargetCheck;
+  readonly seconds: number;
+}
+
+/** Everything a run measured, with what is needed to reproduce it. */
+export interface EvaluationResult {
+  readonly dataset: {
+    readonly name: string; readonly dim: number; readonly rows: number; readonly identities: number;
+    readonly evalRows: number; readonly evalIdentities: number; readonly fitRows: number; readonly fitIdentities: number;
+    readonly singletonIdentities: number;
+  };
+  readonly protocol: {
+    readonly seed: number; readonly centring: string; readonly centringStrength: number; readonly scenarios: readonly ScenarioName[];
+    readonly genuinePairs: number; readonly impostorPairs: number; readonly impostorPairsExhaustive: boolean;
+    readonly systemFmr: number; readonly stolenVictims: number; readonly stolenProbes: number;
+    readonly attackTargets: number; readonly geneticEvaluations: number; readonly unlinkabilityBins: number;
+  };
+  readonly raw: SystemResult;
+  readonly rawUncentred?: VerificationSummary;
+  readonly systems: readonly SystemResult[];
+  readonly seconds: number;
+}
+
+/** A short label of a parameter set, e.g. "iom-grp m=512 q=16". */
+export function paramsLabel(p: TransformParams): string {
+  return p.scheme === 'iom-grp' ? `iom-grp m=${p.m} q=${p.q}` : p.scheme === 'iom-urp' ? `iom-urp m=${p.m} k=${p.k} p=${p.p}` : `sign bits=${p.bits}`;
+}
+
+function unitRows(X: Float32Array, dim: number, mean: Float32Array | undefined): Float64Array {
+  const n = X.length / dim, Z = new Float64Array(X.length);
+  for (let r = 0; r < n; r++) {
+    let s = 0;
+    for (let i = 0; i < dim; i++) { const v = X[r * dim + i]! - (mean ? mean[i]! : 0); Z[r * dim + i] = v; s += v * v; }
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < dim; i++) Z[r * dim + i]! *= inv;
+  }
+  return Z;
+}
+
+function cosineScores(Z: Float64Array, dim: number, pairs: PairList): Float64Array {
+  const out = new Float64Array(pairs.a.length);
+  for (let k = 0; k < out.length; k++) {
+    const oa = pairs.a[k]! * dim, ob = pairs.b[k]! * dim;
+    let s = 0;
+    for (let i = 0; i < dim; i++) s += Z[oa + i]! * Z[ob + i]!;
+    out[k] = s;
+  }
+  return out;
+}
+
+function payloadScores(score: ReturnType<typeof _payloadScorer>, A: Uint8Array, B: Uint8Array, pairs: PairList): Float64Array {
+  const out = new Float64Array(pairs.a.length);
+  for (let k = 0; k < out.length; k++) out[k] = score(A, pairs.a[k]!, B, pairs.b[k]!);
+  return out;
+}
+
+function check(value: number, limit: number): { value: number; limit: number; ok: boolean } {
+  return { value, limit, ok: value <= limit };
+}
+
+/**
+ * Runs the evaluation of `set` (see docs/EVALUATION.md for every convention).
+ * @example
+ * import { readEmbeddings, evaluate } from 'templock/eval';
+ * const result = evaluate(readEmbeddings('../shared/data/lfw-faceapi128'), { impostorPairs: 100_000 });
+ * console.log(result.systems.map((s) => [s.label, s.normalApplication?.eer]));
+ */
+export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): EvaluationResult {
+  const started = performance.now();
+  checkEmbeddingSet(set);
+  const seed = options.seed ?? 1;
+  const scenarios = options.scenarios ?? SCENARIOS;
+  for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new RangeError(`"scenarios" expected names from ${SCENARIOS.join(', ')}, got ${s}`);
+  const paramSets = (options.params ?? SCHEME_NAMES.map((s) => defaultParams(s, set.dim))).map((p) => checkParams(p));
+  for (const p of paramSets) if (p.dim !== set.dim) throw new RangeError(`"params.dim" expected ${set.dim} (the embeddings' dim), got ${p.dim}`);
+  const stolenVictims = options.stolenVictims ?? 200, stolenProbes = options.stolenProbes ?? 250;
+  const attackTargets = options.attackTargets ?? 50, geneticEvaluations = options.geneticEvaluations ?? DEFAULT_GENETIC.evaluations;
+  const bins = options.unlinkabilityBins ?? 100;
+  const progress = options.onProgress ?? (() => undefined);
+
+  const split = centringSplit(set, options.centring ?? 'auto', seed, options.strict ?? false, options.centringStrength ?? 1);
+  const d = set.dim, nE = split.evalRows.length;
+  const X = new Float32Array(nE * d);
+  split.evalRows.forEach((r, k) => X.set(set.vectors.subarray(r * d, (r + 1) * d), k * d));
+  const labels = Int32Array.from(split.evalRows, (r) => set.labels[r]!);
+  const byId = _rowsByIdentity(labels);
+  const ids = [...byId.keys()];
+  const G = genuinePairs(labels);
+  const I = impostorPairs(labels, options.impostorPairs ?? 1_000_000, seed);
+
+  // Raw baseline: cosine of centred (and of uncentred) embeddings.
+  const t0 = performance.now();
+  const Z = unitRows(X, d, split.mean);
+  const rawG = cosineScores(Z, d, G), rawI = cosineScores(Z, d, I);
+  const rawNormal = summariseVerification(rawG, rawI, I.exhaustive);
+  const rawThreshold = atFmr(rawNormal, SYSTEM_FMR).threshold;
+  const rawUncentred = split.mean ? (() => { const U = unitRows(X, d, undefined); return summariseVerification(cosineScores(U, d, G), cosineScores(U, d, I), I.exhaustive); })() : undefined;
+  const rawUnlink = scenarios.includes('unlinkability') ? unlinkabilitySummary(rawG, rawI, bins) : undefined;
+  const raw: SystemResult = { label: 'raw cosine', normalApplication: rawNormal, ...(rawUnlink ? { unlinkability: rawUnlink } : {}), seconds: (performance.now() - t0) / 1000 };
+  progress(1, paramSets.length + 1, 'raw cosine');
+
+  const canon = _canonicalRows(X, d, split.mean);
+  const allRows = Uint32Array.from({ length: nE }, (_, i) => i);
+  const systems: SystemResult[] = [];
+  paramSets.forEach((p, ip) => {
+    const ts = performance.now();
+    const label = paramsLabel(p);
+    const step = (what: string) => progress(ip + 1, paramSets.length + 1, `${label}: ${what}`);
+    const score = _payloadScorer(p);
+    // Three application instances: A (key 1, salt 1), B (key 1, salt 2: A renewed), C (key 2, salt 3: another application).
+    const key1 = _evalSecret(seed, 'application-key', 0, 32), key2 = _evalSecret(seed, 'application-key', 1, 32);
+    const instances = [_instance(p, key1, _evalSecret(seed, 'salt', 1, 16)), _instance(p, key1, _evalSecret(seed, 'salt', 2, 16)), _instance(p, key2, _evalSecret(seed, 'salt', 3, 16))];
+    const [inst1, inst2] = instances as [_Instance, _Instance, _Instance];
+    const T = instances.map((inst, k) => { step(`protecting every row, instance ${k + 1}/3`); return _applyRows(inst, canon, allRows); });
+    const [T1, T2, T3] = T as [Uint8Array, Uint8Array, Uint8Array];
+    const perInstance = T.map((Tk) => ({ g: payloadScores(score, Tk, Tk, G), i: payloadScores(score, Tk, Tk, I) }));
+    const normalApplication = summariseVerification(concat(perInstance.map((x) => x.g)), concat(perInstance.map((x) => x.i)), I.exhaustive);
+    const spread = perInstance.map((x) => summariseVerification(x.g, x.i, I.exhaustive)).map((v) => ({ eer: v.eer, fnmrAtFmr1e3: atFmr(v, SYSTEM_FMR).fnmr }));
+    const sys = atFmr(normalApplication, SYSTEM_FMR);
+    const out: { -readonly [K in keyof SystemResult]?: SystemResult[K] } = { label, params: p, normalApplication, instances: spread };
+    if (scenarios.includes('renewability')) {
+      const other = payloadScores(score, T1, T2, G), same = payloadScores(score, T1, T2, { a: allRows, b: allRows, exhaustive: true });
+      const both = concat([other, same]);
+      out.renewability = {
+        pairs: both.length, sameSamplePairs: same.length, threshold: sys.threshold, systemFmr: sys.fmr,
+        acceptRate: acceptRate(both, sys.threshold), sameSampleAcceptRate: acceptRate(same, sys.threshold), otherSampleAcceptRate: acceptRate(other, sys.threshold),
+        histogram: scoreHistogram({ renewed: both, impostor: perInstance[0]!.i }),
+      };
+    }
+    if (scenarios.includes('unlinkability')) {
+      out.unlinkability = unlinkabilitySummary(payloadScores(score, T1, T3, G), payloadScores(score, T1, T3, I), bins);
+    }
+    if (scenarios.includes('normal-subject') || scenarios.includes('stolen-token')) {
+      Object.assign(out, perSubject(p, seed, canon, labels, byId, ids, G, I, score, stolenVictims, stolenProbes, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
+    }
+    if (scenarios.includes('inversion')) {
+      const applicable = attacksFor(p.scheme);
+      const chosen = options.attacks === 'cheapest' ? applicable.slice(0, 1) : (options.attacks ?? applicable).filter((a) => applicable.includes(a));
+      out.inversion = chosen.map((attack) => {
+        step(`inversion (${attack})`);
+        return inversion(attack, inst1, inst2, T1, T2, Z, d, split.mean, byId, ids, seed, attackTargets, geneticEvaluations, rawThreshold, sys.threshold, score);
+      });
+    }
+    if (out.unlinkability && out.renewability) {
+      const eerLimit = Math.min(rawNormal.eer, rawUncentred?.eer ?? Infinity) + 0.005;
+      const fnmrLimit = Math.min(atFmr(rawNormal, SYSTEM_FMR).fnmr, rawUncentred ? atFmr(rawUncentred, SYSTEM_FMR).fnmr : Infinity) + 0.02;
+      const t = {
+        eer: check(normalApplication.eer, eerLimit), fnmrAtFmr1e3: check(sys.fnmr, fnmrLimit),
+        dSys: check(out.unlinkability.dSys, 0.05), renewability: check(out.renewability.acceptRate, 1.5 * sys.fmr),
+      };
+      out.targets = { ...t, ok: t.eer.ok && t.fnmrAtFmr1e3.ok && t.dSys.ok && t.renewability.ok };
+    }
+    out.seconds = (performance.now() - ts) / 1000;
+    systems.push(out as SystemResult);
+    for (const inst of instances) inst.material.fill(0);
+  });
+  progress(paramSets.length + 1, paramSets.length + 1, 'done');
+  return {
+    dataset: {
+      name: set.name, dim: d, rows: set.count, identities: set.identities.length, evalRows: nE, evalIdentities: split.evalIdentities,
+      fitRows: split.fitRows.length, fitIdentities: split.fitIdentities, singletonIdentities: split.singletonIdentities,
+    },
+    protocol: {
+      seed, centring: split.protocol, centringStrength: split.strength, scenarios: [...scenarios], genuinePairs: G.a.length, impostorPairs: I.a.length, impostorPairsExhaustive: I.exhaustive,
+      systemFmr: SYSTEM_FMR, stolenVictims, stolenProbes, attackTargets, geneticEvaluations, unlinkabilityBins: bins,
+    },
+    raw, ...(rawUncentred ? { rawUncentred } : {}), systems, seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, x) => n + x.length, 0));
+  let o = 0;
+  for (const x of parts) { out.set(x, o); o += x.length; }
+  return out;
+}
+
+function unlinkabilitySummary(mated: Float64Array, nonMated: Float64Array, bins: number): UnlinkabilitySummary {
+  const u = unlinkability(mated, nonMated, bins);
+  return {
+    matedCount: u.matedCount, nonMatedCount: u.nonMatedCount, dSys: u.dSys, dMax: u.dMax, bins: u.bins, binLow: u.binLow, binWidth: u.binWidth,
+    local: [...u.local], matedHist: [...u.matedHist], nonMatedHist: [...u.nonMatedHist],
+  };
+}
+
+/**
+ * Per-subject secrets: every identity has its own key and salt. Normal: an impostor presents his
+ * own sample under his own secrets. Stolen token: an impostor's sample under the victim's secrets
+ * against one of the victim's templates (victims and probes seeded).
+ */
+function perSubject(
+  p: TransformParams, seed: number, canon: Int16Array, labels: Int32Array, byId: Map<number, number[]>, ids: number[],
+  G: PairList, I: PairList, score: ReturnType<typeof _payloadScorer>, victims: number, probes: number,
+  scenarios: readonly ScenarioName[], tick: (k: number, n: number) => void,
+): Pick<SystemResult, 'normalSubject' | 'stolenToken'> {
+  const nb = _instance(p, new Uint8Array(32), new Uint8Array(16)).payloadBytes;
+  const TS = new Uint8Array(labels.length * nb);
+  const rng = new _EvalRng(seed, 'stolen-token');
+  const victimSet = new Map<number, { enrolled: number[]; probes: number[] }>();
+  if (scenarios.includes('stolen-token')) {
+    const order = ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(victims, ids.length));
+    for (const { id } of order) {
+      const own = byId.get(id)!, enrolled: number[] = [], pr: number[] = [];
+      while (pr.length < probes) {
+        const b = rng.int(labels.length);
+        if (labels[b] === id) continue;
+        pr.push(b); enrolled.push(own[rng.int(own.length)]!);
+      }
+      victimSet.set(id, { enrolled, probes: pr });
+    }
+  }
+  const stolen: number[] = [];
+  ids.forEach((id, k) => {
+    if (k % 64 === 0) tick(k, ids.length);
+    const inst = _instance(p, _evalSecret(seed, 'subject-key', id, 32), _evalSecret(seed, 'subject-salt', id, 16));
+    const rows = byId.get(id)!;
+    const own = _applyRows(inst, canon, rows);
+    rows.forEach((r, i) => TS.set(own.subarray(i * nb, (i + 1) * nb), r * nb));
+    const v = victimSet.get(id);
+    if (v) {
+      const P = _applyRows(inst, canon, v.probes);
+      v.probes.forEach((_, i) => stolen.push(score(TS, v.enrolled[i]!, P, i)));
+    }
+    inst.material.fill(0);
+  });
+  const genuine = payloadScores(score, TS, TS, G);
+  return {
+    ...(scenarios.includes('normal-subject') ? { normalSubject: summariseVerification(genuine, payloadScores(score, TS, TS, I), I.exhaustive) } : {}),
+    ...(scenarios.includes('stolen-token') ? { stolenToken: summariseVerification(genuine, Float64Array.from(stolen), false) } : {}),
+  };
+}
+
+/** One attack on `targets` leaked templates (one row of each of distinct, seeded identities). */
+function inversion(
+  attack: AttackName, inst1: _Instance, inst2: _Instance, T1: Uint8Array, T2: Uint8Array, Z: Float64Array, d: number,
+  mean: Float32Array | undefined, byId: Map<number, number[]>, ids: number[], seed: number, targets: number, evaluations: number,
+  rawThreshold: number, sysThreshold: number, score: ReturnType<typeof _payloadScorer>,
+): InversionSummary {
+  const rng = new _EvalRng(seed, `inversion/${attack}`);
+  const chosen = ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(targets, ids.length));
+  const nb = inst1.payloadBytes;
+  let cosSum = 0, rawSame = 0, protSame = 0, rawOther = 0, protOther = 0, renewOther = 0, others = 0;
+  for (const { id } of chosen) {
+    const rows = byId.get(id)!;
+    const r = rows[rng.int(rows.length)]!;
+    const leaked = T1.subarray(r * nb, (r + 1) * nb);
+    const u = attack === 'linear' ? linearInversion(inst1, leaked) : geneticInversion(inst1, leaked, rng, { ...DEFAULT_GENETIC, evaluations });
+    // What the attacker presents: an embedding in the model's space (public mean + direction).
+    const presented = Float32Array.from(u, (v, i) => v + (mean ? mean[i]! : 0));
+    const c = mean ? _canonicalise(presented, mean) : _toCanonical(u);
+    const P1 = new Uint8Array(nb), P2 = new Uint8Array(nb);
+    inst1.scheme.apply(c, inst1.material, inst1.params, P1);
+    inst2.scheme.apply(c, inst2.material, inst2.params, P2);
+    const cosTo = (row: number) => { let s = 0; for (let i = 0; i < d; i++) s += u[i]! * Z[row * d + i]!; return s; };
+    cosSum += cosTo(r);
+    if (cosTo(r) >= rawThreshold) rawSame++;
+    if (score(P1, 0, T1, r) >= sysThreshold) protSame++;
+    for (const j of rows) {
+      if (j === r) continue;
+      others++;
+      if (cosTo(j) >= rawThreshold) rawOther++;
+      if (score(P1, 0, T1, j) >= sysThreshold) protOther++;
+      if (score(P2, 0, T2, j) >= sysThreshold) renewOther++;
+    }
+  }
+  const n = chosen.length;
+  return {
+    attack, targets: n, meanCosine: cosSum / n, rawSameSample: rawSame / n, rawOtherSamples: rawOther / others,
+    protectedSameSample: protSame / n, protectedOtherSamples: protOther / others, renewedOtherSamples: renewOther / others,
+    ...(attack === 'genetic' ? { geneticEvaluations: evaluations } : {}),
+  };
+}

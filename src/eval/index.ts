@@ -1,0 +1,21 @@
+// templock/eval: accuracy and privacy evaluation of protected templates on labelled embeddings
+// (docs/EVALUATION.md). Re-exports only.
+export { type EmbeddingSet, checkEmbeddingSet } from './dataset.js';
+export { readEmbeddings, readEmbeddingDir, readNpy, readCsv } from './readers.js';
+export {
+  errorCurve, equalErrorRate, fnmrAtFmr, acceptRate, detPoints, meanSd,
+  type ErrorCurve, type EerResult, type FnmrAtFmr, type OperatingPoint,
+} from './metrics.js';
+export { unlinkability, type Unlinkability } from './unlinkability.js';
+export { genuinePairs, impostorPairs, impostorPairTotal, type PairList } from './pairs.js';
+export { centringSplit, CENTRING_PROTOCOLS, type CentringProtocol, type CentringSplit } from './centring.js';
+export { summariseVerification, scoreHistogram, FMR_TARGETS, type VerificationSummary, type ScoreHistogram } from './summary.js';
+export { linearInversion, geneticInversion, attacksFor, ATTACK_NAMES, type AttackName, type GeneticOptions } from './attacks.js';
+export {
+  evaluate, paramsLabel, SCENARIOS, SYSTEM_FMR,
+  type EvaluateOptions, type EvaluationResult, type SystemResult, type ScenarioName, type RenewabilitySummary,
+  type UnlinkabilitySummary, type InversionSummary, type TargetCheck,
+} from './evaluate.js';
+export { markdownReport, sweepTable } from './report.js';
+export { detSvg, scoreSvgs, probit } from './svg.js';
+export { sweepGrid } from './sweep.js';

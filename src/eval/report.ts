@@ -1,0 +1,90 @@
+// The Markdown report of an evaluation (docs/EVALUATION.md "Outputs"): dataset and protocol,
+// accuracy per scenario, renewability, unlinkability, inversion and the default targets.
+import type { EvaluationResult, SystemResult } from './evaluate.js';
+import { atFmr, FMR_TARGETS, type VerificationSummary } from './summary.js';
+
+const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)} %`;
+const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
+const rule = (n: number) => `|${' --- |'.repeat(n)}`;
+
+function accuracyRow(sys: string, scenario: string, v: VerificationSummary): string {
+  return row([sys, scenario, v.genuineCount.toLocaleString('en-US'), `${v.impostorCount.toLocaleString('en-US')}${v.impostorsExhaustive ? ' (all)' : ''}`,
+    `${v.genuine.mean.toFixed(3)} ± ${v.genuine.sd.toFixed(3)}`, `${v.impostor.mean.toFixed(3)} ± ${v.impostor.sd.toFixed(3)}`, pct(v.eer),
+    ...FMR_TARGETS.map((f) => { const a = atFmr(v, f); return a.measurable ? pct(a.fnmr) : 'n/m'; }), atFmr(v, 1e-3).threshold.toFixed(4)]);
+}
+
+const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'yes' : '**no**');
+
+/** One line per parameter set: the figures the defaults are chosen by (the sweep table). */
+export function sweepTable(result: EvaluationResult): string {
+  const raw = result.raw.normalApplication!;
+  const lines = [
+    row(['parameters', 'EER', 'FNMR @ FMR 1e-3', 'renewal FAR @ sys. thr.', 'D<->sys', 'inversion: raw accept (other samples)', 'all targets']),
+    rule(7),
+    row(['raw cosine (centred)', pct(raw.eer), pct(atFmr(raw, 1e-3).fnmr), '', result.raw.unlinkability ? result.raw.unlinkability.dSys.toFixed(3) : '', '', '']),
+  ];
+  if (result.rawUncentred) lines.push(row(['raw cosine (uncentred)', pct(result.rawUncentred.eer), pct(atFmr(result.rawUncentred, 1e-3).fnmr), '', '', '', '']));
+  for (const s of result.systems) {
+    const n = s.normalApplication!;
+    lines.push(row([s.label, pct(n.eer), pct(atFmr(n, 1e-3).fnmr),
+      s.renewability ? `${pct(s.renewability.acceptRate, 3)} (limit ${pct(1.5 * s.renewability.systemFmr, 3)})` : '',
+      s.unlinkability ? s.unlinkability.dSys.toFixed(3) : '',
+      s.inversion ? s.inversion.map((a) => `${a.attack} ${pct(a.rawOtherSamples, 0)}`).join(', ') : '',
+      mark(s.targets?.ok)]));
+  }
+  return lines.join('\n');
+}
+
+function targetsSection(systems: readonly SystemResult[]): string[] {
+  const withTargets = systems.filter((s) => s.targets);
+  if (withTargets.length === 0) return [];
+  const cell = (c: { value: number; limit: number; ok: boolean } | undefined, digits: number, asPct: boolean) =>
+    c ? `${asPct ? pct(c.value, digits) : c.value.toFixed(digits)} <= ${asPct ? pct(c.limit, digits) : c.limit.toFixed(digits)}: ${mark(c.ok)}` : '';
+  return ['## Targets (normal scenario, per application)', '',
+    'EER <= raw EER + 0.5 points; FNMR at FMR 1e-3 <= raw + 2 points (raw: the better of centred and uncentred cosine); ' +
+    'D<->sys <= 0.05; renewal false-accept rate <= 1.5 x the FMR at the system threshold.', '',
+    row(['parameters', 'EER', 'FNMR @ 1e-3', 'D<->sys', 'renewal FAR', 'all']), rule(6),
+    ...withTargets.map((s) => row([s.label, cell(s.targets!.eer, 2, true), cell(s.targets!.fnmrAtFmr1e3, 2, true), cell(s.targets!.dSys, 3, false), cell(s.targets!.renewability, 3, true), mark(s.targets!.ok)])), ''];
+}
+
+/**
+ * The Markdown report of a run.
+ * @example
+ * import { markdownReport } from 'templock/eval';
+ * writeFileSync('report.md', markdownReport(result));
+ */
+export function markdownReport(result: EvaluationResult, command?: string): string {
+  const d = result.dataset, p = result.protocol;
+  const L: string[] = [`# Evaluation of ${d.name}`, ''];
+  if (command) L.push('Regenerate with:', '', '```sh', command, '```', '');
+  L.push('## Data and protocol', '',
+    `- ${d.rows.toLocaleString('en-US')} rows of dim ${d.dim}, ${d.identities.toLocaleString('en-US')} identities; evaluated: ${d.evalRows.toLocaleString('en-US')} rows of ${d.evalIdentities.toLocaleString('en-US')} identities with two or more rows.`,
+    `- Centring: ${p.centring}${p.centring === 'none' ? '' : `, strength ${p.centringStrength}`} (mean fitted on ${d.fitRows.toLocaleString('en-US')} rows of ${d.fitIdentities.toLocaleString('en-US')} identities disjoint from the evaluated ones).`,
+    `- Comparisons: ${p.genuinePairs.toLocaleString('en-US')} genuine pairs (all), ${p.impostorPairs.toLocaleString('en-US')} impostor pairs (${p.impostorPairsExhaustive ? 'all' : `seeded sample, seed ${p.seed}`}).`,
+    `- Stolen token: ${p.stolenVictims} victims x ${p.stolenProbes} impostor probes; inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: ${p.unlinkabilityBins} bins.`,
+    `- Run time ${result.seconds.toFixed(0)} s. n/m: not measurable (fewer than 1/FMR impostor comparisons).`, '',
+    '## Accuracy', '',
+    row(['system', 'scenario', 'genuine', 'impostor', 'genuine score', 'impostor score', 'EER', 'FNMR @ 1e-2', 'FNMR @ 1e-3', 'FNMR @ 1e-4', 'threshold @ 1e-3']), rule(11),
+    accuracyRow('raw cosine (centred)', 'normal', result.raw.normalApplication!));
+  if (result.rawUncentred) L.push(accuracyRow('raw cosine (uncentred)', 'normal', result.rawUncentred));
+  for (const s of result.systems) {
+    if (s.normalApplication) L.push(accuracyRow(s.label, 'normal, per application', s.normalApplication));
+    if (s.normalSubject) L.push(accuracyRow(s.label, 'normal, per-subject secrets', s.normalSubject));
+    if (s.stolenToken) L.push(accuracyRow(s.label, 'stolen token', s.stolenToken));
+  }
+  L.push('', '## Sweep summary', '', sweepTable(result), '');
+  const renew = result.systems.filter((s) => s.renewability);
+  if (renew.length) L.push('## Renewability (same key, new salt)', '', row(['parameters', 'pairs', 'accepted', 'same sample', 'other samples', 'FMR at threshold']), rule(6),
+    ...renew.map((s) => { const r = s.renewability!; return row([s.label, r.pairs.toLocaleString('en-US'), pct(r.acceptRate, 3), pct(r.sameSampleAcceptRate, 3), pct(r.otherSampleAcceptRate, 3), pct(r.systemFmr, 3)]); }), '');
+  const unl = [result.raw, ...result.systems].filter((s) => s.unlinkability);
+  if (unl.length) L.push('## Unlinkability (two applications, independent keys)', '', row(['system', 'mated', 'non-mated', 'D<->sys', 'max D<->(s)']), rule(5),
+    ...unl.map((s) => { const u = s.unlinkability!; return row([s.label, u.matedCount.toLocaleString('en-US'), u.nonMatedCount.toLocaleString('en-US'), u.dSys.toFixed(3), u.dMax.toFixed(3)]); }), '');
+  const inv = result.systems.filter((s) => s.inversion?.length);
+  if (inv.length) L.push('## Irreversibility (full disclosure: template, key and salt)', '',
+    'Share of reconstructions accepted; raw: cosine system at its FMR 1e-3 threshold; protected: same key and salt at the system threshold; renewed: same key, new salt.', '',
+    row(['parameters', 'attack', 'targets', 'mean cosine', 'raw, same sample', 'raw, other samples', 'protected, same sample', 'protected, other samples', 'renewed, other samples']), rule(9),
+    ...inv.flatMap((s) => s.inversion!.map((a) => row([s.label, a.attack + (a.geneticEvaluations ? ` (${a.geneticEvaluations} eval.)` : ''), a.targets, a.meanCosine.toFixed(3),
+      pct(a.rawSameSample, 0), pct(a.rawOtherSamples, 0), pct(a.protectedSameSample, 0), pct(a.protectedOtherSamples, 0), pct(a.renewedOtherSamples, 0)]))), '');
+  L.push(...targetsSection(result.systems));
+  return L.join('\n');
+}
