@@ -2,7 +2,7 @@
 // trailing bytes, bad magic, unknown version or scheme, parameters out of range, a wrong salt
 // length and out-of-range payload indices are rejected with the code of the first failing check;
 // a seeded fuzz of random and mutated byte strings only ever yields a template (whose encoding is
-// the input) or a TemplockError. Comparing incompatible templates is INCOMPATIBLE.
+// the input) or a TemplockError whose message carries no template bytes. Comparing incompatible templates is INCOMPATIBLE.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -173,6 +173,8 @@ test('fuzz: random and mutated byte strings give a template or a TemplockError, 
       t = decodeTemplate(input);
     } catch (e) {
       assert.ok(isTemplockError(e, 'MALFORMED') || isTemplockError(e, 'UNSUPPORTED_VERSION'), `threw ${String(e)} on ${hex(input)}`);
+      const message = (e as TemplockError).message;
+      assert.not.match(message, /[0-9a-f]{6,}|\d+,\s*\d+,/, `the message carries no template bytes: ${message}`);
       counts[(e as TemplockError).code]!++;
       continue;
     }
