@@ -22,6 +22,8 @@ export const THREADS_MAX = 64;
 export interface GalleryOptions {
   /** Threads that share each identification (this one plus threads - 1 workers); default 1. Node only. */
   readonly threads?: number;
+  /** Most bytes of kernel memory the gallery may use, 1 MiB .. 4 GiB (the default). */
+  readonly maxMemoryBytes?: number;
 }
 
 /** Options of an identification. */
@@ -76,6 +78,7 @@ export class Gallery {
     this.ref = _referenceOf('reference', reference);
     if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
     const threads = aInt('threads', options.threads ?? 1, 1, THREADS_MAX);
+    const maxMemoryBytes = aInt('maxMemoryBytes', options.maxMemoryBytes ?? MAX_PAGES * PAGE_BYTES, 1 << 20, MAX_PAGES * PAGE_BYTES);
     this.params = this.ref.params;
     this.metric = _metricOf(this.params);
     this.family = this.params.scheme === 'sign' ? 0 : 1;
@@ -83,6 +86,7 @@ export class Gallery {
       throw new TemplockError('BACKEND_UNAVAILABLE', 'match: threads > 1 needs a WebAssembly backend with shared memory');
     this.inst = _newInstance(PAGE_BYTES, threads > 1);
     const heap = this.inst.heap;
+    heap.limitBytes = maxMemoryBytes;
     const ctlPtr = threads > 1 ? heap.alloc(_controlBytes(threads - 1)) : 0;
     this.probePtr = heap.alloc(this.metric.n);
     this.outPtrs = Array.from({ length: threads }, () => heap.alloc(8 * K_MAX));
@@ -108,9 +112,24 @@ export class Gallery {
     return this.inst.heap.byteLength;
   }
 
-  /** Most templates this gallery can hold (4 GiB of kernel memory). */
+  /** Most templates this gallery can hold within its memory limit (4 GiB unless set lower). */
   get capacity(): number {
-    return Math.floor((MAX_PAGES * PAGE_BYTES - this.rowsBase) / this.metric.n);
+    return Math.floor((Math.floor(this.inst.heap.limitBytes / PAGE_BYTES) * PAGE_BYTES - this.rowsBase) / this.metric.n);
+  }
+
+  /**
+   * Resolves once every worker thread has started (identify() uses the ready ones meanwhile,
+   * with the same results); at once without workers.
+   * @throws TemplockError BACKEND_UNAVAILABLE when a worker failed (identify() then runs on this thread).
+   * @example
+   * const g = new Gallery(reference, { threads: 2 });
+   * await g.ready();
+   */
+  async ready(): Promise<void> {
+    while (this.pool && this.pool.ready().length < this.pool.size) {
+      if (this.pool.failed) throw new TemplockError('BACKEND_UNAVAILABLE', 'match: a scan worker failed to start');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
   }
 
   /** True when `id` is enrolled. */
@@ -145,7 +164,7 @@ export class Gallery {
    */
   add(id: string, t: ProtectedTemplate): void {
     aString('id', id, ID_MAX_LENGTH);
-    const payload = _assertMatches(this.ref, 'template', t);
+    const payload = _assertMatches(this.ref, 'template', t, true);
     if (this.slots.has(id)) throw new TemplockError('DUPLICATE_ID', 'gallery: this id is already enrolled');
     this.reserve(1);
     this.inst.heap.u8.set(payload, this.row(this.ids.length));
@@ -189,7 +208,7 @@ export class Gallery {
    */
   update(id: string, t: ProtectedTemplate): void {
     const slot = this.slotOf(id);
-    const payload = _assertMatches(this.ref, 'template', t);
+    const payload = _assertMatches(this.ref, 'template', t, true);
     this.inst.heap.u8.set(payload, this.row(slot));
   }
 
@@ -216,7 +235,7 @@ export class Gallery {
     const slot = this.slotOf(id);
     if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
     const threshold = aNumber('threshold', options.threshold, 0, 1);
-    this.inst.heap.u8.set(_assertMatches(this.ref, 'probe', probe), this.probePtr);
+    this.inst.heap.u8.set(_assertMatches(this.ref, 'probe', probe, true), this.probePtr);
     const score = this.metric.score(this.metric.distance(this.inst.kernels, this.probePtr, this.row(slot)));
     return { match: score >= threshold, score };
   }
@@ -228,7 +247,7 @@ export class Gallery {
    */
   identify(probe: ProtectedTemplate, options: IdentifyOptions = {}): Candidate[] {
     const { k, maxDist } = this.checkIdentify(options);
-    return this.search(_assertMatches(this.ref, 'probe', probe), k, maxDist);
+    return this.search(_assertMatches(this.ref, 'probe', probe, true), k, maxDist);
   }
 
   /**
@@ -238,7 +257,7 @@ export class Gallery {
   identifyMany(probes: readonly ProtectedTemplate[], options: IdentifyOptions = {}): Candidate[][] {
     if (!Array.isArray(probes)) throw new TypeError(`"probes" expected ProtectedTemplate[], got ${typeof probes}`);
     const { k, maxDist } = this.checkIdentify(options);
-    const payloads = probes.map((p, i) => _assertMatches(this.ref, `probes[${i}]`, p));
+    const payloads = probes.map((p, i) => _assertMatches(this.ref, `probes[${i}]`, p, true));
     return payloads.map((p) => this.search(p, k, maxDist));
   }
 

@@ -42,13 +42,14 @@ export class Matcher {
   }
 
   /**
-   * Compares a probe with an enrolled template.
-   * @throws TemplockError INCOMPATIBLE when they differ in scheme, parameters, key, mean or salt.
+   * Compares a probe with an enrolled template (as compareTemplates: the probe should be made
+   * under the enrolled template's salt; other salts score like impostors).
+   * @throws TemplockError INCOMPATIBLE when they differ in scheme, parameters, key or mean.
    */
   verify(probe: ProtectedTemplate, enrolled: ProtectedTemplate): Verification {
     const ref = _referenceOf('enrolled', enrolled);
-    const e = _assertMatches(ref, 'enrolled', enrolled);
-    const p = _assertMatches(ref, 'probe', probe);
+    const e = _assertMatches(ref, 'enrolled', enrolled, false);
+    const p = _assertMatches(ref, 'probe', probe, false);
     const metric = _metricOf(ref.params);
     const u8 = this.inst.heap.u8;
     u8.set(p, this.aPtr);

@@ -41,6 +41,8 @@ export class _Heap {
   private _f32: Float32Array = new Float32Array(0);
   /** First free byte; allocations never go below it. */
   top: number;
+  /** Most bytes this memory may grow to (at most 4 GiB). */
+  limitBytes = MAX_PAGES * PAGE_BYTES;
 
   constructor(readonly memory: _MemoryLike, base: number) {
     this.top = align16(base);
@@ -79,9 +81,10 @@ export class _Heap {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
     const pages = Math.ceil(end / PAGE_BYTES);
-    if (pages > MAX_PAGES) throw new TemplockError('CAPACITY_EXCEEDED', `memory: ${end} bytes needed, a kernel instance addresses at most 4 GiB`);
+    const maxPages = Math.floor(this.limitBytes / PAGE_BYTES);
+    if (pages > maxPages) throw new TemplockError('CAPACITY_EXCEEDED', `memory: ${end} bytes needed, over the limit of ${maxPages * PAGE_BYTES}`);
     // Grow at least by half again, so that n appends cost O(n) copies in the JS backend.
-    const want = Math.min(MAX_PAGES, Math.max(pages, Math.ceil((have / PAGE_BYTES) * 1.5)));
+    const want = Math.min(maxPages, Math.max(pages, Math.ceil((have / PAGE_BYTES) * 1.5)));
     try {
       this.memory.grow(want - have / PAGE_BYTES);
     } catch {

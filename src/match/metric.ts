@@ -83,15 +83,15 @@ export function _referenceOf(name: string, t: ProtectedTemplate): _Reference {
 }
 
 /**
- * Throws INCOMPATIBLE unless `t` was made with the reference's parameters, key, mean and salt,
- * RangeError for a payload of the wrong length or values; returns the payload.
+ * Throws INCOMPATIBLE unless `t` was made with the reference's parameters, key and mean (and
+ * salt, when `sameSalt`), RangeError for a payload of the wrong length or values; returns the payload.
  */
-export function _assertMatches(ref: _Reference, name: string, t: ProtectedTemplate): Uint8Array {
+export function _assertMatches(ref: _Reference, name: string, t: ProtectedTemplate, sameSalt: boolean): Uint8Array {
   const r = _referenceOf(name, t);
   if (!sameBytes(r.paramBlock, ref.paramBlock)) throw new TemplockError('INCOMPATIBLE', `"${name}" differs in scheme or parameters`);
   if (!sameBytes(r.keyId, ref.keyId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different key`);
   if (!sameBytes(r.meanId, ref.meanId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was centred by a different mean vector`);
-  if (!sameBytes(r.salt, ref.salt)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different salt`);
+  if (sameSalt && !sameBytes(r.salt, ref.salt)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different salt`);
   const scheme = _schemeOf(ref.params);
   const payload = aBytes(`${name}.payload`, t.payload, scheme.payloadBytes(ref.params));
   if (!scheme.payloadValid(ref.params, payload)) throw new RangeError(`"${name}.payload" holds values out of range for its parameters`);

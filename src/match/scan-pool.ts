@@ -43,6 +43,7 @@ for (;;) {
 `;
 
 interface WorkerLike {
+  on(event: 'error', listener: (e: unknown) => void): void;
   unref(): void;
   terminate(): Promise<number>;
 }
@@ -67,7 +68,9 @@ export interface _Job {
 /** A pool of scan workers over one shared memory. */
 export class _ScanPool {
   private readonly workers: WorkerLike[] = [];
-  private ctl: Int32Array;
+  private readonly ctl: Int32Array;
+  /** Set when a worker failed to start or crashed; the pool then runs no more jobs on workers. */
+  failed = false;
 
   /**
    * Starts `count` workers. `ctlPtr` is a control block of _controlBytes(count) bytes in
@@ -80,6 +83,7 @@ export class _ScanPool {
     this.ctl = new Int32Array(memory.buffer, ctlPtr, _controlBytes(count) / 4);
     for (let index = 0; index < count; index++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, ctlPtr, index } });
+      worker.on('error', () => { this.failed = true; });
       worker.unref();
       this.workers.push(worker);
     }
@@ -93,6 +97,7 @@ export class _ScanPool {
   /** The workers that have started and wait for jobs. */
   ready(): number[] {
     const out: number[] = [];
+    if (this.failed) return out;
     for (let i = 0; i < this.workers.length; i++) if (Atomics.load(this.ctl, HEADER_WORDS + WORKER_WORDS * i + READY) === 1) out.push(i);
     return out;
   }

@@ -1,0 +1,68 @@
+// protectFast / protectBatch: byte-identical to protect() for every scheme on seeded random
+// embeddings (dimensions with and without SIMD tails, centred and not), on every backend, and
+// the same errors for bad input.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeTemplate, protect, type ProtectParams } from '../../src/index.js';
+import { BACKENDS, backend, init, protectBatch, protectFast } from '../../src/match/index.js';
+import { Seeded } from '../_lib/seeded.js';
+
+const rng = new Seeded('match-protect');
+const key = rng.bytes(32);
+const PARAMS: ProtectParams[] = [
+  { scheme: 'iom-grp', dim: 512, m: 96, q: 16 },
+  { scheme: 'iom-grp', dim: 37, m: 19, q: 5 },
+  { scheme: 'iom-grp', dim: 100, m: 64, q: 256 },
+  { scheme: 'iom-urp', dim: 128, m: 64, k: 16, p: 2 },
+  { scheme: 'sign', dim: 512, bits: 512 },
+  { scheme: 'sign', dim: 33, bits: 192 },
+];
+
+const hex = (t: Parameters<typeof encodeTemplate>[0]) => Buffer.from(encodeTemplate(t)).toString('hex');
+
+for (const b of BACKENDS) {
+  test(`${b}: protectFast equals protect for every scheme, centred or not`, async () => {
+    await init({ backend: b });
+    assert.is(backend(), b);
+    for (const base of PARAMS) {
+      const mean = rng.unitVector(base.dim).map((x) => x * 0.1);
+      for (const params of [base, { ...base, mean }]) {
+        for (let i = 0; i < 2; i++) {
+          const x = rng.unitVector(params.dim), salt = rng.bytes(16 + i * 8);
+          assert.is(hex(protectFast(x, params, key, salt)), hex(protect(x, params, key, salt)), `${params.scheme} dim ${params.dim}`);
+        }
+      }
+    }
+  });
+
+  test(`${b}: protectBatch equals protect one by one`, async () => {
+    await init({ backend: b });
+    for (const params of PARAMS.slice(1)) {
+      const xs = Array.from({ length: 5 }, () => rng.unitVector(params.dim));
+      const salt = rng.bytes(16);
+      assert.equal(protectBatch(xs, params, key, salt).map(hex), xs.map((x) => hex(protect(x, params, key, salt))));
+    }
+    assert.equal(protectBatch([], PARAMS[1]!, key, rng.bytes(16)), []);
+  });
+}
+
+test('bad input gives the same errors as protect()', async () => {
+  await init();
+  const p = PARAMS[1]!, salt = rng.bytes(16), x = rng.unitVector(p.dim);
+  const cases: [string, () => unknown, () => unknown][] = [
+    ['short embedding', () => protect(x.subarray(1), p, key, salt), () => protectFast(x.subarray(1), p, key, salt)],
+    ['short key', () => protect(x, p, key.subarray(1), salt), () => protectFast(x, p, key.subarray(1), salt)],
+    ['short salt', () => protect(x, p, key, salt.subarray(1)), () => protectFast(x, p, key, salt.subarray(1))],
+    ['zero embedding', () => protect(new Float32Array(p.dim), p, key, salt), () => protectBatch([x, new Float32Array(p.dim)], p, key, salt)],
+    ['bad params', () => protect(x, { ...p, m: 1 }, key, salt), () => protectBatch([x], { ...p, m: 1 }, key, salt)],
+  ];
+  for (const [what, ref, fast] of cases) {
+    const caught = (f: () => unknown) => { try { f(); return 'none'; } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; } };
+    const expected = caught(ref);
+    assert.is.not(expected, 'none', what);
+    assert.is(caught(fast), expected, what);
+  }
+  assert.throws(() => protectBatch('x' as never, p, key, salt), TypeError);
+});
+
+test.run();
