@@ -1,13 +1,17 @@
 // The independent Python port (test/port/templock_port.py, written from SPEC.md alone) must
 // reproduce every published vector: template bytes, scores, canonical vectors, derivations,
 // sampler outputs and decodings, and reject every invalid case with its error. Also checks that
-// the port reports a corrupted expectation as a failure. Skipped when python3 is absent.
+// the port reports a corrupted expectation as a failure, and that its outputs file passes
+// `templock vectors verify --outputs`, the check a vendor runs on a port. Skipped when python3 is
+// absent.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/command.js';
 import { PROJECT_ROOT, sharedPath } from '../_lib/shared.js';
 
 const PORT = join(PROJECT_ROOT, 'test', 'port', 'templock_port.py');
@@ -24,18 +28,30 @@ function runPort(args: string[]): { status: number | null; stdout: string; passe
 }
 
 const vectorFiles = readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort();
+const scratch = mkdtempSync(join(tmpdir(), 'templock-port-'));
+const outputsFile = join(scratch, 'port-outputs.jsonl');
 const totalTests = vectorFiles.reduce((a, f) => a + (JSON.parse(readFileSync(join(VECTORS, f), 'utf8')) as { numberOfTests: number }).numberOfTests, 0);
 
 test('the port reproduces every published vector', () => {
   if (!hasPython) return;
   assert.ok(vectorFiles.length > 0, 'vectors/ holds vector files');
-  const r = runPort([VECTORS]);
+  const r = runPort([VECTORS, '--outputs', outputsFile]);
   const failures = r.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
   assert.is(r.failed, 0, failures.slice(0, 20).join('\n'));
   assert.is(r.status, 0);
   assert.is(r.passed, totalTests, 'every test of every file was run');
   for (const f of vectorFiles) assert.ok(r.stdout.includes(`${f}: `), `${f} was read`);
   console.log(`  python port: ${r.passed} vector tests passed in ${vectorFiles.length} files`);
+});
+
+test('the port\'s outputs file passes templock vectors verify --outputs', async () => {
+  if (!hasPython) return;
+  const lines: string[] = [];
+  const io: Io = { out: (l) => lines.push(l), err: (l) => lines.push(l), progress: () => {} };
+  const code = await main(['vectors', 'verify', VECTORS, '--outputs', outputsFile], io);
+  assert.is(lines.at(-1), `${totalTests} passed, 0 failed`, lines.slice(0, 20).join('\n'));
+  assert.is(code, 0);
+  assert.not.ok(lines.some((l) => l.startsWith('SKIP')), 'every file had outputs');
 });
 
 test('the port checks its ChaCha20 and HKDF against the RFC 8439 / RFC 5869 files', () => {
@@ -68,5 +84,7 @@ test('a corrupted expectation is reported as a failure', () => {
     rmSync(dir, { recursive: true });
   }
 });
+
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test.run();
