@@ -1,8 +1,10 @@
 // Regenerates the published vectors deterministically (`npm run vectors`), or with --check
 // proves the committed files byte-identical to a fresh generation (`npm run vectors:check`:
-// names each differing or missing file and exits 1). Optional file names limit the run.
+// names each differing or missing file and exits 1). Optional file names limit the run;
+// --dir DIR reads or writes another directory instead of vectors/.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { serialize } from './generators/_envelope.js';
 import { GENERATORS } from './generators/index.js';
@@ -32,14 +34,14 @@ export function writeAll(dir = VECTORS_DIR, only: readonly string[] = []): strin
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = process.argv.slice(2);
-  const only = args.filter((a) => !a.startsWith('--'));
-  if (args.includes('--check')) {
-    const differ = differingFiles(VECTORS_DIR, only);
-    for (const f of differ) console.log(`vectors/${f} differs from a fresh generation (run npm run vectors)`);
-    if (differ.length === 0) console.log(`vectors: ${only.length || GENERATORS.length} files identical to a fresh generation`);
+  const { values, positionals: only } = parseArgs({ options: { check: { type: 'boolean' }, dir: { type: 'string' } }, allowPositionals: true });
+  const dir = values.dir ?? VECTORS_DIR;
+  if (values.check) {
+    const differ = differingFiles(dir, only);
+    for (const f of differ) console.log(`${join(dir, f)} differs from a fresh generation (run npm run vectors)`);
+    if (differ.length === 0) console.log(`vectors: identical to a fresh generation (${only.length || GENERATORS.length} checked)`);
     process.exitCode = differ.length ? 1 : 0;
   } else {
-    for (const f of writeAll(VECTORS_DIR, only)) console.log(`wrote vectors/${f}`);
+    for (const f of writeAll(dir, only)) console.log(`wrote ${join(dir, f)}`);
   }
 }
