@@ -7,14 +7,17 @@ import { equal_u8_topk } from './baseline/equal_u8.js';
 import { hamming_u1_topk } from './baseline/hamming_u1.js';
 import { sameTopK, topkResult, type TopK } from './baseline/topk.js';
 import { plantNearDuplicates, randomBytes, randomCodes, randomFloats } from './harness/data.js';
+import { kernelInstances, kernelTopK, place } from './harness/kernels.js';
 import { native } from './harness/native.js';
 import { defineSuite, type Impl, type Workload } from './harness/suite.js';
+import type { Kernels } from '../src/match/index.js';
 
 const K = 10;
 const PLANTED = 4;
 const fromTop = (t: TopK) => topkResult(t.ids, t.scores, t.filled);
 
-/** A top-k workload over byte rows: JS baseline on 32-bit words, native on the same bytes. */
+/** A top-k workload over byte rows: JS baseline on 32-bit words, native on the same bytes, the
+ * topk_* kernel of each backend on its own copy; scores are maxScore - distance for the kernels. */
 interface TopKScan {
   readonly name: string;
   readonly count: number;
@@ -22,6 +25,8 @@ interface TopKScan {
   readonly make: (count: number, rowBytes: number) => { gallery: Uint8Array; probe: Uint8Array };
   readonly baseline: (gallery: Uint32Array, probe: Uint32Array, k: number) => TopK;
   readonly native: (gallery: Uint8Array, probe: Uint8Array, count: number, rowBytes: number, ids: Int32Array, scores: Float64Array) => number;
+  readonly kernel: (k: Kernels, probe: number, base: number, count: number, rowBytes: number, out: number) => number;
+  readonly maxScore: number;
 }
 
 function topkWorkload(spec: TopKScan): Workload {
@@ -36,7 +41,7 @@ function topkWorkload(spec: TopKScan): Workload {
       plantNearDuplicates(data.gallery, data.probe, PLANTED);
     },
     teardown() { data = { gallery: new Uint8Array(0), probe: new Uint8Array(0) }; },
-    impls() {
+    async impls() {
       const g32 = new Uint32Array(data.gallery.buffer), p32 = new Uint32Array(data.probe.buffer);
       const ids = new Int32Array(K), scores = new Float64Array(K);
       const impls: Impl[] = [{ variant: 'baseline', fn: () => spec.baseline(g32, p32, K), output: (t) => fromTop(t as TopK) }];
@@ -46,6 +51,14 @@ function topkWorkload(spec: TopKScan): Workload {
           fn: () => spec.native(data.gallery, data.probe, spec.count, spec.rowBytes, ids, scores),
           output: (filled) => topkResult(ids, scores, filled as number),
         });
+      for (const { backend, k } of await kernelInstances()) {
+        const base = place(k, data.gallery), probe = place(k, data.probe), out = k.alloc(8 * K);
+        impls.push({
+          variant: backend,
+          fn: () => spec.kernel(k, probe, base, spec.count, spec.rowBytes, out),
+          output: (c) => kernelTopK(k, out, c as number, spec.maxScore),
+        });
+      }
       return impls;
     },
     equal: sameTopK(0),
@@ -59,6 +72,9 @@ function scanWorkload<G extends Int8Array | Float32Array, O extends Int32Array |
   readonly out: (count: number) => O;
   readonly baseline: (gallery: G, probe: G, out: O) => O;
   readonly native: (gallery: G, probe: G, count: number, dim: number, out: O) => number;
+  /** The scan_* kernel, and its out array as a view. */
+  readonly kernel: (k: Kernels, probe: number, base: number, count: number, dim: number, out: number) => void;
+  readonly view: (k: Kernels, out: number, count: number) => O;
   readonly tolerance: number;
 }): Workload {
   let data: { gallery: G; probe: G } | undefined;
@@ -69,12 +85,20 @@ function scanWorkload<G extends Int8Array | Float32Array, O extends Int32Array |
     itemUnit: 'templates',
     setup() { data = spec.make(spec.count, spec.dim); },
     teardown() { data = undefined; },
-    impls() {
+    async impls() {
       const { gallery, probe } = data!;
       const copy = (v: unknown) => (v as O).slice();
       const impls: Impl[] = [{ variant: 'baseline', fn: () => spec.baseline(gallery, probe, spec.out(spec.count)), output: copy }];
       const outNative = spec.out(spec.count);
       if (native()) impls.push({ variant: 'native', fn: () => (spec.native(gallery, probe, spec.count, spec.dim, outNative), outNative), output: copy });
+      for (const { backend, k } of await kernelInstances()) {
+        const base = place(k, gallery), p = place(k, probe), out = k.alloc(spec.count * 4);
+        impls.push({
+          variant: backend,
+          fn: () => spec.kernel(k, p, base, spec.count, spec.dim, out),
+          output: () => spec.view(k, out, spec.count).slice(),
+        });
+      }
       return impls;
     },
     equal: (a, b) => {
@@ -108,6 +132,8 @@ export default defineSuite({
       make: (count, row) => ({ gallery: randomBytes(count * row, 11), probe: randomBytes(row, 12) }),
       baseline: hamming_u1_topk,
       native: (g, p, count, row, ids, scores) => native()!.hamming_u1_topk(g, p, count, row / 8, K, ids, scores),
+      kernel: (k, probe, base, count, row, out) => k.topk_hamming_u1(probe, base, 0, count, row, K, row * 8, out),
+      maxScore: 512,
     }),
     topkWorkload({
       name: 'equal_u8 (IoM) 1:N top-10, 100,000 x m=512 q=16',
@@ -115,6 +141,8 @@ export default defineSuite({
       make: (count, row) => ({ gallery: randomCodes(count * row, 16, 21), probe: randomCodes(row, 16, 22) }),
       baseline: equal_u8_topk,
       native: (g, p, count, row, ids, scores) => native()!.equal_u8_topk(g, p, count, row, K, ids, scores),
+      kernel: (k, probe, base, count, row, out) => k.topk_equal_u8(probe, base, 0, count, row, K, row, out),
+      maxScore: 512,
     }),
     scanWorkload({
       name: 'dot_i8 1:N scan, 1,000,000 x 512',
@@ -123,6 +151,8 @@ export default defineSuite({
       out: (count) => new Int32Array(count),
       baseline: dot_i8_scan,
       native: (g, p, count, dim, out) => native()!.dot_i8_scan(g, p, count, dim, out),
+      kernel: (k, probe, base, count, dim, out) => k.scan_dot_i8(probe, base, count, dim, out),
+      view: (k, out, count) => k.i32(out, count),
       tolerance: 0,
     }),
     scanWorkload({
@@ -132,6 +162,8 @@ export default defineSuite({
       out: (count) => new Float32Array(count),
       baseline: dot_f32_scan,
       native: (g, p, count, dim, out) => native()!.dot_f32_scan(g, p, count, dim, out),
+      kernel: (k, probe, base, count, dim, out) => k.scan_dot_f32(probe, base, count, dim, out),
+      view: (k, out, count) => k.f32(out, count),
       tolerance: 1e-5,
     }),
   ],

@@ -33,6 +33,7 @@ async function runWorkload(suite: Suite, w: Workload, quick: boolean): Promise<W
     const figures: ImplFigure[] = [];
     let reference: unknown;
     for (const impl of impls) {
+      await impl.prepare?.();
       const t = await measure(impl, timing);
       const mismatch = t.output !== undefined && reference !== undefined && !equal(reference, t.output);
       if (reference === undefined) reference = t.output;

@@ -15,6 +15,8 @@ export interface Impl {
   readonly opsPerCall?: number;
   /** Maps the first call's return value to the form compared across variants. */
   readonly output?: (value: unknown) => unknown;
+  /** Runs before this impl is timed (e.g. selects its backend with `await init({ backend })`). */
+  readonly prepare?: () => void | Promise<void>;
 }
 
 /** One task measured across its implementations. */

@@ -1,10 +1,17 @@
-/* equal_u8 ceiling (IoM): templates are m index bytes; similarity = number of equal indices. */
+/* equal_u8 ceiling (IoM): templates are m index bytes; similarity = number of equal indices,
+ * counted in 64 byte lanes (at most m / 64 <= 64 per lane) and summed once per row. */
 #include "kernels.h"
 #include "topk.h"
 
+#define LANES 64
+
 static inline int32_t equal_count(const uint8_t *a, const uint8_t *b, int32_t m) {
-  int32_t e = 0;
-  for (int32_t j = 0; j < m; j++) e += a[j] == b[j];
+  uint8_t lanes[LANES] = {0};
+  int32_t j = 0, e = 0;
+  for (; j + LANES <= m; j += LANES)
+    for (int l = 0; l < LANES; l++) lanes[l] += a[j + l] == b[j + l];
+  for (int l = 0; l < LANES; l++) e += lanes[l];
+  for (; j < m; j++) e += a[j] == b[j];
   return e;
 }
 

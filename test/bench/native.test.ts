@@ -46,20 +46,26 @@ if (c) {
     }
   });
 
-  test('equal_u8: top-k equals the JS baseline', () => {
-    const m = 512, count = 3000;
-    const gallery = randomCodes(count * m, 16, 7), probe = randomCodes(m, 16, 8);
-    plantNearDuplicates(gallery, probe, 3);
-    const js = equal_u8_topk(new Uint32Array(gallery.buffer, 0, gallery.length / 4), new Uint32Array(probe.slice().buffer), K);
-    assert.equal(nativeTop((n, ids, s) => n.equal_u8_topk(gallery, probe, count, m, K, ids, s)), topkResult(js.ids, js.scores, js.filled));
+  test('equal_u8: top-k equals the JS baseline (m = 512 and a lane-tail length)', () => {
+    for (const m of [512, 80]) {
+      const count = 3000;
+      const gallery = randomCodes(count * m, 16, 7), probe = randomCodes(m, 16, 8);
+      plantNearDuplicates(gallery, probe, 3);
+      const js = equal_u8_topk(new Uint32Array(gallery.buffer, 0, gallery.length / 4), new Uint32Array(probe.slice().buffer), K);
+      assert.equal(nativeTop((n, ids, s) => n.equal_u8_topk(gallery, probe, count, m, K, ids, s)), topkResult(js.ids, js.scores, js.filled));
+    }
   });
 
-  test('dot_i8: scan equals the JS baseline exactly', () => {
-    const dim = 512, count = 2000;
-    const gallery = new Int8Array(randomBytes(count * dim, 9).buffer), probe = new Int8Array(randomBytes(dim, 10).buffer);
-    const out = new Int32Array(count);
-    c.dot_i8_scan(gallery, probe, count, dim, out);
-    assert.equal(out, dot_i8_scan(gallery, probe, new Int32Array(count)));
+  test('dot_i8: scan equals the JS baseline exactly (dim 512 and 96)', () => {
+    for (const dim of [512, 96]) {
+      const count = 2000;
+      const gallery = new Int8Array(randomBytes(count * dim, 9).buffer), probe = new Int8Array(randomBytes(dim, 10).buffer);
+      gallery.fill(-128, 0, dim); // extremes: -128 * -128 products
+      probe.fill(-128, 0, 8);
+      const out = new Int32Array(count);
+      c.dot_i8_scan(gallery, probe, count, dim, out);
+      assert.equal(out, dot_i8_scan(gallery, probe, new Int32Array(count)));
+    }
   });
 
   test('dot_f32: scan agrees with the float64 JS baseline to float32 rounding', () => {
