@@ -1,0 +1,147 @@
+// A small synthetic evaluation end to end: batch protection equals protect(), every scenario runs
+// and behaves as it must, the CLI writes the report, JSON and SVG plots.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { protect, type TransformParams } from '../../src/index.js';
+import { centringSplit, evaluate, markdownReport, detSvg, scoreSvgs, sweepGrid, genuinePairs, impostorPairs, impostorPairTotal } from '../../src/eval/index.js';
+import { _applyRows, _canonicalRows, _instance } from '../../src/eval/batch.js';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/command.js';
+import { syntheticSet, toCsv } from './_synthetic.js';
+
+const dim = 32;
+const set = syntheticSet({ dim, identities: 24, perIdentity: 4, singletons: 70, noise: 0.12, seed: 'eval-e2e' });
+const small: TransformParams[] = [
+  { scheme: 'sign', dim, bits: 256 },
+  { scheme: 'iom-urp', dim, m: 128, k: 8, p: 2 },
+  { scheme: 'iom-grp', dim, m: 128, q: 8 },
+];
+
+test('batch protection gives exactly the payload of protect() (partial groups of four included)', () => {
+  const split = centringSplit(set, 'singletons', 1);
+  const canon = _canonicalRows(set.vectors, dim, split.mean);
+  const key = new Uint8Array(32).fill(7), salt = new Uint8Array(16).fill(9);
+  const rows = [0, 5, 6, 11, 17, 30, 31];
+  for (const p of small) {
+    const out = _applyRows(_instance(p, key, salt), canon, rows);
+    rows.forEach((r, k) => {
+      const t = protect(set.vectors.subarray(r * dim, (r + 1) * dim), { ...p, mean: split.mean! }, key, salt);
+      assert.equal([...out.subarray(k * t.payload.length, (k + 1) * t.payload.length)], [...t.payload], `${p.scheme} row ${r}`);
+    });
+  }
+});
+
+test('pairs: all genuine pairs, impostors exhaustive when few, seeded sample otherwise', () => {
+  const labels = set.labels.subarray(0, 96);
+  assert.is(genuinePairs(labels).a.length, 24 * 6);
+  const total = impostorPairTotal(labels);
+  assert.is(total, (96 * 95) / 2 - 24 * 6);
+  const all = impostorPairs(labels, total, 1);
+  assert.ok(all.exhaustive); assert.is(all.a.length, total);
+  const s1 = impostorPairs(labels, 500, 3), s2 = impostorPairs(labels, 500, 3), s3 = impostorPairs(labels, 500, 4);
+  assert.not.ok(s1.exhaustive);
+  assert.equal([...s1.a], [...s2.a], 'same seed, same sample');
+  assert.not.equal([...s1.a], [...s3.a], 'another seed, another sample');
+  for (let k = 0; k < 500; k++) assert.ok(labels[s1.a[k]!] !== labels[s1.b[k]!]);
+});
+
+const result = evaluate(set, { params: small, seed: 5, stolenVictims: 8, stolenProbes: 30, attackTargets: 6, geneticEvaluations: 400 });
+
+test('protocol: singletons fit the mean, multi-sample identities are evaluated, counts reported', () => {
+  assert.is(result.protocol.centring, 'singletons');
+  assert.is(result.dataset.evalRows, 96);
+  assert.is(result.dataset.fitRows, 70);
+  assert.is(result.protocol.genuinePairs, 144);
+  assert.ok(result.protocol.impostorPairsExhaustive);
+  assert.is(result.systems.length, 3);
+});
+
+test('raw baseline separates the synthetic identities and is fully linkable', () => {
+  const raw = result.raw.normalApplication!;
+  assert.ok(raw.eer < 0.02, `raw EER ${raw.eer}`);
+  assert.ok(result.raw.unlinkability!.dSys > 0.8, `raw D<->sys ${result.raw.unlinkability!.dSys}`);
+});
+
+test('every scheme: accurate when normal, unlinkable across keys, renewable', () => {
+  for (const s of result.systems) {
+    assert.ok(s.normalApplication!.eer < 0.05, `${s.label} EER ${s.normalApplication!.eer}`);
+    assert.is(s.instances!.length, 3);
+    assert.ok(s.unlinkability!.dSys < 0.3, `${s.label} D<->sys ${s.unlinkability!.dSys}`);
+    assert.ok(s.renewability!.acceptRate <= 0.02, `${s.label} renewal FAR ${s.renewability!.acceptRate}`);
+    assert.ok(s.normalSubject!.impostor.mean < s.normalApplication!.genuine.mean);
+    assert.is(s.stolenToken!.impostorCount, 8 * 30);
+    assert.ok(s.targets !== undefined);
+  }
+});
+
+test('inversion under full disclosure: the linear attack reconstructs sign and IoM-GRP inputs', () => {
+  const sign = result.systems[0]!.inversion!, grp = result.systems[2]!.inversion!;
+  assert.equal(sign.map((a) => a.attack), ['linear']);
+  assert.equal(grp.map((a) => a.attack), ['linear', 'genetic']);
+  assert.equal(result.systems[1]!.inversion!.map((a) => a.attack), ['genetic']);
+  for (const a of [sign[0]!, grp[0]!]) {
+    assert.ok(a.meanCosine > 0.8, `${a.attack} mean cosine ${a.meanCosine}`);
+    assert.ok(a.rawSameSample >= 0.8 && a.protectedSameSample >= 0.8, JSON.stringify(a));
+  }
+  const genetic = grp[1]!;
+  assert.ok(genetic.meanCosine > 0.2, `genetic search moves toward the target: ${genetic.meanCosine}`);
+});
+
+test('report, DET and score plots', () => {
+  const md = markdownReport(result, 'templock evaluate x');
+  for (const h of ['## Accuracy', '## Renewability', '## Unlinkability', '## Irreversibility', '## Targets', 'stolen token', 'per-subject secrets'])
+    assert.ok(md.includes(h), h);
+  const det = detSvg(result);
+  assert.ok(det.startsWith('<svg') && det.trimEnd().endsWith('</svg>'));
+  assert.is((det.match(/<polyline/g) ?? []).length, 1 + 3 * 2);
+  assert.equal(Object.keys(scoreSvgs(result.systems[0]!)), ['normal', 'renewability', 'unlinkability']);
+});
+
+test('sweep grid scales with dim', () => {
+  assert.equal(sweepGrid('sign', 128).map((p) => (p as { bits: number }).bits), [512, 1024, 2048, 4096]);
+  assert.ok(sweepGrid('iom-grp', 512).every((p) => p.dim === 512));
+});
+
+function capture(): Io & { outs: string[]; errs: string[] } {
+  const outs: string[] = [], errs: string[] = [];
+  return { outs, errs, out: (l) => outs.push(l), err: (l) => errs.push(l), progress: () => undefined };
+}
+
+test('CLI: templock evaluate on a CSV writes report.md, result.json and SVG plots', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'templock-eval-'));
+  const csv = join(dir, 'set.csv');
+  writeFileSync(csv, toCsv(set));
+  const io = capture();
+  const code = await main(['evaluate', csv, '--params', '{"scheme":"sign","bits":128}', '--params', '{"scheme":"iom-urp","m":64,"k":8,"p":2}',
+    '--scenarios', 'renewability,unlinkability', '--impostors', '1500', '--out', join(dir, 'out')], io);
+  assert.is(code, 0, io.errs.join('\n'));
+  const files = readdirSync(join(dir, 'out'));
+  for (const f of ['report.md', 'result.json', 'det.svg']) assert.ok(files.includes(f), f);
+  assert.ok(files.some((f) => f.startsWith('scores-sign-bits-128') && f.endsWith('-unlinkability.svg')), files.join(' '));
+  const json = JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8'));
+  assert.is(json.dataset.name, 'set');
+  assert.is(json.protocol.impostorPairs, 1500);
+  assert.equal(json.systems.map((s: { label: string }) => s.label), ['sign bits=128', 'iom-urp m=64 k=8 p=2']);
+  assert.ok(readFileSync(join(dir, 'out', 'report.md'), 'utf8').includes("--params '{\"scheme\":\"sign\",\"bits\":128}'"));
+  assert.ok(io.outs.join('\n').includes('| sign bits=128 |'));
+});
+
+test('CLI: --json on stdout; errors exit 1 with a message', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'templock-eval-'));
+  const csv = join(dir, 'set.csv');
+  writeFileSync(csv, toCsv(set));
+  const io = capture();
+  assert.is(await main(['evaluate', csv, '--params', '{"scheme":"sign","bits":64}', '--scenarios', 'renewability', '--json'], io), 0);
+  assert.is(JSON.parse(io.outs.join('')).systems[0].label, 'sign bits=64');
+  const bad = capture();
+  assert.is(await main(['evaluate', csv, '--scenarios', 'nope'], bad), 1);
+  assert.match(bad.errs.join('\n'), /--scenarios" expected one of/);
+  const none = capture();
+  assert.is(await main(['evaluate', join(dir, 'absent.csv')], none), 1);
+  assert.not.ok(existsSync(join(dir, 'out')));
+});
+
+test.run();
