@@ -32,16 +32,27 @@ function codeOf(bytes: Uint8Array): ErrorCode | 'ok' {
   }
 }
 
-/** A copy of `bytes` with the parameter block fields (offset 5: u8 scheme, u16le d, a, b, u8 c) changed. */
-function withHeader(bytes: Uint8Array, f: { scheme?: number; dim?: number; a?: number; b?: number; c?: number; saltBytes?: number }): Uint8Array {
-  const out = bytes.slice();
+interface HeaderFields { scheme?: number; dim?: number; a?: number; b?: number; c?: number; saltBytes?: number }
+
+/**
+ * `base` rebuilt with some header fields changed (offset 5: u8 scheme, u16le d, a, b, u8 c; 13:
+ * salt length) and with the salt and zero payload lengths those fields imply, so that a decoder
+ * skipping the check of a changed field would accept the result.
+ */
+function rebuilt(base: Uint8Array, f: HeaderFields): Uint8Array {
+  const dvBase = new DataView(base.buffer, base.byteOffset);
+  const scheme = f.scheme ?? base[5]!, a = f.a ?? dvBase.getUint16(8, true), saltBytes = f.saltBytes ?? base[13]!;
+  const payloadBytes = scheme === 3 ? a >> 3 : a;
+  const out = new Uint8Array(30 + saltBytes + payloadBytes);
+  out.set(base.subarray(0, 30));
+  out.set(base.subarray(30, 30 + Math.min(saltBytes, base[13]!)), 30);
   const dv = new DataView(out.buffer);
-  if (f.scheme !== undefined) out[5] = f.scheme;
+  out[5] = scheme;
   if (f.dim !== undefined) dv.setUint16(6, f.dim, true);
-  if (f.a !== undefined) dv.setUint16(8, f.a, true);
+  dv.setUint16(8, a, true);
   if (f.b !== undefined) dv.setUint16(10, f.b, true);
   if (f.c !== undefined) out[12] = f.c;
-  if (f.saltBytes !== undefined) out[13] = f.saltBytes;
+  out[13] = saltBytes;
   return out;
 }
 
@@ -100,28 +111,38 @@ test('an unknown version is UNSUPPORTED_VERSION whatever follows (at least 5 byt
 });
 
 test('an unknown scheme is MALFORMED', () => {
-  for (const scheme of [0, 4, 5, 0x80, 0xff]) assert.is(codeOf(withHeader(valid[0]!, { scheme })), 'MALFORMED', `scheme ${scheme}`);
+  for (const scheme of [0, 4, 5, 0x80, 0xff]) assert.is(codeOf(rebuilt(valid[0]!, { scheme })), 'MALFORMED', `scheme ${scheme}`);
 });
 
-test('parameters out of range are MALFORMED', () => {
+test('parameters out of range are MALFORMED; the same rebuild in range decodes', () => {
   const [grp, urp, sign] = [bySchemeId(1)[0]!, bySchemeId(2)[0]!, bySchemeId(3)[0]!];
-  const cases: [string, Uint8Array][] = [
-    ['dim 0', withHeader(grp, { dim: 0 })], ['dim 31', withHeader(grp, { dim: 31 })], ['dim 4097', withHeader(sign, { dim: 4097 })],
-    ['dim 65535', withHeader(urp, { dim: 65535 })],
-    ['grp m 15', withHeader(grp, { a: 15 })], ['grp m 4097', withHeader(grp, { a: 4097 })], ['grp q 0', withHeader(grp, { b: 0 })],
-    ['grp q 1', withHeader(grp, { b: 1 })], ['grp q 257', withHeader(grp, { b: 257 })], ['grp c 1', withHeader(grp, { c: 1 })],
-    ['grp m*q*d > 2^26', withHeader(grp, { dim: 4096, a: 4096, b: 5 })],
-    ['urp m 15', withHeader(urp, { a: 15 })], ['urp k 1', withHeader(urp, { b: 1 })], ['urp k > d', withHeader(urp, { b: dim + 1 })],
-    ['urp k 257 at d 4096', withHeader(urp, { dim: 4096, b: 257 })], ['urp p 0', withHeader(urp, { c: 0 })], ['urp p 4', withHeader(urp, { c: 4 })],
-    ['sign bits 0', withHeader(sign, { a: 0 })], ['sign bits 63', withHeader(sign, { a: 63 })], ['sign bits 65', withHeader(sign, { a: 65 })],
-    ['sign bits 8256', withHeader(sign, { a: 8256 })], ['sign b 1', withHeader(sign, { b: 1 })], ['sign c 1', withHeader(sign, { c: 1 })],
-    ['sign bits*d > 2^26', withHeader(sign, { dim: 4096, a: 8192 })],
+  const accepted: [string, Uint8Array][] = [
+    ['unchanged grp', rebuilt(grp, {})], ['unchanged urp', rebuilt(urp, {})], ['unchanged sign', rebuilt(sign, {})],
+    ['dim 32', rebuilt(grp, { dim: 32 })], ['dim 4096', rebuilt(sign, { dim: 4096 })], ['grp m 4096 q 2', rebuilt(grp, { a: 4096, b: 2 })],
+    ['grp q 256', rebuilt(grp, { b: 256 })], ['grp m*q*d = 2^26', rebuilt(grp, { dim: 4096, a: 64, b: 256 })],
+    ['urp k = d', rebuilt(urp, { b: dim })], ['urp k 256 at d 4096', rebuilt(urp, { dim: 4096, b: 256 })], ['urp p 1', rebuilt(urp, { c: 1 })],
+    ['sign bits 8192 at d 4096', rebuilt(sign, { dim: 4096, a: 8192 })], ['sign bits 64', rebuilt(sign, { a: 64 })],
   ];
-  for (const [what, bytes] of cases) assert.is(codeOf(bytes), 'MALFORMED', what);
+  for (const [what, bytes] of accepted) assert.is(codeOf(bytes), 'ok', what);
+  const rejected: [string, Uint8Array][] = [
+    ['dim 0', rebuilt(grp, { dim: 0 })], ['dim 31', rebuilt(grp, { dim: 31 })], ['dim 4097', rebuilt(sign, { dim: 4097 })],
+    ['dim 65535', rebuilt(urp, { dim: 65535 })],
+    ['grp m 15', rebuilt(grp, { a: 15 })], ['grp m 4097', rebuilt(grp, { a: 4097 })], ['grp q 0', rebuilt(grp, { b: 0 })],
+    ['grp q 1', rebuilt(grp, { b: 1 })], ['grp q 257', rebuilt(grp, { b: 257 })], ['grp c 1', rebuilt(grp, { c: 1 })],
+    ['grp m*q*d > 2^26', rebuilt(grp, { dim: 4096, a: 4096, b: 5 })], ['grp m*q*d = 2^26 + 2^20', rebuilt(grp, { dim: 4096, a: 65, b: 256 })],
+    ['urp m 15', rebuilt(urp, { a: 15 })], ['urp k 1', rebuilt(urp, { b: 1 })], ['urp k > d', rebuilt(urp, { b: dim + 1 })],
+    ['urp k 257 at d 4096', rebuilt(urp, { dim: 4096, b: 257 })], ['urp p 0', rebuilt(urp, { c: 0 })], ['urp p 4', rebuilt(urp, { c: 4 })],
+    ['sign bits 0', rebuilt(sign, { a: 0 })], ['sign bits 63', rebuilt(sign, { a: 63 })], ['sign bits 65', rebuilt(sign, { a: 65 })],
+    ['sign bits 8256', rebuilt(sign, { a: 8256 })], ['sign b 1', rebuilt(sign, { b: 1 })], ['sign c 1', rebuilt(sign, { c: 1 })],
+  ];
+  for (const [what, bytes] of rejected) assert.is(codeOf(bytes), 'MALFORMED', what);
 });
 
-test('a salt length outside 16..32 is MALFORMED', () => {
-  for (const bytes of valid) for (const saltBytes of [0, 1, 15, 33, 64, 255]) assert.is(codeOf(withHeader(bytes, { saltBytes })), 'MALFORMED', `salt ${saltBytes}`);
+test('a salt length outside 16..32 is MALFORMED (16 and 32 decode)', () => {
+  for (const bytes of valid) {
+    for (const saltBytes of [0, 1, 15, 33, 64, 255]) assert.is(codeOf(rebuilt(bytes, { saltBytes })), 'MALFORMED', `salt ${saltBytes}`);
+    for (const saltBytes of [16, 32]) assert.is(codeOf(rebuilt(bytes, { saltBytes })), 'ok', `salt ${saltBytes}`);
+  }
 });
 
 test('an IoM payload index >= q (IoM-GRP) or >= k (IoM-URP) is MALFORMED; q-1 and k-1 are valid', () => {
