@@ -60,7 +60,7 @@ export function embeddingCases(dim: number): EmbeddingCase[] {
     c('random embedding', ['Random'], r1),
     c('random embedding', ['Random'], gaussianish(`r2/${dim}`, dim)),
     c('random embedding', ['Random'], gaussianish(`r3/${dim}`, dim)),
-    c('perturbed copy of tcId-group embedding 1 (eps 0.3)', ['Perturbed'], perturbed(r1, `p1/${dim}`, 0.3)),
+    c('perturbed copy of the first random embedding of this group (eps 0.3)', ['Perturbed'], perturbed(r1, `p1/${dim}`, 0.3)),
     c('one-hot at index 0', ['OneHot', 'ProjectionTie'], sparse(dim, { 0: 1 })),
     c('one-hot at the last index, negative', ['OneHot', 'ProjectionTie'], sparse(dim, { [dim - 1]: -0.75 })),
     c('two entries +1 and -1, the rest 0', ['ProjectionTie'], sparse(dim, { 1: 1, [dim - 2]: -1 })),
