@@ -1,9 +1,9 @@
 // The independent Python port (test/port/templock_port.py, written from SPEC.md alone) must
 // reproduce every published vector: template bytes, scores, canonical vectors, derivations,
 // sampler outputs and decodings, and reject every invalid case with its error. Also checks that
-// the port reports a corrupted expectation as a failure, and that its outputs file passes
-// `templock vectors verify --outputs`, the check a vendor runs on a port. Skipped when python3 is
-// absent.
+// the port recomputes the SPEC.md worked example, reports a corrupted expectation as a failure,
+// and writes an outputs file that passes `templock vectors verify --outputs` (the check a vendor
+// runs on a port). Skipped when python3 is absent.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,22 @@ test('the port checks its ChaCha20 and HKDF against the RFC 8439 / RFC 5869 file
     const samplers = (JSON.parse(readFileSync(join(VECTORS, 'samplers_v1.json'), 'utf8')) as { numberOfTests: number }).numberOfTests;
     assert.is(r.failed, 0, r.stdout);
     assert.is(r.passed, samplers + 5, 'two RFC 8439 and three RFC 5869 cases');
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('the port recomputes every line of the SPEC.md Appendix A worked example', () => {
+  if (!hasPython) return;
+  const spec = readFileSync(join(PROJECT_ROOT, 'SPEC.md'), 'utf8');
+  const block = /```text\n([\s\S]*?)\n```/.exec(spec.slice(spec.indexOf('## Appendix A')))?.[1];
+  assert.ok(block, 'SPEC.md has the worked-example block');
+  const dir = mkdtempSync(join(tmpdir(), 'templock-port-'));
+  try {
+    writeFileSync(join(dir, 'samplers_v1.json'), readFileSync(join(VECTORS, 'samplers_v1.json')));
+    const r = runPort([dir, '--spec', join(PROJECT_ROOT, 'SPEC.md')]);
+    assert.is(r.failed, 0, r.stdout);
+    assert.ok(r.stdout.includes(`SPEC.md Appendix A: ${block.split('\n').length} passed, 0 failed`), r.stdout);
   } finally {
     rmSync(dir, { recursive: true });
   }

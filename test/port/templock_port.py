@@ -6,10 +6,11 @@ It reads the published vector files (default: the vectors/ folder beside test/),
 every test from its inputs - template bytes, scores, the rejection of invalid inputs - and
 prints one line per failure and a last line "N passed, N failed" (exit status 1 on a failure).
 
-    python3 test/port/templock_port.py [vectors-dir] [--rfc DIR] [--outputs FILE]
+    python3 test/port/templock_port.py [vectors-dir] [--rfc DIR] [--spec SPEC.md] [--outputs FILE]
 
 --rfc DIR also checks the ChaCha20 and HKDF code here against the RFC 8439 / RFC 5869 files of
 DIR (ChaCha20-Poly1305 ciphertexts are the message XOR the keystream from block counter 1).
+--spec SPEC.md recomputes every line of the worked example in its Appendix A.
 --outputs FILE writes every outcome as JSON lines {"file", "tcId", "output" | "error"}, the
 outputs file `templock vectors verify --outputs FILE` checks.
 """
@@ -565,12 +566,105 @@ def check_rfc(rfc_dir):
     return passed, failures
 
 
+# ---------------------------------------------------------------------------------------------
+# SPEC.md Appendix A: the worked example, recomputed from its stated inputs.
+
+def js_number(v):
+    """A float as JavaScript prints it (shortest round trip, integers without a fraction)."""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def worked_example():
+    """The lines of the Appendix A block as this port computes them, name -> value."""
+    d = 32
+    x = [((7 * i) % 11 - 5) / 4 for i in range(d)]
+    key, salt = bytes(range(32)), bytes(range(0xa0, 0xb0))
+    c = list(struct.unpack(f'<{d}f', struct.pack(f'<{d}f', *x)))
+    s = 0.0
+    for ci in c:
+        s = s + ci * ci
+    n = math.sqrt(s)
+    v = canonicalise(c, None)
+    ints = lambda xs: ' '.join(str(int(e)) for e in xs)
+    bits = lambda f: struct.pack('>d', f).hex()
+    raw = struct.pack(f'<{d}f', *x)
+    lines = {
+        'x': ' '.join(js_number(e) for e in c),
+        's': f'{js_number(s)} (float64 {bits(s)})',
+        'n': f'{js_number(n)} (float64 {bits(n)})',
+        'v': ints(v),
+        'key_id': key_id(key).hex(),
+    }
+    schemes = {
+        'grp': dict(scheme='iom-grp', dim=d, m=16, q=4),
+        'urp': dict(scheme='iom-urp', dim=d, m=16, k=4, p=2),
+        'sign': dict(scheme='sign', dim=d, bits=64),
+    }
+    for short, params in schemes.items():
+        p = check_params(params)
+        sk = stream_key(key, salt, p)
+        mat = material(key, salt, p)
+        lines[f'{short}.info'] = (b'templock/v1/transform' + param_block(p)).hex()
+        lines[f'{short}.stream_key'] = sk.hex()
+        lines[f'{short}.keystream[0..32)'] = KeyStream(sk).read(32).hex()
+        template = protect(raw, params, key, salt)
+        payload = decode(template)[4]
+        dot = lambda row: sum(map(operator.mul, row, v))
+        if short == 'grp':
+            lines['grp.W[0][0..8)'] = ints(mat[0][:8])
+            lines['grp.proj(0..4) (hash 0)'] = ints(dot(mat[r]) for r in range(0, 4))
+            lines['grp.proj(4..8) (hash 1)'] = ints(dot(mat[r]) for r in range(4, 8))
+            lines['grp.payload'] = ints(payload)
+        elif short == 'urp':
+            lines['urp.P[0]'] = ints(mat[0])
+            lines['urp.P[1]'] = ints(mat[1])
+            lines['urp.z (hash 0)'] = ints(v[mat[0][i]] * v[mat[1][i]] for i in range(4))
+            lines['urp.payload'] = ints(payload)
+        else:
+            lines['sign.proj(0..8)'] = ints(dot(mat[r]) for r in range(8))
+            lines['sign.payload'] = payload.hex()
+            negated = list(c)
+            negated[1] = -negated[1]
+            other = protect(struct.pack(f'<{d}f', *negated), params, key, salt)
+            lines['sign.payload (x[1] negated)'] = decode(other)[4].hex()
+            lines['sign.score'] = js_number(compare(template, other))
+        lines[f'{short}.template'] = template.hex()
+    return lines
+
+
+def check_spec_example(spec_path):
+    """(passed, failure lines): every line of the Appendix A block against worked_example()."""
+    with open(spec_path, encoding='utf-8') as f:
+        text = f.read()
+    appendix = text[text.find('## Appendix A'):]
+    start = appendix.find('```text\n')
+    if start < 0:
+        return 0, ['SPEC.md Appendix A: no ```text block']
+    block = appendix[start + len('```text\n'):appendix.find('\n```', start + 1)]
+    mine = worked_example()
+    passed, failures = 0, []
+    for line in block.split('\n'):
+        name, _, value = line.partition(' = ')
+        if name not in mine:
+            failures.append(f'SPEC.md Appendix A: {name!r} is not a value this port knows how to compute')
+        elif mine[name] != value:
+            failures.append(f'SPEC.md Appendix A: {name} = {value}, the port computes {mine[name]}')
+        else:
+            passed += 1
+    return passed, failures
+
+
 def main(argv):
     args = list(argv)
     rfc_dir = None
     if '--rfc' in args:
         i = args.index('--rfc')
         rfc_dir = args[i + 1]
+        del args[i:i + 2]
+    spec_path = None
+    if '--spec' in args:
+        i = args.index('--spec')
+        spec_path = args[i + 1]
         del args[i:i + 2]
     outputs_path = None
     if '--outputs' in args:
@@ -584,6 +678,11 @@ def main(argv):
     passed, failures = 0, []
     if rfc_dir is not None:
         p, f = check_rfc(rfc_dir)
+        passed += p
+        failures += f
+    if spec_path is not None:
+        p, f = check_spec_example(spec_path)
+        print(f'SPEC.md Appendix A: {p} passed, {len(f)} failed')
         passed += p
         failures += f
     for name in files:
