@@ -3,8 +3,24 @@ import type { Command } from '../command.js';
 import { benchCommand } from './bench.js';
 import { evaluateCommand } from './evaluate.js';
 import { vectorsVerifyCommand } from './vectors-verify.js';
+import { enrollCommand } from './enroll.js';
+import { identifyCommand } from './identify.js';
+import { keysCreateCommand } from './keys-create.js';
+import { keysRewrapCommand } from './keys-rewrap.js';
+import { keysRotateCommand } from './keys-rotate.js';
+import { reissueCommand } from './reissue.js';
+import { revokeCommand } from './revoke.js';
+import { verifyCommand } from './verify.js';
 
 export const COMMANDS: readonly Command[] = [
+  enrollCommand,
+  verifyCommand,
+  identifyCommand,
+  revokeCommand,
+  reissueCommand,
+  keysCreateCommand,
+  keysRotateCommand,
+  keysRewrapCommand,
   benchCommand,
   evaluateCommand,
   vectorsVerifyCommand,

@@ -1,0 +1,180 @@
+// What the terminal subcommands (enroll, verify, identify, revoke, reissue, keys) share: their
+// common options, opening the terminal key file and the SQLite store beside it, protecting a
+// captured face under the terminal's salt epochs, 1:1 and 1:N matching, and output as text or
+// JSON. Scores of failed matches are never shown.
+import { resolve } from 'node:path';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import type { FaceChoice, FaceEmbedder, ProtectedFace } from '../../embed/embedder.js';
+import { createEmbedder } from '../../embed/embedder.js';
+import { faceapiParams } from '../../embed/model-params.js';
+import { TemplockError } from '../../errors.js';
+import { Gallery } from '../../match/gallery.js';
+import { init } from '../../match/loader.js';
+import { Matcher } from '../../match/matcher.js';
+import { saltId } from '../../storage/seal.js';
+import { openSqliteStore, type SqliteTemplateStore } from '../../storage/sqlite/sqlite-store.js';
+import type { ProtectedTemplate } from '../../template.js';
+import type { Io, OptionSpec, OptionValues } from '../command.js';
+import { kekSource, openTerminal, saveTerminal, type KekSource, type Terminal } from './terminal-file.js';
+
+/** Default database of the command line. */
+export const DEFAULT_DB = './templock.db';
+
+/** Options every terminal subcommand takes. */
+export const COMMON_OPTIONS: OptionSpec = {
+  db: { type: 'string' },
+  keyring: { type: 'string' },
+  'key-file': { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+/** Options of the subcommands that read a face. */
+export const FACE_OPTIONS: OptionSpec = {
+  image: { type: 'string' },
+  face: { type: 'string' },
+};
+
+/** Help lines of the common options. */
+export const COMMON_HELP = `  --db PATH         SQLite database (default ${DEFAULT_DB})
+  --keyring PATH    terminal key file (default: the database path + ".keyring")
+  --key-file FILE   key-encryption key file (32 bytes or 64 hex characters); without it the
+                    passphrase in TEMPLOCK_PASSPHRASE (or the file in TEMPLOCK_KEY_FILE) is used
+  --json            machine-readable output on stdout`;
+
+/** Help lines of the face options. */
+export const FACE_HELP = `  --image FILE      JPEG or PNG photo
+  --face CHOICE     single (default: several faces is an error), largest or centre`;
+
+/** Paths of the database and its key file. */
+export function terminalPaths(values: OptionValues): { db: string; keyring: string } {
+  const db = resolve(typeof values.db === 'string' ? values.db : DEFAULT_DB);
+  return { db, keyring: typeof values.keyring === 'string' ? resolve(values.keyring) : `${db}.keyring` };
+}
+
+/** The value of a required string option, or a RangeError naming it. */
+export function requireOption(values: OptionValues, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v.length === 0) throw new RangeError(`--${name} is required`);
+  return v;
+}
+
+/** An open terminal: key file, store and where they are. */
+export interface Session {
+  readonly db: string;
+  readonly keyringPath: string;
+  readonly source: KekSource;
+  readonly terminal: Terminal;
+  readonly store: SqliteTemplateStore;
+  /** Seals and writes the terminal key file again (after a settings or keyring change). */
+  save(): Promise<void>;
+  close(): void;
+}
+
+/** Opens the terminal key file (passphrase or key file from options/environment) and the store. */
+export async function openSession(values: OptionValues, env: NodeJS.ProcessEnv = process.env): Promise<Session> {
+  const { db, keyring } = terminalPaths(values);
+  const source = kekSource(typeof values['key-file'] === 'string' ? values['key-file'] : undefined, env);
+  const terminal = await openTerminal(keyring, source);
+  return sessionOf(db, keyring, source, terminal);
+}
+
+/** A session over an opened terminal. */
+export function sessionOf(db: string, keyringPath: string, source: KekSource, terminal: Terminal): Session {
+  const store = openSqliteStore(db, { keyring: terminal.ring, tenant: terminal.settings.tenant });
+  return {
+    db, keyringPath, source, terminal, store,
+    save: () => saveTerminal(keyringPath, terminal, source),
+    close: () => store.close(),
+  };
+}
+
+/** Runs `body` on an open session and closes it afterwards. */
+export async function withSession<T>(values: OptionValues, body: (s: Session) => Promise<T>): Promise<T> {
+  const s = await openSession(values);
+  try { return await body(s); } finally { s.close(); }
+}
+
+/** The salt of epoch `index` (the current one when omitted). */
+export function epochSalt(t: Terminal, index = t.settings.epochs.length - 1): Uint8Array {
+  return hexToBytes(t.settings.epochs[index]!);
+}
+
+/** The face choice option, checked. */
+export function faceChoice(values: OptionValues): FaceChoice {
+  const v = values.face ?? 'single';
+  if (v !== 'single' && v !== 'largest' && v !== 'centre') throw new RangeError('--face expected one of single, largest, centre');
+  return v;
+}
+
+let embedder: Promise<FaceEmbedder> | undefined;
+
+/** The process-wide embedder of the command line. */
+export function terminalEmbedder(): Promise<FaceEmbedder> {
+  embedder ??= createEmbedder();
+  return embedder;
+}
+
+/** Protects the face of `image` under the given salts with the terminal's key and parameters. */
+export async function captureFace(s: Session, image: Parameters<FaceEmbedder['protectImage']>[0], salts: readonly Uint8Array[], face: FaceChoice): Promise<ProtectedFace> {
+  const e = await terminalEmbedder();
+  return e.protectImage(image, faceapiParams(s.terminal.settings.scheme), s.terminal.applicationKey, salts, { face });
+}
+
+/** 1:1: the probe against the subject's stored template at the terminal threshold. */
+export async function verifyTemplate(s: Session, probe: ProtectedTemplate, enrolled: ProtectedTemplate): Promise<{ match: boolean; score: number }> {
+  await init();
+  return new Matcher({ threshold: s.terminal.settings.threshold }).verify(probe, enrolled);
+}
+
+/** A candidate of 1:N identification. */
+export interface Candidate {
+  readonly id: string;
+  readonly score: number;
+}
+
+/** The stored templates grouped by salt epoch (index into settings.epochs). */
+export function storedByEpoch(s: Session): Map<number, Array<{ id: string; template: ProtectedTemplate }>> {
+  const index = new Map(s.terminal.settings.epochs.map((hex, i) => [saltId(hexToBytes(hex)), i] as const));
+  const groups = new Map<number, Array<{ id: string; template: ProtectedTemplate }>>();
+  for (const { subjectId, template } of s.store.entries()) {
+    const e = index.get(saltId(template.salt));
+    if (e === undefined) throw new TemplockError('INCOMPATIBLE', `record of "${subjectId}" has a salt of no epoch of this terminal`);
+    const list = groups.get(e) ?? [];
+    list.push({ id: subjectId, template });
+    groups.set(e, list);
+  }
+  return groups;
+}
+
+/**
+ * 1:N: protects the probe face once per salt epoch in use, searches one Gallery per epoch, and
+ * returns up to k candidates at or above the threshold, best first.
+ */
+export async function identifyFace(s: Session, image: Parameters<FaceEmbedder['protectImage']>[0], k: number, face: FaceChoice): Promise<{ candidates: Candidate[]; searched: number; face: ProtectedFace['face'] }> {
+  const groups = storedByEpoch(s);
+  if (groups.size === 0) throw new TemplockError('EMPTY_GALLERY', 'no resident is enrolled');
+  const epochs = [...groups.keys()].sort((a, b) => a - b);
+  const probe = await captureFace(s, image, epochs.map((e) => epochSalt(s.terminal, e)), face);
+  await init();
+  const candidates: Candidate[] = [];
+  let searched = 0;
+  epochs.forEach((e, i) => {
+    const rows = groups.get(e)!;
+    const gallery = new Gallery(rows[0]!.template);
+    try {
+      for (const r of rows) gallery.add(r.id, r.template);
+      searched += rows.length;
+      candidates.push(...gallery.identify(probe.templates[i]!, { k, threshold: s.terminal.settings.threshold }));
+    } finally {
+      gallery.close();
+    }
+  });
+  candidates.sort((a, b) => b.score - a.score);
+  return { candidates: candidates.slice(0, k), searched, face: probe.face };
+}
+
+/** Prints `data` as one JSON line (--json), or the text lines. */
+export function emit(io: Io, values: OptionValues, data: Record<string, unknown>, lines: readonly string[]): void {
+  if (values.json === true) io.out(JSON.stringify(data));
+  else for (const l of lines) io.out(l);
+}
