@@ -1,7 +1,8 @@
 // protect() with IoM-GRP (dim 512, m 512, q 16) for one embedding and for a batch of 1,000, with
-// the projection matrix cached: the JS reference, and the native ceiling doing the same
-// canonicalise + project + argmax over the same weights.
+// the projection matrix cached: the JS reference, protectFast / protectBatch on each WASM backend,
+// and the native ceiling doing the same canonicalise + project + argmax over the same weights.
 import { protect, type IomGrpParams } from '../src/index.js';
+import { BACKENDS, init, protectBatch, protectFast } from '../src/match/index.js';
 import { BENCH_KEY, BENCH_SALT, embeddings, payloads } from './harness/inputs.js';
 import { iomGrpWeights } from './harness/material.js';
 import { native } from './harness/native.js';
@@ -28,7 +29,13 @@ function protectNative(n: number): () => Uint8Array {
 
 const firstPayloads = (n: number) => (v: unknown) => (v as Uint8Array).slice(0, n * PARAMS.m);
 
+/** One variant per WASM backend; each selects its backend before it is timed. */
+function wasmVariants(run: () => Uint8Array, opsPerCall: number, output: (v: unknown) => unknown) {
+  return BACKENDS.filter((b) => b !== 'js').map((b) => ({ variant: b, prepare: async () => { await init({ backend: b }); }, fn: run, opsPerCall, output }));
+}
+
 async function setup(): Promise<void> {
+  await init();
   batch = embeddings(BATCH, PARAMS.dim, 301);
   W = iomGrpWeights(PARAMS, BENCH_KEY, BENCH_SALT);
   protect(batch.rows[0]!, PARAMS, BENCH_KEY, BENCH_SALT); // the material is cached before timing
@@ -49,6 +56,7 @@ export default defineSuite({
       setup,
       teardown,
       impls: () => [
+        ...wasmVariants(() => protectFast(batch.rows[0]!, PARAMS, BENCH_KEY, BENCH_SALT).payload, 1, firstPayloads(1)),
         { variant: 'baseline', fn: () => protectJs(batch.rows.slice(0, 1)) },
         ...(native() ? [{ variant: 'native', fn: protectNative(1), output: firstPayloads(1) }] : []),
       ],
@@ -60,7 +68,8 @@ export default defineSuite({
       setup,
       teardown,
       impls: () => [
-        { variant: 'baseline', fn: () => protectJs(batch.rows.slice(0, JS_BATCH)), opsPerCall: JS_BATCH },
+        ...wasmVariants(() => payloads(protectBatch(batch.rows, PARAMS, BENCH_KEY, BENCH_SALT)), BATCH, firstPayloads(JS_BATCH)),
+        { variant: 'baseline', fn: () => protectJs(batch.rows.slice(0, JS_BATCH)), opsPerCall: JS_BATCH, output: firstPayloads(JS_BATCH) },
         ...(native() ? [{ variant: 'native', fn: protectNative(BATCH), opsPerCall: BATCH, output: firstPayloads(JS_BATCH) }] : []),
       ],
     },

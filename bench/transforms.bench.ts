@@ -1,7 +1,9 @@
 // Transform throughput per scheme at dim 512: protect() end to end (validation, canonical input,
-// HKDF instance key, cached projection material, payload) in the JS implementation. The first
-// call of each also derives the material (the "first" column).
+// HKDF instance key, cached projection material, payload) in the JS implementation, and
+// protectFast() with the projection in the fastest WASM backend. The first call of `js` also
+// derives the material (the "first" column).
 import { defaultParams, protect, type TransformParams } from '../src/index.js';
+import { backend, init, protectFast } from '../src/match/index.js';
 import { BENCH_KEY, BENCH_SALT, embeddings } from './harness/inputs.js';
 import { defineSuite, type Workload } from './harness/suite.js';
 
@@ -24,7 +26,11 @@ function transformWorkload(params: TransformParams): Workload {
     name: `protect ${describe(params)} (cached material)`,
     items: 1,
     itemUnit: 'embeddings',
-    impls: () => [{ variant: 'js', fn: () => protect(rows[i++ & 15]!, params, BENCH_KEY, BENCH_SALT).payload }],
+    setup: async () => { await init(); },
+    impls: () => [
+      { variant: 'js', fn: () => protect(rows[i++ & 15]!, params, BENCH_KEY, BENCH_SALT).payload, output: () => protect(rows[0]!, params, BENCH_KEY, BENCH_SALT).payload },
+      { variant: backend(), fn: () => protectFast(rows[i++ & 15]!, params, BENCH_KEY, BENCH_SALT).payload, output: () => protectFast(rows[0]!, params, BENCH_KEY, BENCH_SALT).payload },
+    ],
   };
 }
 
