@@ -12,6 +12,7 @@ import { _binomialWeights, _partialPermutation, _uniform } from '../../src/rando
 import { Seeded } from '../_lib/seeded.js';
 import { sharedPath } from '../_lib/shared.js';
 import { hex, unhex } from './_fixtures.js';
+import { binomialWeightsRef, partialPermutationRef, ReferenceReader, uniformRef } from './_reference.js';
 
 const rfcDir = sharedPath('vectors/rfc', 'keystream RFC 8439 / RFC 5869 vectors');
 const rng = new Seeded('keystream');
@@ -44,19 +45,6 @@ function referenceStream(key: Uint8Array, bytes: number, nonce: Uint8Array = new
   for (let b = 0; b * 64 < bytes; b++) out.set(chachaBlock(key, counter + b, nonce), b * 64);
   return out.subarray(0, bytes);
 }
-
-/** A sequential u32 reader over the reference stream, for the reference samplers. */
-class ReferenceReader {
-  private pos = 0;
-  constructor(private readonly bytes: Uint8Array) {}
-  u32(): number { const b = this.bytes, p = this.pos; this.pos += 4; return (b[p]! + b[p + 1]! * 256 + b[p + 2]! * 65536 + b[p + 3]! * 16777216); }
-  byte(): number { return this.bytes[this.pos++]!; }
-}
-const uniformRef = (r: ReferenceReader, n: number) => {
-  const limit = 2 ** 32 - (2 ** 32 % n);
-  for (;;) { const w = r.u32(); if (w < limit) return w % n; }
-};
-const popcount = (b: number) => { let c = 0; for (; b; b >>= 1) c += b & 1; return c; };
 
 /** Upper 0.1 % point of chi-square with `df` degrees of freedom (Wilson–Hilferty). */
 function chiSquareCritical(df: number): number {
@@ -135,9 +123,7 @@ test('_partialPermutation matches the reference Fisher–Yates and draws permuta
   for (const [n, k] of [[5, 5], [33, 7], [512, 16], [4096, 3], [2, 1]] as const) {
     const out = new Uint16Array(k + 2);
     _partialPermutation(ks, n, k, out, 2);
-    const a = Array.from({ length: n }, (_, i) => i);
-    for (let i = 0; i < k; i++) { const j = i + uniformRef(ref, n - i); [a[i], a[j]] = [a[j]!, a[i]!]; }
-    assert.equal(Array.from(out.subarray(2)), a.slice(0, k), `n ${n} k ${k}`);
+    assert.equal(Array.from(out.subarray(2)), partialPermutationRef(ref, n, k), `n ${n} k ${k}`);
     assert.is(new Set(out.subarray(2)).size, k, 'distinct entries');
   }
   const counts = new Map<string, number>(), draws = 48_000, perm = new Uint16Array(4), stream = new _KeyStream(rng.bytes(32));
@@ -149,14 +135,10 @@ test('_partialPermutation matches the reference Fisher–Yates and draws permuta
 
 test('_binomialWeights match popcount differences and follow the centred binomial(16) law', () => {
   const key = rng.bytes(32), count = 120_000;
-  const ref = new ReferenceReader(referenceStream(key, 2 * count));
-  const w = _binomialWeights(new _KeyStream(key), count);
+  const want = binomialWeightsRef(new ReferenceReader(referenceStream(key, 2 * count)), count);
+  assert.equal(Array.from(_binomialWeights(new _KeyStream(key), count)), want);
   const tails = 6, observed = new Array<number>(2 * tails + 1).fill(0);
-  for (let t = 0; t < count; t++) {
-    const want = popcount(ref.byte()) - popcount(ref.byte());
-    assert.is(w[t], want);
-    observed[Math.max(-tails, Math.min(tails, want)) + tails]!++;
-  }
+  for (const w of want) observed[Math.max(-tails, Math.min(tails, w)) + tails]!++;
   const pmf = (v: number) => { let c = 1; for (let i = 0; i < v + 8; i++) c = (c * (16 - i)) / (i + 1); return c / 65536; };
   const expected = observed.map((_, b) => {
     const v = b - tails;

@@ -2,7 +2,8 @@
 // magnitudes - IoM-GRP takes the smallest index among equal maximal projections, IoM-URP the
 // smallest index among equal maximal products, and sign projection maps a zero projection to bit 0.
 // The expected payloads come from the straightforward implementation below, written from
-// SPEC.md §3–§4 (noble HKDF and ChaCha20 for the stream; samplers, projections and argmax here).
+// SPEC.md §3–§4 (noble HKDF and ChaCha20 for the stream; the samplers of _reference.ts;
+// projections and argmax here).
 import { chacha20 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -12,6 +13,7 @@ import { protect, type IomGrpParams, type IomUrpParams, type SignParams, type Tr
 import { _canonicalise } from '../../src/canonical.js';
 import { Seeded } from '../_lib/seeded.js';
 import { hex } from './_fixtures.js';
+import { binomialWeightsRef, partialPermutationRef, ReferenceReader } from './_reference.js';
 
 const rng = new Seeded('tie-rules');
 const key = rng.bytes(32);
@@ -26,11 +28,7 @@ function keystream(p: TransformParams, bytes: number): Uint8Array {
   const info = new Uint8Array([...new TextEncoder().encode('templock/v1/transform'), ...block]);
   return chacha20(hkdf(sha256, key, salt, info, 32), new Uint8Array(12), new Uint8Array(bytes));
 }
-const popcount = (b: number) => { let c = 0; for (; b; b >>= 1) c += b & 1; return c; };
-const weights = (p: TransformParams, count: number) => {
-  const s = keystream(p, 2 * count);
-  return Array.from({ length: count }, (_, t) => popcount(s[2 * t]!) - popcount(s[2 * t + 1]!));
-};
+const weights = (p: TransformParams, count: number) => binomialWeightsRef(new ReferenceReader(keystream(p, 2 * count)), count);
 
 /** Index of the first maximum, and whether the maximum occurs more than once. */
 function firstMax(values: readonly number[]): { index: number; tied: boolean; lastIndex: number } {
@@ -52,15 +50,8 @@ function grpRef(p: IomGrpParams, v: readonly number[]): Expected {
 }
 
 function urpRef(p: IomUrpParams, v: readonly number[]): Expected {
-  const s = keystream(p, 8 * p.m * p.p * p.k + 4096);
-  let pos = 0;
-  const u32 = () => { const x = s[pos]! + s[pos + 1]! * 256 + s[pos + 2]! * 65536 + s[pos + 3]! * 16777216; pos += 4; return x; };
-  const uniform = (n: number) => { const limit = 2 ** 32 - (2 ** 32 % n); for (;;) { const r = u32(); if (r < limit) return r % n; } };
-  const perms = Array.from({ length: p.m * p.p }, () => {
-    const a = Array.from({ length: p.dim }, (_, i) => i);
-    for (let i = 0; i < p.k; i++) { const j = i + uniform(p.dim - i); [a[i], a[j]] = [a[j]!, a[i]!]; }
-    return a.slice(0, p.k);
-  });
+  const reader = new ReferenceReader(keystream(p, 8 * p.m * p.p * p.k + 4096));
+  const perms = Array.from({ length: p.m * p.p }, () => partialPermutationRef(reader, p.dim, p.k));
   const out: Expected = { payload: [], ties: 0, zeroProjections: 0, lastIndexPayload: [] };
   for (let j = 0; j < p.m; j++) {
     const z = Array.from({ length: p.k }, (_, i) => perms.slice(j * p.p, (j + 1) * p.p).reduce((acc, perm) => acc * v[perm[i]!]!, 1));
