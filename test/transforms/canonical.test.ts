@@ -64,6 +64,8 @@ test('exact ties round half to even (sum of squares 2^30, so c/n * 2^14 = z/2 ex
   const x = tieVector();
   assert.is(x.reduce((a, v) => a + v * v, 0), 2 ** 30);
   const v = canon(x);
+  // z / 2 of the 16 odd entries, each exactly halfway: 0.5 -> 0, -0.5 -> 0, 1.5 -> 2, 2.5 -> 2,
+  // 3.5 -> 4, 4.5 -> 4, -5.5 -> -6, 6.5 -> 6, -7.5 -> -8, 8191.5 -> 8192, -8190.5 -> -8190, ...
   assert.equal(v.slice(0, 16), [0, 0, 2, -2, 2, -2, 4, -4, 4, -6, 6, -8, 8192, -8190, 1024, -2048]);
   assert.equal(v, canonicalRef(x));
 });
