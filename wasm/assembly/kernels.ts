@@ -298,6 +298,40 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
   return s;
 }
 
+/**
+ * The dot products of four consecutive weight rows (row stride dim) with v, as i32x4 lanes
+ * [row 0, row 1, row 2, row 3]: v is loaded once for the four rows.
+ */
+// @ts-ignore: decorator
+@inline function project4(w: usize, v: usize, dim: usize): v128 {
+  let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+  const w1 = w + dim, w2 = w1 + dim, w3 = w2 + dim;
+  let i: usize = 0;
+  for (; i + 8 <= dim; i += 8) {
+    const x = v128.load(v + (i << 1));
+    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_s(w + i), x));
+    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v128.load8x8_s(w1 + i), x));
+    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(w2 + i), x));
+    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(w3 + i), x));
+  }
+  // Transpose-and-add: lane r of the result is the sum of the lanes of a_r.
+  const t01 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), v128.shuffle<i32>(a0, a1, 2, 6, 3, 7));
+  const t23 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), v128.shuffle<i32>(a2, a3, 2, 6, 3, 7));
+  let r = i32x4.add(v128.shuffle<i32>(t01, t23, 0, 1, 4, 5), v128.shuffle<i32>(t01, t23, 2, 3, 6, 7));
+  if (i < dim) {
+    let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
+    for (; i < dim; i++) {
+      const x = <i32>load<i16>(v + (i << 1));
+      s0 += <i32>load<i8>(w + i) * x;
+      s1 += <i32>load<i8>(w1 + i) * x;
+      s2 += <i32>load<i8>(w2 + i) * x;
+      s3 += <i32>load<i8>(w3 + i) * x;
+    }
+    r = i32x4.add(r, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3));
+  }
+  return r;
+}
+
 /** IoM-GRP: out[j] = argmax over t < q of dot(W[j * q + t], v), the smallest t winning ties. */
 export function iomgrp_argmax(v: usize, W: usize, dim: usize, m: u32, q: u32, out: usize): void {
   let row = W;
@@ -305,7 +339,21 @@ export function iomgrp_argmax(v: usize, W: usize, dim: usize, m: u32, q: u32, ou
     let best = projectRow(row, v, dim);
     let arg: u32 = 0;
     row += dim;
-    for (let t: u32 = 1; t < q; t++) {
+    let t: u32 = 1;
+    if (ASC_FEATURE_SIMD) {
+      // Rows 1..q-1 four at a time, compared in index order so the first maximum wins.
+      for (; t + 4 <= q; t += 4) {
+        const r = project4(row, v, dim);
+        const s0 = i32x4.extract_lane(r, 0), s1 = i32x4.extract_lane(r, 1);
+        const s2 = i32x4.extract_lane(r, 2), s3 = i32x4.extract_lane(r, 3);
+        if (s0 > best) { best = s0; arg = t; }
+        if (s1 > best) { best = s1; arg = t + 1; }
+        if (s2 > best) { best = s2; arg = t + 2; }
+        if (s3 > best) { best = s3; arg = t + 3; }
+        row += dim << 2;
+      }
+    }
+    for (; t < q; t++) {
       const s = projectRow(row, v, dim);
       if (s > best) { best = s; arg = t; }
       row += dim;
@@ -319,9 +367,17 @@ export function sign_project(v: usize, W: usize, dim: usize, bits: u32, out: usi
   let row = W;
   for (let byte: u32 = 0; byte < (bits >> 3); byte++) {
     let acc: u32 = 0;
-    for (let b: u32 = 0; b < 8; b++) {
-      if (projectRow(row, v, dim) > 0) acc |= <u32>1 << b;
-      row += dim;
+    if (ASC_FEATURE_SIMD) {
+      const zero = i32x4.splat(0);
+      const lo = i32x4.bitmask(i32x4.gt_s(project4(row, v, dim), zero));
+      const hi = i32x4.bitmask(i32x4.gt_s(project4(row + (dim << 2), v, dim), zero));
+      acc = <u32>lo | (<u32>hi << 4);
+      row += dim << 3;
+    } else {
+      for (let b: u32 = 0; b < 8; b++) {
+        if (projectRow(row, v, dim) > 0) acc |= <u32>1 << b;
+        row += dim;
+      }
     }
     store<u8>(out + <usize>byte, <u8>acc);
   }
