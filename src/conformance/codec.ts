@@ -1,14 +1,24 @@
 // Byte codecs of the vector files (vectors/README.md): lowercase hex, embeddings as hex of
 // little-endian float32, canonical vectors as hex of little-endian int16, material as bytes.
 
-/** Lowercase hex of `bytes`. */
+/**
+ * Lowercase hex of `bytes`, the byte encoding of every vector file.
+ * @example
+ * import { toHex } from 'templock/conformance';
+ * toHex(Uint8Array.of(0x54, 0x4c)); // '544c'
+ */
 export function toHex(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
   return s;
 }
 
-/** Bytes of a lowercase, even-length hex string; TypeError/RangeError otherwise. */
+/**
+ * Bytes of a lowercase, even-length hex string; TypeError/RangeError otherwise.
+ * @example
+ * import { fromHex } from 'templock/conformance';
+ * const salt = fromHex(test.salt, 'salt');
+ */
 export function fromHex(text: unknown, name = 'hex'): Uint8Array {
   if (typeof text !== 'string') throw new TypeError(`"${name}" expected hex string, got ${typeof text}`);
   if (text.length % 2 !== 0 || !/^[0-9a-f]*$/.test(text)) throw new RangeError(`"${name}" expected lowercase hex of even length`);
@@ -17,7 +27,12 @@ export function fromHex(text: unknown, name = 'hex'): Uint8Array {
   return out;
 }
 
-/** Float32 values from hex of little-endian float32 (sign of zero and subnormals preserved). */
+/**
+ * Float32 values from hex of little-endian float32 (sign of zero and subnormals preserved).
+ * @example
+ * import { f32FromHex } from 'templock/conformance';
+ * const embedding = f32FromHex(test.embedding); // Float32Array
+ */
 export function f32FromHex(text: unknown, name = 'embedding'): Float32Array {
   const b = fromHex(text, name);
   if (b.length % 4 !== 0) throw new RangeError(`"${name}" expected a multiple of 4 bytes, got ${b.length}`);
@@ -25,7 +40,12 @@ export function f32FromHex(text: unknown, name = 'embedding'): Float32Array {
   return Float32Array.from({ length: b.length / 4 }, (_, i) => dv.getFloat32(4 * i, true));
 }
 
-/** Hex of little-endian float32 values. */
+/**
+ * Hex of little-endian float32 values (how the vector files hold embeddings and means).
+ * @example
+ * import { f32ToHex } from 'templock/conformance';
+ * f32ToHex(Float32Array.of(-0)); // '00000080'
+ */
 export function f32ToHex(x: Float32Array): string {
   const b = new Uint8Array(4 * x.length);
   const dv = new DataView(b.buffer);

@@ -8,12 +8,22 @@ import type { PortOutputs } from './outputs.js';
 import type { VectorFile } from './types.js';
 import { emptyReport, fail, verifyFile, type VerifyReport } from './verify.js';
 
-/** The vectors shipped in the package (vectors/ beside src/ and dist/). */
+/**
+ * The vectors shipped in the package (vectors/ beside src/ and dist/).
+ * @example
+ * import { defaultVectorsDir } from 'templock/conformance';
+ * const dir = defaultVectorsDir();
+ */
 export function defaultVectorsDir(): string {
   return fileURLToPath(new URL('../../vectors/', import.meta.url));
 }
 
-/** The vector files of `dir`, sorted by name, parsed; a file that is not JSON has `error`. */
+/**
+ * The vector files of `dir`, sorted by name, parsed; a file that is not JSON has `error`.
+ * @example
+ * import { loadVectorFiles, defaultVectorsDir } from 'templock/conformance';
+ * for (const { name, file } of loadVectorFiles(defaultVectorsDir())) console.log(name, file?.numberOfTests);
+ */
 export function loadVectorFiles(dir: string): { name: string; file?: VectorFile; error?: string }[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.json'))

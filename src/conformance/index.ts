@@ -2,8 +2,8 @@
 // against the published test vectors (vectors/README.md, SPEC.md).
 export type { JsonValue, VectorChecker, VectorFile, VectorGroup, VectorTest } from './types.js';
 export { CHECKERS } from './checkers/index.js';
-export { canonicalJson, errorName, expectedOutcome, mismatch, runOutcome, type Outcome } from './outcome.js';
+export { expectedOutcome, mismatch, runOutcome, type Outcome } from './outcome.js';
 export { parseOutputs, formatOutputLine, type PortOutputs } from './outputs.js';
 export { checkerFor, envelopeProblems, formatFailure, verifyFile, emptyReport, type VerifyFailure, type VerifyReport, type OutcomeSource } from './verify.js';
 export { defaultVectorsDir, loadVectorFiles, verifyVectorDir } from './directory.js';
-export { toHex, fromHex, f32FromHex, f32ToHex, u16leBytes } from './codec.js';
+export { toHex, fromHex, f32FromHex, f32ToHex } from './codec.js';

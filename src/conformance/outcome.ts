@@ -13,7 +13,12 @@ export function errorName(e: unknown): string {
   throw e;
 }
 
-/** Runs `checker` on one test of our implementation. */
+/**
+ * Runs `checker` on one test with this implementation: its output, or the name of its error.
+ * @example
+ * import { checkerFor, runOutcome } from 'templock/conformance';
+ * const outcome = runOutcome(checkerFor(file)!, group, test); // { output } or { error }
+ */
 export function runOutcome(checker: VectorChecker, group: VectorGroup, test: VectorTest): Outcome {
   try {
     return { output: checker.run(group, test) };
@@ -22,7 +27,12 @@ export function runOutcome(checker: VectorChecker, group: VectorGroup, test: Vec
   }
 }
 
-/** The outcome a test expects: its output field when valid, its error when invalid. */
+/**
+ * The outcome a test expects: its output field when valid, its error when invalid.
+ * @example
+ * import { checkerFor, expectedOutcome } from 'templock/conformance';
+ * const expected = expectedOutcome(checkerFor(file)!, test);
+ */
 export function expectedOutcome(checker: VectorChecker, test: VectorTest): Outcome {
   if (test.result === 'invalid') return { error: String(test.error) };
   return { output: test[checker.outputKey] ?? null };
@@ -63,7 +73,13 @@ function difference(exp: JsonValue, act: JsonValue, path = ''): string {
   return `${path || 'value'}: expected ${describeValue(exp)}, got ${describeValue(act)}`;
 }
 
-/** Undefined when the outcomes agree, else a one-line reason. */
+/**
+ * Undefined when the outcomes agree, else a one-line reason (where a hex value first differs,
+ * which object field differs); it never dumps whole values.
+ * @example
+ * import { mismatch } from 'templock/conformance';
+ * mismatch({ error: 'MALFORMED' }, { error: 'UNSUPPORTED_VERSION' }); // 'expected error MALFORMED, got error UNSUPPORTED_VERSION'
+ */
 export function mismatch(expected: Outcome, actual: Outcome): string | undefined {
   if ('error' in expected) {
     if ('error' in actual) return expected.error === actual.error ? undefined : `expected error ${expected.error}, got error ${actual.error}`;

@@ -12,6 +12,9 @@ const ERROR_NAME = /^(TypeError|RangeError|[A-Z][A-Z0-9_]*)$/;
 /**
  * Parses an outputs file. An "output" string that is an error name (e.g. "MALFORMED") counts as
  * that error. Throws RangeError naming the line of a malformed or duplicate entry.
+ * @example
+ * import { parseOutputs, verifyVectorDir, defaultVectorsDir } from 'templock/conformance';
+ * const report = verifyVectorDir(defaultVectorsDir(), parseOutputs(readFileSync('port.jsonl', 'utf8')));
  */
 export function parseOutputs(text: string): PortOutputs {
   const byFile: PortOutputs = new Map();
@@ -36,7 +39,12 @@ export function parseOutputs(text: string): PortOutputs {
   return byFile;
 }
 
-/** The outputs file of our own implementation's outcomes, one JSON line each. */
+/**
+ * One line of an outputs file (vectors/README.md "Checking a port").
+ * @example
+ * import { formatOutputLine } from 'templock/conformance';
+ * formatOutputLine('compare_v1.json', 1, { output: 1 }); // '{"file":"compare_v1.json","tcId":1,"output":1}'
+ */
 export function formatOutputLine(file: string, tcId: number, outcome: Outcome): string {
   return JSON.stringify({ file, tcId, ...outcome });
 }

@@ -22,6 +22,12 @@ export interface VerifyReport {
 /** Where a verification takes its outcomes from: a function per test, or ours when absent. */
 export type OutcomeSource = (file: string, test: VectorTest) => Outcome | undefined;
 
+/**
+ * A report with nothing counted yet, for {@link verifyFile}.
+ * @example
+ * import { emptyReport, verifyFile } from 'templock/conformance';
+ * const report = emptyReport(); verifyFile('sign_v1.json', file, report);
+ */
 export function emptyReport(): VerifyReport {
   return { passed: 0, failed: 0, failures: [], skippedFiles: [] };
 }
@@ -32,7 +38,13 @@ export function fail(report: VerifyReport, file: string, tcId: number, reason: s
   report.failures.push({ file, tcId, reason });
 }
 
-/** Envelope problems of a parsed vector file (empty when well formed). */
+/**
+ * Envelope problems of a parsed vector file (empty when well formed): numberOfTests, fresh
+ * tcIds, flags described in notes, an output or error per test.
+ * @example
+ * import { checkerFor, envelopeProblems } from 'templock/conformance';
+ * const problems = envelopeProblems(file, checkerFor(file)!);
+ */
 export function envelopeProblems(file: VectorFile, checker: VectorChecker): string[] {
   const problems: string[] = [];
   const seen = new Set<number>();
@@ -52,7 +64,12 @@ export function envelopeProblems(file: VectorFile, checker: VectorChecker): stri
   return problems;
 }
 
-/** The checker of a file's schema, if any. */
+/**
+ * The checker of a file's schema, if any.
+ * @example
+ * import { checkerFor } from 'templock/conformance';
+ * const checker = checkerFor(file); // undefined for an unknown schema
+ */
 export function checkerFor(file: VectorFile): VectorChecker | undefined {
   return CHECKERS.find((c) => c.schema === file.schema);
 }
@@ -60,6 +77,10 @@ export function checkerFor(file: VectorFile): VectorChecker | undefined {
 /**
  * Checks one parsed vector file into `report`: envelope, then every test's outcome (ours, or
  * the port's from `source`) against the expected one.
+ * @example
+ * import { emptyReport, verifyFile } from 'templock/conformance';
+ * const report = emptyReport();
+ * verifyFile('sign_v1.json', JSON.parse(text), report); // report.passed, report.failures
  */
 export function verifyFile(name: string, file: VectorFile, report: VerifyReport, source?: OutcomeSource): void {
   const checker = checkerFor(file);
@@ -84,7 +105,12 @@ export function verifyFile(name: string, file: VectorFile, report: VerifyReport,
   }
 }
 
-/** One line per failure, as the CLI prints them. */
+/**
+ * One line per failure, as `templock vectors verify` prints them.
+ * @example
+ * import { formatFailure } from 'templock/conformance';
+ * for (const f of report.failures) console.log(formatFailure(f)); // FAIL sign_v1.json tcId 3: ...
+ */
 export function formatFailure(f: VerifyFailure): string {
   return f.tcId === 0 ? `FAIL ${f.file}: ${f.reason}` : `FAIL ${f.file} tcId ${f.tcId}: ${f.reason}`;
 }
