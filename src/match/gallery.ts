@@ -184,22 +184,26 @@ export class Gallery {
     const n = this.metric.n;
     if (payloads.length !== ids.length * n)
       throw new RangeError(`"payloads" expected Uint8Array of length ${ids.length * n}, got length ${payloads.length}`);
-    const fresh = new Set<string>();
-    for (const id of ids) {
-      aString('id', id, ID_MAX_LENGTH);
-      if (this.slots.has(id) || fresh.has(id)) throw new TemplockError('DUPLICATE_ID', 'gallery: an id is enrolled twice');
-      fresh.add(id);
-    }
+    for (const id of ids) aString('id', id, ID_MAX_LENGTH);
     const scheme = _schemeOf(this.params);
-    for (let i = 0; i < ids.length; i++)
-      if (!scheme.payloadValid(this.params, payloads.subarray(i * n, (i + 1) * n)))
-        throw new RangeError(`"payloads" holds values out of range for its parameters at template ${i}`);
-    this.reserve(ids.length);
-    this.inst.heap.u8.set(payloads, this.row(this.ids.length));
-    for (const id of ids) {
-      this.slots.set(id, this.ids.length);
-      this.ids.push(id);
+    if (!scheme.payloadValid(this.params, payloads)) {
+      for (let i = 0; i < ids.length; i++)
+        if (!scheme.payloadValid(this.params, payloads.subarray(i * n, (i + 1) * n)))
+          throw new RangeError(`"payloads" holds values out of range for its parameters at template ${i}`);
     }
+    this.reserve(ids.length);
+    // Enter the ids, undoing them all at the first duplicate.
+    const first = this.ids.length;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (this.slots.has(id)) {
+        for (let j = 0; j < i; j++) this.slots.delete(ids[j]!);
+        throw new TemplockError('DUPLICATE_ID', 'gallery: an id is enrolled twice');
+      }
+      this.slots.set(id, first + i);
+    }
+    this.inst.heap.u8.set(payloads, this.row(first));
+    for (const id of ids) this.ids.push(id);
   }
 
   /**
