@@ -1,12 +1,12 @@
 // Determinism: the same embedding, key, salt and parameters give the same template bytes on
-// every call, with or without the derived-material cache, through protect and protectAll, and
-// in a separate Node process.
+// every call, with or without the derived-material cache (which stays within its limit), through
+// protect and protectAll, and in a separate Node process; protect never alters its inputs.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  DEFAULT_CACHE_BYTES, encodeTemplate, protect, protectAll, setMaterialCacheLimit, type ProtectParams,
+  DEFAULT_CACHE_BYTES, encodeTemplate, materialCacheBytes, protect, protectAll, setMaterialCacheLimit, type ProtectParams,
 } from '../../src/index.js';
 import { Seeded } from '../_lib/seeded.js';
 import { defaultsFor, hex } from './_fixtures.js';
@@ -44,6 +44,32 @@ test('the same bytes without the derived-material cache and after eviction', () 
     cases.forEach((c, i) => assert.is(bytesOf(c), first[i], label(c)));
   } finally {
     setMaterialCacheLimit(DEFAULT_CACHE_BYTES);
+  }
+});
+
+test('the material cache stays within its limit while every result stays the same', () => {
+  const limits = [0, 300_000, 2_000_000];
+  try {
+    for (const limit of limits) {
+      setMaterialCacheLimit(limit);
+      cases.forEach((c, i) => {
+        assert.is(bytesOf(c), first[i], label(c));
+        assert.ok(materialCacheBytes() <= limit, `${materialCacheBytes()} cached bytes over the limit ${limit}`);
+      });
+    }
+    assert.ok(materialCacheBytes() > 0, 'a generous limit does cache');
+    assert.is(setMaterialCacheLimit(0), 0, 'a zero limit empties the cache');
+  } finally {
+    setMaterialCacheLimit(DEFAULT_CACHE_BYTES);
+  }
+});
+
+test('protect leaves the caller\'s embedding, mean, key and salt untouched', () => {
+  for (const c of cases) {
+    const inputs = [c.embedding, c.salt, key, ...(c.params.mean instanceof Float32Array ? [c.params.mean] : [])];
+    const before = inputs.map((a) => hex(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+    protectAll(c.embedding, c.params, key, [c.salt, c.salt]);
+    assert.equal(inputs.map((a) => hex(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))), before, label(c));
   }
 });
 
