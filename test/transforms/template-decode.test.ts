@@ -2,7 +2,10 @@
 // trailing bytes, bad magic, unknown version or scheme, parameters out of range, a wrong salt
 // length and out-of-range payload indices are rejected with the code of the first failing check;
 // a seeded fuzz of random and mutated byte strings only ever yields a template (whose encoding is
-// the input) or a TemplockError whose message carries no template bytes. Comparing incompatible templates is INCOMPATIBLE.
+// the input) or a TemplockError whose message carries no template bytes. Comparing incompatible
+// templates is INCOMPATIBLE; a template holds the key identifier of SPEC.md §3.1, never the key.
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -67,6 +70,20 @@ test('every valid template decodes to what was encoded, byte fields copied', () 
     input.fill(0);
     assert.is(hex(encodeTemplate(t)), hex(bytes), 'decoded fields must not alias the input');
   }
+});
+
+test('a template carries the key identifier, never the key; the identifiers are as specified', () => {
+  const keyWindows = Array.from({ length: 29 }, (_, i) => hex(key.subarray(i, i + 4)));
+  const keyId = hex(hmac(sha256, key, new TextEncoder().encode('templock/v1/key-id')).subarray(0, 8));
+  for (const bytes of valid) {
+    for (const w of keyWindows) assert.not.ok(hex(bytes).includes(w), 'no 4-byte run of the key');
+    assert.is(hex(decodeTemplate(bytes).keyId), keyId);
+    assert.is(hex(decodeTemplate(bytes).meanId), '0000000000000000');
+  }
+  const mean = Float32Array.from({ length: dim }, (_, i) => (i % 2 ? -0 : i / 64));
+  const t = protect(rng.unitVector(dim), { ...PARAMS[0]!, mean }, key, rng.bytes(16));
+  const label = new TextEncoder().encode('templock/v1/mean');
+  assert.is(hex(t.meanId), hex(sha256(new Uint8Array([...label, ...new Uint8Array(mean.buffer)])).subarray(0, 8)));
 });
 
 test('a view into a larger buffer and a Node Buffer decode like the plain bytes', () => {
