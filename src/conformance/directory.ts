@@ -57,7 +57,7 @@ export function verifyVectorDir(dir: string, outputs?: PortOutputs): VerifyRepor
     if (outputs && !port) { report.skippedFiles.push(name); continue; }
     const used = new Set<number>();
     seen.set(name, used);
-    const source = port ? (_: string, t: { tcId: number }): Outcome | undefined => { used.add(t.tcId); return port.get(t.tcId); } : undefined;
+    const source = port ? (_: string, __: unknown, t: { tcId: number }): Outcome | undefined => { used.add(t.tcId); return port.get(t.tcId); } : undefined;
     verifyFile(name, file, report, source);
   }
   for (const [name, port] of outputs ?? []) {

@@ -2,7 +2,7 @@
 // a port's recorded outcomes. Also checks the envelope itself (counts, tcIds, flags, results).
 import { CHECKERS } from './checkers/index.js';
 import { expectedOutcome, mismatch, runOutcome, type Outcome } from './outcome.js';
-import type { VectorChecker, VectorFile, VectorTest } from './types.js';
+import type { VectorChecker, VectorFile, VectorGroup, VectorTest } from './types.js';
 
 /** One failed test (tcId 0: the file as a whole). */
 export interface VerifyFailure {
@@ -19,8 +19,11 @@ export interface VerifyReport {
   readonly skippedFiles: string[];
 }
 
-/** Where a verification takes its outcomes from: a function per test, or ours when absent. */
-export type OutcomeSource = (file: string, test: VectorTest) => Outcome | undefined;
+/**
+ * Where a verification takes its outcomes from when not from this implementation's checkers:
+ * a port's recorded outcomes, or another backend (e.g. `(f, g, t) => runOutcome(myChecker, g, t)`).
+ */
+export type OutcomeSource = (file: string, group: VectorGroup, test: VectorTest) => Outcome | undefined;
 
 /**
  * A report with nothing counted yet, for {@link verifyFile}.
@@ -92,7 +95,7 @@ export function verifyFile(name: string, file: VectorFile, report: VerifyReport,
     for (const t of g.tests) {
       let actual: Outcome | undefined;
       try {
-        actual = source ? source(name, t) : runOutcome(checker, g, t);
+        actual = source ? source(name, g, t) : runOutcome(checker, g, t);
       } catch (e) {
         fail(report, name, t.tcId, `crashed: ${(e as Error)?.message ?? String(e)}`);
         continue;

@@ -6,9 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { protectChecker } from '../../src/conformance/checkers/protect.js';
 import {
-  checkerFor, emptyReport, envelopeProblems, parseOutputs, verifyFile, verifyVectorDir, type VectorFile, type VectorTest,
+  checkerFor, emptyReport, envelopeProblems, f32FromHex, fromHex, parseOutputs, runOutcome, toHex, verifyFile, verifyVectorDir,
+  type VectorChecker, type VectorFile, type VectorTest,
 } from '../../src/conformance/index.js';
+import { encodeTemplate, protectAll, type ProtectParams } from '../../src/index.js';
 import { perfectOutputs, tempCopy, VECTORS, vectorFiles } from './_files.js';
 
 const files = vectorFiles();
@@ -22,6 +25,23 @@ for (const { name, file } of files) {
     assert.is(report.passed, file.numberOfTests);
   });
 }
+
+test('another code path can be verified through an outcome source: protectAll with an extra salt', () => {
+  const viaProtectAll: VectorChecker = {
+    ...protectChecker,
+    run(g, t) {
+      const params = { ...(g.params as object), ...(g.mean === undefined ? {} : { mean: f32FromHex(g.mean) }) } as ProtectParams;
+      const salts = [fromHex(t.salt), new Uint8Array(16)];
+      return toHex(encodeTemplate(protectAll(f32FromHex(t.embedding), params, fromHex(t.key), salts)[0]!));
+    },
+  };
+  for (const { name, file } of files.filter((f) => f.file.schema === protectChecker.schema)) {
+    const report = emptyReport();
+    verifyFile(name, file, report, (_f, g, t) => runOutcome(viaProtectAll, g, t));
+    assert.equal(report.failures, []);
+    assert.is(report.passed, file.numberOfTests);
+  }
+});
 
 test('every vector file is valid against its JSON schema in vectors/schema', () => {
   const dir = join(VECTORS, 'schema');
