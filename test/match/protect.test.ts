@@ -49,12 +49,13 @@ for (const b of BACKENDS) {
 test('bad input gives the same errors as protect()', async () => {
   await init();
   const p = PARAMS[1]!, salt = rng.bytes(16), x = rng.unitVector(p.dim);
+  const badParams: ProtectParams = { scheme: 'iom-grp', dim: p.dim, m: 1, q: 4 };
   const cases: [string, () => unknown, () => unknown][] = [
     ['short embedding', () => protect(x.subarray(1), p, key, salt), () => protectFast(x.subarray(1), p, key, salt)],
     ['short key', () => protect(x, p, key.subarray(1), salt), () => protectFast(x, p, key.subarray(1), salt)],
     ['short salt', () => protect(x, p, key, salt.subarray(1)), () => protectFast(x, p, key, salt.subarray(1))],
     ['zero embedding', () => protect(new Float32Array(p.dim), p, key, salt), () => protectBatch([x, new Float32Array(p.dim)], p, key, salt)],
-    ['bad params', () => protect(x, { ...p, m: 1 }, key, salt), () => protectBatch([x], { ...p, m: 1 }, key, salt)],
+    ['bad params', () => protect(x, badParams, key, salt), () => protectBatch([x], badParams, key, salt)],
   ];
   for (const [what, ref, fast] of cases) {
     const caught = (f: () => unknown) => { try { f(); return 'none'; } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; } };
