@@ -19,13 +19,15 @@ export const DEFAULT_PURPOSE = 'access';
 
 const CONTEXT_LABEL = utf8ToBytes('templock/v1/record');
 
+/** A validated tenant's encoder of contexts: (subjectId, purpose) -> canonical context bytes. */
+export function _contextEncoder(tenant: unknown): (subjectId: unknown, purpose: unknown) => Uint8Array {
+  const prefix = _lengthPrefixed(CONTEXT_LABEL, [aUtf8('context.tenant', tenant)]);
+  return (subjectId, purpose) => _lengthPrefixed(prefix, [aUtf8('context.subjectId', subjectId), aUtf8('context.purpose', purpose)]);
+}
+
 /** Validates a context and returns its canonical encoding (the first part of the associated data). */
 export function _encodeContext(ctx: unknown): Uint8Array {
   if (typeof ctx !== 'object' || ctx === null) throw new TypeError(`"context" expected object, got ${ctx === null ? 'null' : typeof ctx}`);
   const c = ctx as Partial<Record<keyof RecordContext, unknown>>;
-  return _lengthPrefixed(CONTEXT_LABEL, [
-    aUtf8('context.tenant', c.tenant),
-    aUtf8('context.subjectId', c.subjectId),
-    aUtf8('context.purpose', c.purpose),
-  ]);
+  return _contextEncoder(c.tenant)(c.subjectId, c.purpose);
 }

@@ -55,20 +55,36 @@ export interface RecordHeader {
   readonly saltId: string;
 }
 
-/** A parsed header: public fields plus the offsets the opener needs. */
+/** A parsed record: the fields the opener needs, views into the record bytes. */
 export interface _ParsedRecord {
-  readonly header: RecordHeader;
-  readonly keyIdBytes: Uint8Array;
+  readonly algorithm: AeadName;
+  /** Storage key id as hex (the keyring's lookup key). */
+  readonly keyId: string;
+  readonly params: TransformParams;
   readonly commitment: Uint8Array;
   /** Bytes authenticated as associated data after the context: magic through nonce. */
   readonly authenticated: Uint8Array;
   readonly nonce: Uint8Array;
   readonly sealed: Uint8Array;
-  readonly payloadBytes: number;
 }
 
 function malformed(why: string): TemplockError {
   return new TemplockError('MALFORMED', `record: ${why}`);
+}
+
+const paramsByBlock = new Map<string, TransformParams | null>();
+
+/** Parameters of a canonical parameter block, or null; memoised (few distinct blocks exist). */
+function paramsOf(block: Uint8Array): TransformParams | null {
+  const k = bytesToHex(block);
+  const known = paramsByBlock.get(k);
+  if (known !== undefined) return known;
+  const scheme = _schemeById(block[0]!);
+  const dv = new DataView(block.buffer, block.byteOffset, PARAM_BLOCK_BYTES);
+  const params = scheme?.fromHeader(dv.getUint16(1, true), { a: dv.getUint16(3, true), b: dv.getUint16(5, true), c: block[7]! });
+  const p = params !== undefined && _equalBytes(_paramBlock(params), block) ? Object.freeze(params) : null;
+  if (paramsByBlock.size < 1024) paramsByBlock.set(k, p);
+  return p;
 }
 
 /** Parses and checks the framing of a record (no key involved). */
@@ -79,36 +95,42 @@ export function _parseRecord(bytes: Uint8Array): _ParsedRecord {
   if (bytes.length < RECORD_FIXED_BYTES) throw malformed('truncated header');
   const algorithm = _aeadById(bytes[OFF_ALG]!);
   if (!algorithm) throw malformed('unknown algorithm');
-  const block = bytes.subarray(OFF_BLOCK, OFF_TKEY);
-  const scheme = _schemeById(block[0]!);
-  if (!scheme) throw malformed('unknown scheme');
-  const dv = new DataView(bytes.buffer, bytes.byteOffset + OFF_BLOCK, PARAM_BLOCK_BYTES);
-  const params = scheme.fromHeader(dv.getUint16(1, true), { a: dv.getUint16(3, true), b: dv.getUint16(5, true), c: block[7]! });
-  if (!params || !_equalBytes(_paramBlock(params), block)) throw malformed('parameters out of range');
+  const params = paramsOf(bytes.subarray(OFF_BLOCK, OFF_TKEY));
+  if (!params) throw malformed('unknown scheme or parameters out of range');
   const nonceEnd = RECORD_FIXED_BYTES + AEADS[algorithm].nonceBytes;
-  const payloadBytes = scheme.payloadBytes(params);
+  const payloadBytes = _schemeById(bytes[OFF_BLOCK]!)!.payloadBytes(params);
   const minSealed = TEMPLATE_FIXED_BYTES + SALT_MIN_BYTES + payloadBytes + TAG_BYTES;
   const maxSealed = TEMPLATE_FIXED_BYTES + SALT_MAX_BYTES + payloadBytes + TAG_BYTES;
   if (bytes.length < nonceEnd + minSealed) throw malformed('truncated ciphertext');
   if (bytes.length > nonceEnd + maxSealed) throw malformed('trailing bytes');
-  const keyIdBytes = bytes.subarray(OFF_KEY_ID, OFF_COMMIT);
   return {
-    header: Object.freeze({
-      version: RECORD_VERSION,
-      algorithm,
-      keyId: bytesToHex(keyIdBytes),
-      params: Object.freeze(params),
-      templateKeyId: bytesToHex(bytes.subarray(OFF_TKEY, OFF_MEAN)),
-      meanId: bytesToHex(bytes.subarray(OFF_MEAN, OFF_SALT_ID)),
-      saltId: bytesToHex(bytes.subarray(OFF_SALT_ID, RECORD_FIXED_BYTES)),
-    }),
-    keyIdBytes,
+    algorithm,
+    keyId: bytesToHex(bytes.subarray(OFF_KEY_ID, OFF_COMMIT)),
+    params,
     commitment: bytes.subarray(OFF_COMMIT, OFF_BLOCK),
     authenticated: bytes.subarray(0, nonceEnd),
     nonce: bytes.subarray(RECORD_FIXED_BYTES, nonceEnd),
     sealed: bytes.subarray(nonceEnd),
-    payloadBytes,
   };
+}
+
+/** Salt id (hex) of a parsed record. */
+export function _recordSaltId(rec: _ParsedRecord): string {
+  return bytesToHex(rec.authenticated.subarray(OFF_SALT_ID, RECORD_FIXED_BYTES));
+}
+
+/** The public header of a parsed record. */
+export function _recordHeader(rec: _ParsedRecord): RecordHeader {
+  const a = rec.authenticated;
+  return Object.freeze({
+    version: RECORD_VERSION,
+    algorithm: rec.algorithm,
+    keyId: rec.keyId,
+    params: rec.params,
+    templateKeyId: bytesToHex(a.subarray(OFF_TKEY, OFF_MEAN)),
+    meanId: bytesToHex(a.subarray(OFF_MEAN, OFF_SALT_ID)),
+    saltId: _recordSaltId(rec),
+  });
 }
 
 function associatedData(context: Uint8Array, authenticated: Uint8Array): Uint8Array {
@@ -149,19 +171,23 @@ export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context:
 
 /** Opens a parsed record under `key` (whose id matches) and `context`; checks the commitment first. */
 export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array): ProtectedTemplate {
-  if (key.algorithm !== rec.header.algorithm || !_equalBytes(key.commitment, rec.commitment)) throw decryptFailed();
+  if (key.algorithm !== rec.algorithm || !_equalBytes(key.commitment, rec.commitment)) throw decryptFailed();
   const plaintext = _aeadDecrypt(key.algorithm, key.aeadKey, rec.nonce, rec.sealed, associatedData(context, rec.authenticated));
-  let t: ProtectedTemplate;
   try {
-    t = decodeTemplate(plaintext);
-  } catch {
-    throw malformed('sealed template does not decode');
+    // The template block repeats the template's parameter block (bytes 5..13), key id and mean id
+    // (bytes 14..30) and its salt's id: a sealer cannot label a template as another.
+    const a = rec.authenticated;
+    const saltLen = plaintext[13]!;
+    if (plaintext.length < TEMPLATE_FIXED_BYTES + saltLen || !_equalBytes(plaintext.subarray(5, 13), a.subarray(OFF_BLOCK, OFF_TKEY)) ||
+      !_equalBytes(plaintext.subarray(14, 30), a.subarray(OFF_TKEY, OFF_SALT_ID)) ||
+      !_equalBytes(_saltIdBytes(plaintext.subarray(30, 30 + saltLen)), a.subarray(OFF_SALT_ID, RECORD_FIXED_BYTES)))
+      throw malformed('header does not match the sealed template');
+    try {
+      return decodeTemplate(plaintext);
+    } catch {
+      throw malformed('sealed template does not decode');
+    }
   } finally {
     plaintext.fill(0);
   }
-  const a = rec.authenticated;
-  if (!_equalBytes(_paramBlock(t.params), a.subarray(OFF_BLOCK, OFF_TKEY)) || !_equalBytes(t.keyId, a.subarray(OFF_TKEY, OFF_MEAN)) ||
-    !_equalBytes(t.meanId, a.subarray(OFF_MEAN, OFF_SALT_ID)) || !_equalBytes(_saltIdBytes(t.salt), a.subarray(OFF_SALT_ID, RECORD_FIXED_BYTES)))
-    throw malformed('header does not match the sealed template');
-  return t;
 }

@@ -6,7 +6,7 @@ import { aBytes } from '../validate.js';
 import { AEADS } from './aead.js';
 import { _encodeContext, type RecordContext } from './context.js';
 import { Keyring } from './keyring.js';
-import { _openRecord, _parseRecord, _saltIdBytes, _sealRecord, type RecordHeader } from './record.js';
+import { _openRecord, _parseRecord, _recordHeader, _saltIdBytes, _sealRecord, type RecordHeader } from './record.js';
 
 /** Largest record any supported template gives; longer inputs are refused before parsing. */
 export const RECORD_MAX_BYTES = 1 << 16;
@@ -47,7 +47,7 @@ export function openTemplate(keyring: Keyring, record: Uint8Array, context: Reco
   const ring = aKeyring(keyring);
   const ctx = _encodeContext(context);
   const parsed = _parseRecord(aRecord(record));
-  return _openRecord(ring._openKey(parsed.header.keyId), parsed, ctx);
+  return _openRecord(ring._openKey(parsed.keyId), parsed, ctx);
 }
 
 /**
@@ -58,7 +58,7 @@ export function openTemplate(keyring: Keyring, record: Uint8Array, context: Reco
  * const { keyId, params } = readRecordHeader(record);
  */
 export function readRecordHeader(record: Uint8Array): RecordHeader {
-  return _parseRecord(aRecord(record)).header;
+  return _recordHeader(_parseRecord(aRecord(record)));
 }
 
 /**

@@ -1,0 +1,47 @@
+// Schema of the SQLite template store and its migrations (README "Storage"). The schema version
+// is PRAGMA user_version; each migration moves it up by one inside an IMMEDIATE transaction, so
+// concurrent openers of a fresh or older file migrate it exactly once.
+import type Database from 'better-sqlite3';
+import { TemplockError } from '../../errors.js';
+
+/** The migrations, in order: MIGRATIONS[i] takes user_version i to i + 1. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: metadata, sealed records keyed by (subject, purpose), revocation list.
+  `CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+   CREATE TABLE records (
+     subject TEXT NOT NULL, purpose TEXT NOT NULL, key_id TEXT NOT NULL, salt_id TEXT NOT NULL,
+     record BLOB NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (subject, purpose)) STRICT;
+   CREATE TABLE revoked (
+     kind TEXT NOT NULL CHECK (kind IN ('subject', 'salt')), value TEXT NOT NULL,
+     revoked_at INTEGER NOT NULL, PRIMARY KEY (kind, value)) STRICT;`,
+  // 2: indexes for re-wrap (records by storage key) and salt revocation (records by salt id).
+  `CREATE INDEX records_by_key ON records (key_id);
+   CREATE INDEX records_by_salt ON records (salt_id);`,
+];
+
+/** The schema version this code writes. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Current schema version of an open database. */
+export function _schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database to `target` (default: the latest) and records `tenant` on creation.
+ * @throws TemplockError UNSUPPORTED_VERSION for a file written by a newer schema; INCOMPATIBLE
+ *   when the file belongs to another tenant.
+ */
+export function _migrate(db: Database.Database, tenant: string, target = SQLITE_SCHEMA_VERSION): void {
+  db.transaction(() => {
+    const from = _schemaVersion(db);
+    if (from > SQLITE_SCHEMA_VERSION) throw new TemplockError('UNSUPPORTED_VERSION', `store: schema version ${from} is newer than ${SQLITE_SCHEMA_VERSION}`);
+    for (let v = from; v < target; v++) {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+    db.prepare(`INSERT OR IGNORE INTO meta (name, value) VALUES ('tenant', ?)`).run(tenant);
+    const stored = db.prepare(`SELECT value FROM meta WHERE name = 'tenant'`).pluck().get();
+    if (stored !== tenant) throw new TemplockError('INCOMPATIBLE', 'store: the database belongs to another tenant');
+  }).immediate();
+}

@@ -1,0 +1,182 @@
+// The SQLite TemplateStore (README "Storage"): a real file through better-sqlite3 12, WAL
+// journal, IMMEDIATE transactions with a busy timeout (several processes may write), secure
+// delete, schema migrations and PRAGMA integrity_check. Rows hold only sealed records and public
+// ids: no template, salt or key byte is stored in clear.
+import Database from 'better-sqlite3';
+import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from '../store.js';
+import { aString } from '../../validate.js';
+import { _migrate } from './migrations.js';
+
+/** Options of openSqliteStore(). */
+export interface SqliteStoreOptions extends StoreOptions {
+  /**
+   * 'full' (default) syncs the WAL on every commit: a committed write survives power loss.
+   * 'normal' syncs at checkpoints only: still safe against a killed process, faster.
+   */
+  readonly durability?: 'full' | 'normal';
+  /** How long a writer waits for another process's transaction, in milliseconds (default 10000). */
+  readonly busyTimeoutMs?: number;
+}
+
+const PAGE_ROWS = 1000;
+
+interface DbRow {
+  rowid: number;
+  subject: string;
+  purpose: string;
+  key_id: string;
+  salt_id: string;
+  record: Uint8Array;
+  updated_at: number;
+}
+
+function toRow(r: DbRow): _Row {
+  return { subjectId: r.subject, purpose: r.purpose, keyId: r.key_id, saltId: r.salt_id, record: r.record, updatedAt: r.updated_at };
+}
+
+class SqliteBackend implements _Backend {
+  readonly #db: Database.Database;
+  readonly #q;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    const cols = 'rowid, subject, purpose, key_id, salt_id, record, updated_at';
+    this.#q = {
+      revokedPair: db.prepare(`SELECT 1 FROM revoked WHERE (kind = 'subject' AND value = ?) OR (kind = 'salt' AND value = ?) LIMIT 1`).pluck(),
+      upsert: db.prepare(`INSERT INTO records (subject, purpose, key_id, salt_id, record, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (subject, purpose) DO UPDATE SET key_id = excluded.key_id, salt_id = excluded.salt_id,
+        record = excluded.record, updated_at = excluded.updated_at`),
+      fetch: db.prepare(`SELECT ${cols} FROM records WHERE subject = ? AND purpose = ?`),
+      remove: db.prepare(`DELETE FROM records WHERE subject = ? AND purpose = ?`),
+      page: db.prepare(`SELECT ${cols} FROM records WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`),
+      pageOf: db.prepare(`SELECT ${cols} FROM records WHERE rowid > ? AND purpose = ? ORDER BY rowid LIMIT ${PAGE_ROWS}`),
+      notUnder: db.prepare(`SELECT subject, purpose FROM records WHERE key_id <> ? ORDER BY rowid`).raw(),
+      swap: db.prepare(`UPDATE records SET key_id = ?, salt_id = ?, record = ?, updated_at = ? WHERE subject = ? AND purpose = ? AND record = ?`),
+      addRevocation: db.prepare(`INSERT OR IGNORE INTO revoked (kind, value, revoked_at) VALUES (?, ?, ?)`),
+      removeSubject: db.prepare(`DELETE FROM records WHERE subject = ?`),
+      removeSalt: db.prepare(`DELETE FROM records WHERE salt_id = ?`),
+      reinstate: db.prepare(`DELETE FROM revoked WHERE kind = 'subject' AND value = ?`),
+      revocations: db.prepare(`SELECT kind, value, revoked_at AS revokedAt FROM revoked ORDER BY rowid`),
+      count: db.prepare(`SELECT count(*) FROM records`).pluck(),
+    };
+  }
+
+  upsert(rows: readonly _Row[]): boolean {
+    return this.transaction(() => {
+      if (rows.some((r) => this.isRevoked(r.subjectId, r.saltId))) return false;
+      for (const r of rows) this.#q.upsert.run(r.subjectId, r.purpose, r.keyId, r.saltId, r.record, r.updatedAt);
+      return true;
+    });
+  }
+
+  fetch(subjectId: string, purpose: string): _Row | undefined {
+    const r = this.#q.fetch.get(subjectId, purpose) as DbRow | undefined;
+    return r && toRow(r);
+  }
+
+  remove(subjectId: string, purpose: string): boolean {
+    return this.#q.remove.run(subjectId, purpose).changes > 0;
+  }
+
+  *rows(purpose?: string): Iterable<_Row> {
+    let after = 0;
+    for (;;) {
+      const page = (purpose === undefined ? this.#q.page.all(after) : this.#q.pageOf.all(after, purpose)) as DbRow[];
+      for (const r of page) yield toRow(r);
+      if (page.length < PAGE_ROWS) return;
+      after = page[page.length - 1]!.rowid;
+    }
+  }
+
+  keysNotUnder(keyId: string): Array<readonly [string, string]> {
+    return this.#q.notUnder.all(keyId) as Array<[string, string]>;
+  }
+
+  swap(expected: _Row, next: _Row): boolean {
+    return this.#q.swap.run(next.keyId, next.saltId, next.record, next.updatedAt, expected.subjectId, expected.purpose, expected.record).changes === 1;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn).immediate();
+  }
+
+  revoke(kind: Revocation['kind'], value: string, at: number): number {
+    return this.transaction(() => {
+      this.#q.addRevocation.run(kind, value, at);
+      return (kind === 'subject' ? this.#q.removeSubject : this.#q.removeSalt).run(value).changes;
+    });
+  }
+
+  reinstate(subjectId: string): boolean {
+    return this.#q.reinstate.run(subjectId).changes > 0;
+  }
+
+  isRevoked(subjectId: string, saltId: string): boolean {
+    return this.#q.revokedPair.get(subjectId, saltId) !== undefined;
+  }
+
+  revocations(): Revocation[] {
+    return (this.#q.revocations.all() as Revocation[]).map((r) => Object.freeze({ ...r }));
+  }
+
+  count(): number {
+    return this.#q.count.get() as number;
+  }
+
+  checkStorage(): string[] {
+    const rows = this.#db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>;
+    return rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+/**
+ * A TemplateStore in one SQLite file. Open it with openSqliteStore().
+ * @example
+ * import { openSqliteStore } from 'templock/storage/sqlite';
+ * const store = openSqliteStore('/var/lib/gate/templates.db', { keyring, tenant: 'acme-gate-1' });
+ */
+export class SqliteTemplateStore extends _SealedTemplateStore {
+  /** The database file. */
+  readonly path: string;
+
+  /** Use openSqliteStore(). */
+  constructor(path: string, options: SqliteStoreOptions) {
+    aString('path', path, 4096);
+    _aStoreOptions(options);
+    const durability = options.durability ?? 'full';
+    if (durability !== 'full' && durability !== 'normal') throw new RangeError('"options.durability" expected one of full, normal');
+    const busy = options.busyTimeoutMs ?? 10_000;
+    if (!Number.isSafeInteger(busy) || busy < 0 || busy > 600_000) throw new RangeError('"options.busyTimeoutMs" expected integer in [0, 600000]');
+    const db = new Database(path, { timeout: busy });
+    let backend: SqliteBackend;
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('secure_delete = ON');
+      _migrate(db, options.tenant);
+      backend = new SqliteBackend(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    super(options, backend);
+    this.path = path;
+  }
+}
+
+/**
+ * Opens (creating or migrating as needed) the SQLite template store at `path`.
+ * @throws TemplockError UNSUPPORTED_VERSION (file from a newer schema), INCOMPATIBLE (another tenant's file).
+ * @example
+ * import { Keyring } from 'templock/storage';
+ * import { openSqliteStore } from 'templock/storage/sqlite';
+ * const store = openSqliteStore('templates.db', { keyring: Keyring.generate(), tenant: 'acme-gate-1' });
+ * for (const { subjectId, template } of store.entries()) gallery.add(subjectId, template);
+ */
+export function openSqliteStore(path: string, options: SqliteStoreOptions): SqliteTemplateStore {
+  return new SqliteTemplateStore(path, options);
+}

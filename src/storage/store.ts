@@ -1,0 +1,386 @@
+// The TemplateStore interface and the one implementation of its semantics over a raw row
+// backend (README "Storage"): sealing on put, opening on get, the revocation list, iteration
+// for loading a gallery, integrity verification and re-wrap to the primary key.
+import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
+import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
+import type { ProtectedTemplate } from '../template.js';
+import { aBytes } from '../validate.js';
+import { AEADS } from './aead.js';
+import { aUtf8 } from './bytes.js';
+import { _contextEncoder, DEFAULT_PURPOSE } from './context.js';
+import { Keyring } from './keyring.js';
+import { _openRecord, _parseRecord, _recordSaltId, _saltIdBytes, _sealRecord } from './record.js';
+
+/** Public facts about one stored record (no decryption involved). */
+export interface RecordInfo {
+  readonly subjectId: string;
+  readonly purpose: string;
+  /** Storage key that sealed the record. */
+  readonly keyId: string;
+  /** Salt id of the sealed template (see saltId()). */
+  readonly saltId: string;
+  /** Milliseconds since the Unix epoch of the last write. */
+  readonly updatedAt: number;
+}
+
+/** One opened record. */
+export interface StoredTemplate {
+  readonly subjectId: string;
+  readonly purpose: string;
+  readonly template: ProtectedTemplate;
+}
+
+/** One entry of the revocation list: a subject id, or the salt id of a revoked template. */
+export interface Revocation {
+  readonly kind: 'subject' | 'salt';
+  readonly value: string;
+  readonly revokedAt: number;
+}
+
+/** A record that failed verification or re-wrap, with the error code (never its bytes). */
+export interface RecordFailure {
+  readonly subjectId: string;
+  readonly purpose: string;
+  readonly code: ErrorCode;
+}
+
+/** What verify() found. */
+export interface IntegrityReport {
+  readonly ok: boolean;
+  readonly records: number;
+  readonly failures: readonly RecordFailure[];
+  /** Problems the storage engine itself reports (empty when sound). */
+  readonly storage: readonly string[];
+}
+
+/** What rewrap() did. */
+export interface RewrapReport {
+  readonly keyId: string;
+  readonly rewrapped: number;
+  readonly alreadyCurrent: number;
+  readonly failures: readonly RecordFailure[];
+}
+
+/** One item of putMany(). */
+export interface PutItem {
+  readonly subjectId: string;
+  readonly template: ProtectedTemplate;
+  readonly purpose?: string;
+}
+
+/** Options common to every store. */
+export interface StoreOptions {
+  /** Opens and seals every record. */
+  readonly keyring: Keyring;
+  /** The tenant/application every record of this store is bound to (1..255 UTF-8 bytes). */
+  readonly tenant: string;
+}
+
+/**
+ * Protected templates at rest, each inside a sealed record bound to (tenant, subject, purpose).
+ * Implementations: MemoryTemplateStore ('templock/storage') and SqliteTemplateStore
+ * ('templock/storage/sqlite').
+ */
+export interface TemplateStore {
+  readonly tenant: string;
+  readonly keyring: Keyring;
+  put(subjectId: string, template: ProtectedTemplate, purpose?: string): void;
+  putMany(items: readonly PutItem[]): void;
+  get(subjectId: string, purpose?: string): ProtectedTemplate;
+  delete(subjectId: string, purpose?: string): boolean;
+  list(): RecordInfo[];
+  count(): number;
+  revokeSubject(subjectId: string): number;
+  reinstateSubject(subjectId: string): boolean;
+  revokeSalt(saltOrId: Uint8Array | string): number;
+  revocations(): Revocation[];
+  entries(options?: { readonly purpose?: string }): IterableIterator<StoredTemplate>;
+  verify(): IntegrityReport;
+  rewrap(options?: { readonly batchSize?: number }): RewrapReport;
+  close(): void;
+}
+
+/** A stored row as a backend holds it. */
+export interface _Row {
+  readonly subjectId: string;
+  readonly purpose: string;
+  readonly keyId: string;
+  readonly saltId: string;
+  readonly record: Uint8Array;
+  readonly updatedAt: number;
+}
+
+/** Raw persistence under the store semantics. Every method is atomic on its own. */
+export interface _Backend {
+  /** Inserts or replaces rows in one transaction; returns false (writing nothing) if any row is revoked. */
+  upsert(rows: readonly _Row[]): boolean;
+  fetch(subjectId: string, purpose: string): _Row | undefined;
+  remove(subjectId: string, purpose: string): boolean;
+  /** Every row (of one purpose, if given), in insertion order, safe to interleave with writes. */
+  rows(purpose?: string): Iterable<_Row>;
+  /** (subject, purpose) of every row not sealed under keyId. */
+  keysNotUnder(keyId: string): Array<readonly [string, string]>;
+  /** Replaces a row only if it still holds `expected`. */
+  swap(expected: _Row, next: _Row): boolean;
+  transaction<T>(fn: () => T): T;
+  /** Adds a revocation and deletes the rows it covers; returns how many. */
+  revoke(kind: Revocation['kind'], value: string, at: number): number;
+  reinstate(subjectId: string): boolean;
+  isRevoked(subjectId: string, saltId: string): boolean;
+  revocations(): Revocation[];
+  count(): number;
+  checkStorage(): string[];
+  close(): void;
+}
+
+const SALT_ID_HEX = /^[0-9a-f]{32}$/;
+
+function failureCode(e: unknown): ErrorCode {
+  if (isTemplockError(e)) return e.code;
+  throw e;
+}
+
+/** Asserts store options (before any backend is opened). */
+export function _aStoreOptions(options: unknown): StoreOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
+  const o = options as Partial<StoreOptions>;
+  if (!(o.keyring instanceof Keyring)) throw new TypeError('"options.keyring" expected Keyring');
+  aUtf8('options.tenant', o.tenant);
+  return o as StoreOptions;
+}
+
+/** The semantics of every TemplateStore, over a backend whose options were checked by _aStoreOptions. */
+export abstract class _SealedTemplateStore implements TemplateStore {
+  readonly tenant: string;
+  readonly keyring: Keyring;
+  protected readonly backend: _Backend;
+  readonly #context: (subjectId: string, purpose: string) => Uint8Array;
+
+  protected constructor(options: StoreOptions, backend: _Backend) {
+    this.tenant = options.tenant;
+    this.keyring = options.keyring;
+    this.backend = backend;
+    this.#context = _contextEncoder(options.tenant);
+  }
+
+  #seal(subjectId: string, template: ProtectedTemplate, purpose: string, at: number): _Row {
+    const context = this.#context(subjectId, purpose);
+    const key = this.keyring._sealKey();
+    const record = _sealRecord(key, template, context, randomBytes(AEADS[key.algorithm].nonceBytes));
+    return { subjectId, purpose, keyId: bytesToHex(key.keyId), saltId: bytesToHex(_saltIdBytes(template.salt)), record, updatedAt: at };
+  }
+
+  #open(row: _Row, parsed = _parseRecord(row.record)): ProtectedTemplate {
+    return _openRecord(this.keyring._openKey(parsed.keyId), parsed, this.#context(row.subjectId, row.purpose));
+  }
+
+  /**
+   * Seals and stores a template (replacing the subject's record of that purpose).
+   * @throws TemplockError REVOKED when the subject or the template's salt is revoked.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * store.put('resident-42', template);
+   */
+  put(subjectId: string, template: ProtectedTemplate, purpose: string = DEFAULT_PURPOSE): void {
+    this.putMany([{ subjectId, template, purpose }]);
+  }
+
+  /**
+   * Seals and stores several templates in one transaction: all are written or none.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * store.putMany([{ subjectId: 'a', template: ta }, { subjectId: 'b', template: tb }]);
+   */
+  putMany(items: readonly PutItem[]): void {
+    if (!Array.isArray(items)) throw new TypeError(`"items" expected array, got ${items === null ? 'null' : typeof items}`);
+    const at = Date.now();
+    const rows = items.map((it: PutItem, i) => {
+      if (typeof it !== 'object' || it === null) throw new TypeError(`"items[${i}]" expected object`);
+      return this.#seal(it.subjectId, it.template, it.purpose ?? DEFAULT_PURPOSE, at);
+    });
+    if (!this.backend.upsert(rows)) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
+  }
+
+  /**
+   * Opens the subject's record of `purpose`.
+   * @throws TemplockError NOT_FOUND, REVOKED, DECRYPT_FAILED, UNKNOWN_KEY_ID, KEY_DISABLED, MALFORMED.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * const template = store.get('resident-42');
+   */
+  get(subjectId: string, purpose: string = DEFAULT_PURPOSE): ProtectedTemplate {
+    aUtf8('subjectId', subjectId);
+    aUtf8('purpose', purpose);
+    const row = this.backend.fetch(subjectId, purpose);
+    if (!row) throw new TemplockError('NOT_FOUND', 'store: no record for this subject and purpose');
+    const parsed = _parseRecord(row.record);
+    if (this.backend.isRevoked(subjectId, _recordSaltId(parsed))) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
+    return this.#open(row, parsed);
+  }
+
+  /**
+   * Deletes a record; true when one existed.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * store.delete('resident-42');
+   */
+  delete(subjectId: string, purpose: string = DEFAULT_PURPOSE): boolean {
+    aUtf8('subjectId', subjectId);
+    aUtf8('purpose', purpose);
+    return this.backend.remove(subjectId, purpose);
+  }
+
+  /**
+   * Metadata of every record, without decrypting.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * const underOldKey = store.list().filter((r) => r.keyId === oldId).length;
+   */
+  list(): RecordInfo[] {
+    return [...this.backend.rows()].map(({ subjectId, purpose, keyId, saltId, updatedAt }) =>
+      Object.freeze({ subjectId, purpose, keyId, saltId, updatedAt }));
+  }
+
+  /**
+   * Number of stored records.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * store.count();
+   */
+  count(): number {
+    return this.backend.count();
+  }
+
+  /**
+   * Puts a subject on the revocation list and deletes its records; returns how many. Later puts,
+   * gets and loads of the subject are refused until reinstateSubject().
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * store.revokeSubject('resident-42');
+   */
+  revokeSubject(subjectId: string): number {
+    aUtf8('subjectId', subjectId);
+    return this.backend.revoke('subject', subjectId, Date.now());
+  }
+
+  /**
+   * Lifts a subject revocation (salt revocations are permanent); true when one existed.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * store.reinstateSubject('resident-42');
+   */
+  reinstateSubject(subjectId: string): boolean {
+    aUtf8('subjectId', subjectId);
+    return this.backend.reinstate(subjectId);
+  }
+
+  /**
+   * Revokes a template salt (its bytes, or its 32-hex-character salt id) permanently and deletes
+   * the records sealed with it; returns how many. Re-enrol with a new salt.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * store.revokeSalt(leakedTemplate.salt);
+   */
+  revokeSalt(saltOrId: Uint8Array | string): number {
+    let id: string;
+    if (typeof saltOrId === 'string') {
+      if (!SALT_ID_HEX.test(saltOrId)) throw new RangeError('"saltOrId" expected 32 lowercase hex characters');
+      id = saltOrId;
+    } else {
+      id = bytesToHex(_saltIdBytes(aBytes('saltOrId', saltOrId, 16, 32)));
+    }
+    return this.backend.revoke('salt', id, Date.now());
+  }
+
+  /**
+   * The revocation list.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * for (const r of store.revocations()) console.log(r.kind, r.value);
+   */
+  revocations(): Revocation[] {
+    return this.backend.revocations();
+  }
+
+  /**
+   * Opens every record (of one purpose, if given) that is not revoked, e.g. to load a Gallery.
+   * Revoked records are refused (skipped); any other failure throws.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * for (const { subjectId, template } of store.entries()) gallery.add(subjectId, template);
+   */
+  *entries(options?: { readonly purpose?: string }): IterableIterator<StoredTemplate> {
+    const purpose = options?.purpose === undefined ? undefined : (aUtf8('purpose', options.purpose), options.purpose);
+    const revoked = this.backend.revocations();
+    const subjects = new Set(revoked.filter((r) => r.kind === 'subject').map((r) => r.value));
+    const salts = new Set(revoked.filter((r) => r.kind === 'salt').map((r) => r.value));
+    for (const row of this.backend.rows(purpose)) {
+      if (subjects.has(row.subjectId)) continue;
+      const parsed = _parseRecord(row.record);
+      if (salts.size > 0 && salts.has(_recordSaltId(parsed))) continue;
+      yield { subjectId: row.subjectId, purpose: row.purpose, template: this.#open(row, parsed) };
+    }
+  }
+
+  /**
+   * Checks the storage engine and opens every record; reports failures by code, never by content.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * const report = store.verify(); if (!report.ok) console.error(report.failures);
+   */
+  verify(): IntegrityReport {
+    const storage = this.backend.checkStorage();
+    const failures: RecordFailure[] = [];
+    let records = 0;
+    for (const row of this.backend.rows()) {
+      records++;
+      try {
+        const parsed = _parseRecord(row.record);
+        if (parsed.keyId !== row.keyId || _recordSaltId(parsed) !== row.saltId) throw new TemplockError('INTEGRITY', 'store: row metadata does not match its record');
+        this.#open(row, parsed);
+      } catch (e) {
+        failures.push({ subjectId: row.subjectId, purpose: row.purpose, code: failureCode(e) });
+      }
+    }
+    return { ok: storage.length === 0 && failures.length === 0, records, failures, storage };
+  }
+
+  /**
+   * Re-seals every record under the keyring's primary key, batch by batch, each record replaced
+   * atomically: at every moment each record is readable under its old or its new key (keep both
+   * in the keyring until this returns). No new capture is needed.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * ring.rotate(); store.rewrap();
+   */
+  rewrap(options?: { readonly batchSize?: number }): RewrapReport {
+    const batchSize = options?.batchSize ?? 256;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 100_000)
+      throw new RangeError('"options.batchSize" expected integer in [1, 100000]');
+    const keyId = this.keyring.primaryId;
+    const total = this.backend.count();
+    const pending = this.backend.keysNotUnder(keyId);
+    const failures: RecordFailure[] = [];
+    let rewrapped = 0;
+    for (let i = 0; i < pending.length; i += batchSize) {
+      this.backend.transaction(() => {
+        for (const [subjectId, purpose] of pending.slice(i, i + batchSize)) {
+          const row = this.backend.fetch(subjectId, purpose);
+          if (!row || row.keyId === keyId) continue;
+          try {
+            const next = this.#seal(subjectId, this.#open(row), purpose, row.updatedAt);
+            if (this.backend.swap(row, next)) rewrapped++;
+          } catch (e) {
+            failures.push({ subjectId, purpose, code: failureCode(e) });
+          }
+        }
+      });
+    }
+    return { keyId, rewrapped, alreadyCurrent: total - pending.length, failures };
+  }
+
+  /** Releases the backend. */
+  close(): void {
+    this.backend.close();
+  }
+}
