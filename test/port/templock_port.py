@@ -223,8 +223,6 @@ def check_params(params):
     bits = check_int('bits', params.get('bits'), 64, 8192)
     if bits % 64 != 0:
         raise range_error('bits not a multiple of 64')
-    if bits * d > 2 ** 26:
-        raise range_error('bits*d > 2^26')
     return scheme, d, bits, 0, 0
 
 
