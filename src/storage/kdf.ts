@@ -54,7 +54,7 @@ export function aArgon2(name: string, value: unknown): Argon2Params {
  */
 export function _argon2id(password: Uint8Array, salt: Uint8Array, cost: Argon2Params, ad: Uint8Array, secret?: Uint8Array, dkLen = 32): Promise<Uint8Array> {
   return argon2idAsync(password, salt, {
-    m: cost.m, t: cost.t, p: cost.p, dkLen, version: 0x13, personalization: ad, maxmem: 2 ** 32,
+    m: cost.m, t: cost.t, p: cost.p, dkLen, version: 0x13, personalization: ad, maxmem: 2 ** 32 - 1,
     ...(secret && secret.length > 0 ? { key: secret } : {}),
   });
 }
