@@ -78,7 +78,7 @@ test('coverage: >= 120 valid transform cases over three schemes, dims 128 and 51
     assert.ok(dims.has(128) && dims.has(512), n);
     assert.ok(groups.some((g) => g.mean !== undefined), `${n}: a centred group`);
     const flags = new Set(tests(f).flatMap((t) => t.flags));
-    for (const flag of ['OneHot', 'ProjectionTie', 'NegativeZero', 'Subnormal', 'LargeMagnitude', 'SmallMagnitude', 'QuantisationTie', 'Centred', 'Cancellation', 'InvalidParameters', 'InvalidEmbedding'])
+    for (const flag of ['OneHot', 'ProjectionTie', 'NegativeZero', 'Subnormal', 'LargeMagnitude', 'SmallMagnitude', 'QuantisationTie', 'Centred', 'Cancellation', 'Float64Centring', 'InvalidParameters', 'InvalidEmbedding'])
       assert.ok(flags.has(flag), `${n}: ${flag}`);
     valid += tests(f).filter((t) => t.result === 'valid').length;
   }

@@ -1,6 +1,7 @@
 // The embeddings every transform file is run on: ordinary ones and the adversarial cases of
 // SPEC.md (exact ties, signed zeros, subnormals, extreme magnitudes, one-hot vectors,
 // quantisation ties), plus the centred cases (a shared common component and a public mean).
+import { _canonicalise } from '../../src/canonical.js';
 import { f32ToHex } from '../../src/conformance/index.js';
 import { F32_MAX, F32_MIN_NORMAL, F32_MIN_SUBNORMAL, gaussianish, labelBytes, perturbed, quantisationTies, scaled, sparse } from './_inputs.js';
 
@@ -25,6 +26,7 @@ export const EMBEDDING_NOTES = {
   QuantisationTie: 'Canonical values exactly halfway between two integers (round half to even).',
   Centred: 'The group has a centring mean vector.',
   Cancellation: 'The embedding differs from the mean in the last bits only (catastrophic cancellation).',
+  Float64Centring: 'Subtracting the mean in float32 instead of float64 would change the canonical vector.',
 } as const;
 
 export type EmbeddingFlag = keyof typeof EMBEDDING_NOTES;
@@ -87,7 +89,23 @@ export function centringMean(dim: number): Float32Array {
   return gaussianish(`mean/${dim}`, dim).map((v) => 0.5 + 0.1 * v);
 }
 
-/** Centred cases: embeddings that share the mean's common component. */
+/**
+ * Label indices, found by search, of centred embeddings (the mean plus 0.2 times noise) whose
+ * canonical vector changes when the mean is subtracted in float32 instead of float64.
+ */
+const FLOAT32_SUBTRACTION_TRAP: Readonly<Record<number, number>> = { 128: 2984, 512: 1101 };
+
+/** The trap embedding of `dim`; fails generation if it no longer has its property. */
+function float32SubtractionTrap(mean: Float32Array): Float32Array {
+  const dim = mean.length;
+  const x = perturbed(mean, `f32sub/${dim}/${FLOAT32_SUBTRACTION_TRAP[dim]}`, 0.2);
+  const reference = _canonicalise(x, mean);
+  const float32 = _canonicalise(Float32Array.from(x, (v, i) => v - mean[i]!));
+  if (reference.every((v, i) => v === float32[i])) throw new Error(`float32SubtractionTrap(${dim}): no difference`);
+  return x;
+}
+
+/** Centred cases (dimensions 128 and 512): embeddings that share the mean's common component. */
 export function centredCases(dim: number): EmbeddingCase[] {
   const mean = centringMean(dim);
   const a = perturbed(mean, `c1/${dim}`, 0.2);
@@ -101,6 +119,7 @@ export function centredCases(dim: number): EmbeddingCase[] {
     c('all-zero embedding (the negated mean after centring)', ['Centred'], new Float32Array(dim)),
     c('the mean plus and minus 2^-10 at two entries', ['Centred', 'Cancellation', 'ProjectionTie'],
       mean.map((v, i) => (i === 2 ? v + 2 ** -10 : i === dim - 3 ? v - 2 ** -10 : v))),
+    c('centring in float32 would round one entry the other way', ['Centred', 'Float64Centring'], float32SubtractionTrap(mean)),
   ];
 }
 
