@@ -1,0 +1,169 @@
+// Differential test of the two implementations beyond the published vectors: seeded random
+// parameter sets (any dimension, window, permutation count, bit count, salt length, with and
+// without a mean), random and tie-prone embeddings, pairs of templates and a fuzz of mutated
+// template bytes are run through this implementation (the conformance checkers record each
+// outcome, as for the published files) and then through the independent Python port, which must
+// agree on every one. Skipped when python3 is absent.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  CHECKERS, f32ToHex, runOutcome, toHex, type JsonValue, type VectorFile, type VectorGroup, type VectorTest,
+} from '../../src/conformance/index.js';
+import { PROJECT_ROOT } from '../_lib/shared.js';
+import { Seeded } from '../_lib/seeded.js';
+
+const PORT = join(PROJECT_ROOT, 'test', 'port', 'templock_port.py');
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+if (!hasPython) console.log('SKIP python-port differential: python3 is not installed; the port did not run');
+
+const rng = new Seeded('port-differential');
+type Inputs = Record<string, JsonValue>;
+interface GroupSpec { fields: Inputs; tests: Inputs[] }
+
+/** A vector file whose every outcome is what this implementation computes (valid or invalid). */
+function vectorFile(schema: string, groups: GroupSpec[]): VectorFile {
+  const checker = CHECKERS.find((c) => c.schema === schema)!;
+  let tcId = 0;
+  const testGroups = groups.map(({ fields, tests }) => {
+    const group = { type: 'DifferentialTest', ...fields, tests: [] as VectorTest[] } as VectorGroup & { tests: VectorTest[] };
+    for (const inputs of tests) {
+      const draft = { tcId: ++tcId, comment: 'random', flags: [], ...inputs } as unknown as VectorTest;
+      const outcome = runOutcome(checker, group, draft);
+      group.tests.push('error' in outcome ? { ...draft, result: 'invalid', error: outcome.error } : { ...draft, result: 'valid', [checker.outputKey]: outcome.output });
+    }
+    return group;
+  });
+  return { algorithm: `differential ${schema}`, schema, numberOfTests: tcId, notes: {}, testGroups };
+}
+
+const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+const between = (lo: number, hi: number) => lo + rng.int(hi - lo + 1);
+
+/** Random parameters of every scheme, material small enough for a pure-Python port. */
+function randomParams(): Inputs {
+  const dim = pick([32, 33, between(34, 160), 64, 128]);
+  for (;;) {
+    const scheme = pick(['iom-grp', 'iom-urp', 'sign']);
+    if (scheme === 'iom-grp') {
+      const m = between(16, 96), q = pick([2, 3, between(4, 40), 256]);
+      if (m * q * dim <= 2 ** 18) return { scheme, dim, m, q };
+    } else if (scheme === 'iom-urp') {
+      return { scheme, dim, m: between(16, 96), k: pick([2, between(3, Math.min(dim, 256)), Math.min(dim, 256)]), p: between(1, 3) };
+    } else {
+      return { scheme, dim, bits: 64 * between(1, 6) };
+    }
+  }
+}
+
+/** Embeddings of several kinds: Gaussian at random scales, sparse with equal magnitudes, rounding ties. */
+function randomEmbedding(dim: number): Float32Array {
+  const kind = rng.int(4);
+  if (kind === 0) {
+    const scale = 2 ** (rng.int(200) - 100);
+    return Float32Array.from({ length: dim }, () => rng.gauss() * scale);
+  }
+  if (kind === 1) {
+    const x = new Float32Array(dim);
+    for (let n = 1 + rng.int(4); n > 0; n--) x[rng.int(dim)] = pick([1, -1, 0.5, 2 ** -140]);
+    if (x.every((v) => v === 0)) x[0] = 1;
+    return x;
+  }
+  if (kind === 2) return Float32Array.from({ length: dim }, () => pick([1, -1, 0, -0, 3]));
+  return Float32Array.from({ length: dim }, () => between(-1000, 1000) / 8);
+}
+
+const protectGroups: GroupSpec[] = [];
+const templates: string[] = [];
+for (let g = 0; g < 40; g++) {
+  const params = randomParams();
+  const dim = params.dim as number;
+  const fields: Inputs = { params };
+  if (rng.int(3) === 0) fields.mean = f32ToHex(Float32Array.from({ length: dim }, () => rng.gauss() * 0.1));
+  const key = toHex(rng.bytes(32)), salt = toHex(rng.bytes(between(16, 32)));
+  const tests: Inputs[] = Array.from({ length: 3 }, () => ({ key, salt, embedding: f32ToHex(randomEmbedding(dim)) }));
+  tests.push({ key, salt, embedding: f32ToHex(randomEmbedding(dim + pick([-1, 1]))) });
+  protectGroups.push({ fields, tests });
+}
+/** A valid parameter set with one field broken: out of range by one, fractional, or of the wrong type. */
+function brokenParams(): Inputs {
+  const params = randomParams();
+  const field = pick(Object.keys(params));
+  const value = params[field];
+  params[field] = typeof value === 'number'
+    ? pick([value + 4097, -value, value + 0.5, String(value), null, 0, 2 ** 32, 1])
+    : pick(['IoM-GRP', 'sign ', 7, '']);
+  return params;
+}
+for (let g = 0; g < 40; g++) {
+  const params = g < 30 ? brokenParams() : randomParams();
+  const dim = typeof params.dim === 'number' && params.dim >= 32 && params.dim <= 4096 ? params.dim : 64;
+  const key = toHex(rng.bytes(g >= 30 && g % 2 ? pick([0, 16, 31, 33]) : 32));
+  const salt = toHex(rng.bytes(g >= 30 && g % 2 === 0 ? pick([0, 8, 15, 33, 64]) : 16));
+  protectGroups.push({ fields: { params }, tests: [{ key, salt, embedding: f32ToHex(randomEmbedding(dim)) }] });
+}
+const protectFile = vectorFile('protect_v1.schema.json', protectGroups);
+for (const g of protectFile.testGroups) for (const t of g.tests) if (t.result === 'valid') templates.push(t.template as string);
+
+function mutated(hexText: string): string {
+  const b = Uint8Array.from(Buffer.from(hexText, 'hex'));
+  const kind = rng.int(5);
+  if (kind === 0) return toHex(b.subarray(0, rng.int(b.length)));
+  if (kind === 1) return toHex(Uint8Array.of(...b, ...rng.bytes(1 + rng.int(3))));
+  for (let n = 1 + rng.int(2); n > 0; n--) {
+    const at = kind === 2 ? rng.int(30) : rng.int(b.length);
+    b[at] = rng.int(2) ? rng.u32() & 0xff : b[at]! ^ (1 << rng.int(8));
+  }
+  return toHex(b);
+}
+
+const templateTests: Inputs[] = [
+  ...templates.map((template) => ({ template })),
+  ...Array.from({ length: 1500 }, () => ({ template: mutated(pick(templates)) })),
+  ...Array.from({ length: 200 }, () => ({ template: toHex(rng.bytes(rng.int(120))) })),
+];
+const compareTests: Inputs[] = Array.from({ length: 400 }, () => {
+  const a = pick(templates);
+  const kind = rng.int(4);
+  const b = kind === 0 ? a : kind === 1 ? mutated(a) : pick(templates);
+  return rng.int(2) ? { a, b } : { a: b, b: a };
+});
+const files = [
+  protectFile,
+  vectorFile('template_v1.schema.json', [{ fields: {}, tests: templateTests }]),
+  vectorFile('compare_v1.schema.json', [{ fields: {}, tests: compareTests }]),
+];
+
+test('the generated cases reach valid and invalid outcomes of every kind', () => {
+  const outcomes = new Map<string, number>();
+  for (const f of files) for (const g of f.testGroups) for (const t of g.tests) {
+    const k = `${f.schema} ${t.result === 'valid' ? 'valid' : t.error}`;
+    outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+  }
+  console.log(`  ${[...outcomes].map(([k, n]) => `${k}: ${n}`).join('; ')}`);
+  for (const k of ['protect_v1.schema.json valid', 'protect_v1.schema.json RangeError', 'template_v1.schema.json valid',
+    'template_v1.schema.json MALFORMED', 'template_v1.schema.json UNSUPPORTED_VERSION', 'compare_v1.schema.json valid',
+    'compare_v1.schema.json INCOMPATIBLE', 'compare_v1.schema.json MALFORMED', 'protect_v1.schema.json TypeError'])
+    assert.ok((outcomes.get(k) ?? 0) > 0, `no case of ${k}`);
+});
+
+test('the Python port agrees on every case', () => {
+  if (!hasPython) return;
+  const dir = mkdtempSync(join(tmpdir(), 'templock-differential-'));
+  try {
+    files.forEach((f, i) => writeFileSync(join(dir, `differential_${i}.json`), JSON.stringify(f)));
+    const r = spawnSync('python3', [PORT, dir], { encoding: 'utf8', timeout: 300_000 });
+    const total = files.reduce((a, f) => a + f.numberOfTests, 0);
+    const failures = r.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
+    assert.is(failures.length, 0, failures.slice(0, 10).join('\n') + r.stderr);
+    assert.ok(r.stdout.trimEnd().endsWith(`${total} passed, 0 failed`), r.stdout.slice(-500) + r.stderr);
+    assert.is(r.status, 0);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test.run();
