@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './harness/machine.js';
 import { buildNative, nativeEnv } from './harness/native.js';
-import { formatTable, runJson } from './harness/report.js';
+import { formatMarkdown, formatTable, runJson } from './harness/report.js';
 import type { SuiteReport } from './harness/results.js';
 import type { Suite } from './harness/suite.js';
 
@@ -17,9 +17,10 @@ const CHILD = fileURLToPath(new URL('./harness/child.ts', import.meta.url));
 /** The suite measuring read bandwidth runs first and always: the other figures refer to it. */
 const BANDWIDTH_SUITE = 'memory.bench.ts';
 
-export const USAGE = `npm run bench -- [filter ...] [--json FILE] [--quick] [--list]
+export const USAGE = `npm run bench -- [filter ...] [--json FILE] [--markdown FILE] [--quick] [--list]
   filter       run only suites/workloads whose name contains it (the bandwidth suite always runs)
   --json FILE  also write every figure, machine info and versions as JSON
+  --markdown FILE  also write the table as Markdown
   --quick      short timing (checking a suite while developing; not for publishing)
   --list       list the suites and their workloads`;
 
@@ -63,7 +64,7 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
   const out = options.out ?? ((text: string) => console.log(text));
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true, strict: true,
-    options: { json: { type: 'string' }, quick: { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'string' }, markdown: { type: 'string' }, quick: { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) { out(USAGE); return 0; }
   if (values.list) { await list(dir, out); return 0; }
@@ -78,6 +79,7 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
   const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error), build.skipped);
   out(formatTable(run));
   if (values.json) writeFileSync(values.json, JSON.stringify(run, null, 2) + '\n');
+  if (values.markdown) writeFileSync(values.markdown, formatMarkdown(run) + '\n');
   return run.errors.length > 0 || run.workloads.some((w) => w.impls.some((f) => f.mismatch)) ? 1 : 0;
 }
 

@@ -55,20 +55,20 @@ export function formatRate(perS: number, unit: string): string {
 
 const ratio = (x: number | undefined) => (x === undefined ? '' : `${x.toFixed(x >= 10 ? 1 : 2)}x`);
 
-/** The text table (one row per workload variant) and the notes under it. */
-export function formatTable(run: RunJson): string {
-  const header = ['workload', 'variant', 'median', 'first', 'GB/s', 'items/s', 'x baseline', 'x native', '% bw'];
-  const rows: string[][] = [];
-  for (const w of run.workloads)
-    for (const f of w.impls)
-      rows.push([
-        `${w.suite}: ${w.name}`, f.mismatch ? `${f.variant} MISMATCH` : f.variant, formatTime(f.medianMs), formatTime(f.firstMs),
-        f.gbPerS === undefined ? '' : f.gbPerS.toFixed(2), f.itemsPerS === undefined ? '' : formatRate(f.itemsPerS, w.itemUnit ?? 'op'),
-        ratio(f.xBaseline), ratio(f.xNative), f.pctBandwidth === undefined ? '' : `${f.pctBandwidth.toFixed(0)}%`,
-      ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const notes = [
+const HEADER = ['workload', 'variant', 'median', 'first', 'GB/s', 'items/s', 'x baseline', 'x native', '% bw'];
+
+/** One row of cells per workload variant. */
+function cells(run: RunJson): string[][] {
+  return run.workloads.flatMap((w) => w.impls.map((f) => [
+    `${w.suite}: ${w.name}`, f.mismatch ? `${f.variant} MISMATCH` : f.variant, formatTime(f.medianMs), formatTime(f.firstMs),
+    f.gbPerS === undefined ? '' : f.gbPerS.toFixed(2), f.itemsPerS === undefined ? '' : formatRate(f.itemsPerS, w.itemUnit ?? 'op'),
+    ratio(f.xBaseline), ratio(f.xNative), f.pctBandwidth === undefined ? '' : `${f.pctBandwidth.toFixed(0)}%`,
+  ]));
+}
+
+/** The machine, compiler and bandwidth lines printed under the table. */
+function notes(run: RunJson): string[] {
+  return [
     `${run.machine.cpu}, ${run.machine.cores} cores, ${run.machine.memoryGiB} GiB, ${run.machine.os}, Node ${run.node}, V8 ${run.machine.v8}`,
     `native: ${run.machine.compiler} ${run.nativeSkipped ? '' : run.machine.compilerFlags}`.trimEnd(),
     run.bandwidth ? `single-core read bandwidth: ${run.bandwidth.gbPerS.toFixed(2)} GB/s (${run.bandwidth.variant}); "% bw" is GB/s scanned over it` : 'read bandwidth not measured',
@@ -76,5 +76,19 @@ export function formatTable(run: RunJson): string {
     'median and first are per op; "x baseline"/"x native" = median / that variant\'s median (lower is faster)',
     ...run.errors.map((e) => `ERROR in suite ${e.suite}: ${e.error}`),
   ];
-  return [line(header), line(widths.map((n) => '-'.repeat(n))), ...rows.map(line), '', ...notes].join('\n');
+}
+
+/** The text table (one row per workload variant) and the notes under it. */
+export function formatTable(run: RunJson): string {
+  const rows = cells(run);
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(HEADER), line(widths.map((n) => '-'.repeat(n))), ...rows.map(line), '', ...notes(run)].join('\n');
+}
+
+/** The same table as Markdown (for a README), the notes as a list under it. */
+export function formatMarkdown(run: RunJson): string {
+  const line = (r: string[]) => `| ${r.join(' | ')} |`;
+  const align = HEADER.map((_, i) => (i < 2 ? '---' : '---:'));
+  return [line(HEADER), line(align), ...cells(run).map(line), '', ...notes(run).map((n) => `- ${n}`)].join('\n');
 }

@@ -12,15 +12,15 @@ import { runBench } from '../../bench/run.js';
 const suiteDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'templock-bench-test-'));
 
-async function run(filter: string): Promise<{ code: number; json: RunJson; text: string }> {
-  const file = join(tmp, `${filter}.json`);
+async function run(filter: string): Promise<{ code: number; json: RunJson; text: string; markdown: string }> {
+  const file = join(tmp, `${filter}.json`), md = join(tmp, `${filter}.md`);
   let text = '';
-  const code = await runBench([filter, '--quick', '--json', file], { suiteDir, out: (t) => (text += t) });
-  return { code, json: JSON.parse(readFileSync(file, 'utf8')) as RunJson, text };
+  const code = await runBench([filter, '--quick', '--json', file, '--markdown', md], { suiteDir, out: (t) => (text += t) });
+  return { code, json: JSON.parse(readFileSync(file, 'utf8')) as RunJson, text, markdown: readFileSync(md, 'utf8') };
 }
 
 test('a tiny workload runs end to end: medians, throughputs, ratios, JSON', async () => {
-  const { code, json, text } = await run('read_f64');
+  const { code, json, text, markdown } = await run('read_f64');
   assert.is(code, 0);
   assert.is(json.workloads.length, 1);
   const w = json.workloads[0]!;
@@ -38,6 +38,9 @@ test('a tiny workload runs end to end: medians, throughputs, ratios, JSON', asyn
   assert.ok(Math.abs(other.xBaseline! - other.medianMs / base.medianMs) <= 1e-3 * other.xBaseline!);
   if (json.nativeSkipped === undefined) assert.is(byVariant.get('native')!.xNative, 1);
   assert.ok(text.includes('read_f64 32 KiB') && text.includes('js-reversed'));
+  const mdRows = markdown.split('\n').filter((l) => l.startsWith('| tiny: read_f64 32 KiB |'));
+  assert.is(mdRows.length, w.impls.length);
+  assert.ok(markdown.startsWith('| workload | variant | median |'));
   assert.is(json.machine.node, process.version);
 });
 
