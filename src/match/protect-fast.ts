@@ -3,7 +3,7 @@
 // sign projection run as iomgrp_argmax / sign_project, IoM-URP stays in JS. The templates are
 // byte-identical to `protect()` from 'templock'.
 import { SALT_MAX_BYTES, SALT_MIN_BYTES, type ProtectedTemplate } from '../template.js';
-import { _canonicalFor, _prepare, _protectAllWith, _transformCanonical, type _Apply, type ProtectParams } from '../transforms/protect.js';
+import { _canonicalFor, _prepare, _protectAllWith, _transformMany, type _Apply, type ProtectParams } from '../transforms/protect.js';
 import { _schemeOf, DIM_MAX } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { aBytes, type EmbeddingInput } from '../validate.js';
@@ -73,7 +73,8 @@ export function protectFast(embedding: EmbeddingInput, params: ProtectParams, ke
 
 /**
  * Protects many embeddings under one key and one salt (an enrolment batch, a gallery epoch),
- * validating the parameters and key once. Each result equals `protect(embeddings[i], ...)`.
+ * validating the parameters and key and deriving the transform once; all or nothing. Each
+ * result equals `protect(embeddings[i], ...)`.
  * @example
  * import { init, protectBatch } from 'templock/match';
  * await init();
@@ -83,13 +84,13 @@ export function protectBatch(embeddings: readonly EmbeddingInput[], params: Prot
   if (!Array.isArray(embeddings)) throw new TypeError(`"embeddings" expected array, got ${typeof embeddings}`);
   activeProjector();
   const prep = _prepare(params, key);
+  const vs: Int16Array[] = [];
   try {
     aBytes('salt', salt, SALT_MIN_BYTES, SALT_MAX_BYTES);
-    return embeddings.map((e) => {
-      const v = _canonicalFor(e, prep);
-      try { return _transformCanonical(v, prep, salt, kernelApply); } finally { v.fill(0); }
-    });
+    for (const e of embeddings) vs.push(_canonicalFor(e, prep));
+    return _transformMany(vs, prep, salt, kernelApply);
   } finally {
+    for (const v of vs) v.fill(0);
     prep.key.fill(0);
   }
 }

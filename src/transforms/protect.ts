@@ -47,19 +47,24 @@ export type _Apply = (v: Int16Array, material: Int8Array | Uint16Array, p: Trans
 
 /** Applies a prepared transform under `salt` to a canonical vector (by `apply` when given). */
 export function _transformCanonical(v: Int16Array, prep: _Prepared, salt: Uint8Array, apply?: _Apply): ProtectedTemplate {
+  return _transformMany([v], prep, salt, apply)[0]!;
+}
+
+/** Applies a prepared transform under one salt to several canonical vectors, deriving its key and material once. */
+export function _transformMany(vs: readonly Int16Array[], prep: _Prepared, salt: Uint8Array, apply?: _Apply): ProtectedTemplate[] {
   const p = prep.params;
   const scheme = _schemeOf(p);
   const streamKey = _deriveStreamKey(prep.key, salt, prep.info);
-  const payload = new Uint8Array(scheme.payloadBytes(p));
+  const payloads = vs.map(() => new Uint8Array(scheme.payloadBytes(p)));
   try {
     _withMaterial(streamKey, scheme.materialBytes(p), () => {
       const ks = new _KeyStream(streamKey);
       try { return scheme.derive(ks, p); } finally { ks.wipe(); }
-    }, (material) => (apply ?? scheme.apply)(v, material, p, payload));
+    }, (material) => vs.forEach((v, i) => (apply ?? scheme.apply)(v, material, p, payloads[i]!)));
   } finally {
     streamKey.fill(0);
   }
-  return Object.freeze({ params: p, salt: Uint8Array.from(salt), keyId: prep.keyId.slice(), meanId: prep.meanId.slice(), payload });
+  return payloads.map((payload) => Object.freeze({ params: p, salt: Uint8Array.from(salt), keyId: prep.keyId.slice(), meanId: prep.meanId.slice(), payload }));
 }
 
 /** Validates an embedding for a prepared transform and returns its canonical vector. */
