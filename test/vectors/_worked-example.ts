@@ -10,11 +10,11 @@ import { _prepare } from '../../src/transforms/protect.js';
 import { _projectRow } from '../../src/transforms/projection.js';
 import { _schemeOf } from '../../src/transforms/registry.js';
 
-export const EXAMPLE_DIM = 32;
+const EXAMPLE_DIM = 32;
 /** x[i] = ((7 i) mod 11 - 5) / 4, exact in float32. */
-export const exampleEmbedding = (): Float32Array => Float32Array.from({ length: EXAMPLE_DIM }, (_, i) => (((7 * i) % 11) - 5) / 4);
-export const exampleKey = (): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => i);
-export const exampleSalt = (): Uint8Array => Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
+const exampleEmbedding = (): Float32Array => Float32Array.from({ length: EXAMPLE_DIM }, (_, i) => (((7 * i) % 11) - 5) / 4);
+const exampleKey = (): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => i);
+const exampleSalt = (): Uint8Array => Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 
 const ints = (xs: ArrayLike<number>) => Array.from(xs).join(' ');
 
