@@ -72,9 +72,16 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
   process.stderr.write(build.path ? `native ceiling built: ${build.path}\n` : `${build.skipped}\n`);
   const env = nativeEnv(build);
   const reports: SuiteReport[] = [];
-  for (const file of suiteFiles(dir)) {
+  const files = suiteFiles(dir);
+  for (const file of files) {
     const filters = file.endsWith(BANDWIDTH_SUITE) ? [] : positionals;
     reports.push(await runChild(file, values.quick ?? false, filters, env));
+  }
+  // Bandwidth again at the end: on a shared machine the better of the two is the machine's.
+  const bandwidthFile = files.find((f) => f.endsWith(BANDWIDTH_SUITE));
+  if (bandwidthFile && files.length > 1) {
+    const again = await runChild(bandwidthFile, values.quick ?? false, [], env);
+    reports.push({ ...again, suite: `${again.suite} (again)`, workloads: again.workloads.map((w) => ({ ...w, suite: `${w.suite} (again)` })) });
   }
   const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error), build.skipped);
   out(formatTable(run));

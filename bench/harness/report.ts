@@ -71,7 +71,7 @@ function notes(run: RunJson): string[] {
   return [
     `${run.machine.cpu}, ${run.machine.cores} cores, ${run.machine.memoryGiB} GiB, ${run.machine.os}, Node ${run.node}, V8 ${run.machine.v8}`,
     `native: ${run.machine.compiler} ${run.nativeSkipped ? '' : run.machine.compilerFlags}`.trimEnd(),
-    run.bandwidth ? `single-core read bandwidth: ${run.bandwidth.gbPerS.toFixed(2)} GB/s (${run.bandwidth.variant}); "% bw" is GB/s scanned over it` : 'read bandwidth not measured',
+    run.bandwidth ? `single-core read bandwidth: ${run.bandwidth.gbPerS.toFixed(2)} GB/s (${run.bandwidth.variant}, the better of the runs of the memory suite); "% bw" is GB/s scanned over it` : 'read bandwidth not measured',
     ...(run.backend ? [`matching backend: ${run.backend}`] : []),
     'median and first are per op; "x baseline"/"x native" = median / that variant\'s median (lower is faster)',
     ...run.errors.map((e) => `ERROR in suite ${e.suite}: ${e.error}`),
