@@ -49,7 +49,7 @@ export function canonicalJson(v: unknown): string {
 }
 
 function describeValue(v: JsonValue): string {
-  if (typeof v === 'string') return /^[0-9a-f]*$/.test(v) ? `${v.length / 2} bytes` : JSON.stringify(v);
+  if (typeof v === 'string') return /^[0-9a-f]*$/.test(v) ? `${v.length / 2} bytes` : v.length > 32 ? `a string of ${v.length} characters` : JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
   if (Array.isArray(v)) return `array of ${v.length}`;
   return 'object';
@@ -62,6 +62,7 @@ function difference(exp: JsonValue, act: JsonValue, path = ''): string {
     while (i < exp.length && exp[i] === act[i]) i++;
     return `${path || 'value'}: ${describeValue(exp)} expected, got ${describeValue(act)}, first difference at byte ${i >> 1}`;
   }
+  if (typeof exp === 'string' && typeof act === 'string' && exp === act.toLowerCase()) return `${path || 'value'}: hex must be lower-case`;
   if (typeof exp === 'object' && exp !== null && typeof act === 'object' && act !== null && Array.isArray(exp) === Array.isArray(act)) {
     const e = exp as Record<string, JsonValue>, a = act as Record<string, JsonValue>;
     for (const k of [...new Set([...Object.keys(e), ...Object.keys(a)])].sort()) {

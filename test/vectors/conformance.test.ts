@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { protectChecker } from '../../src/conformance/checkers/protect.js';
 import {
-  checkerFor, emptyReport, envelopeProblems, f32FromHex, fromHex, parseOutputs, runOutcome, toHex, verifyFile, verifyVectorDir,
+  checkerFor, emptyReport, envelopeProblems, f32FromHex, fromHex, mismatch, parseOutputs, runOutcome, toHex, verifyFile, verifyVectorDir,
   type VectorChecker, type VectorFile, type VectorTest,
 } from '../../src/conformance/index.js';
 import { encodeTemplate, protectAll, type ProtectParams } from '../../src/index.js';
@@ -142,6 +142,16 @@ test('a perfect port\'s outputs pass; wrong, missing and extra outcomes each fai
   const partial = verifyVectorDir(dir, parseOutputs(lines.filter((l) => l.includes('compare_v1')).join('\n')));
   assert.equal(partial.skippedFiles, ['template_v1.json']);
   assert.is(partial.failed, 0);
+});
+
+test('mismatch lines name the difference without dumping values', () => {
+  const long = 'ab'.repeat(300);
+  assert.is(mismatch({ output: long }, { output: long.toUpperCase() }), 'value: hex must be lower-case');
+  assert.is(mismatch({ output: long }, { output: 'x'.repeat(600) }), 'value: expected 300 bytes, got a string of 600 characters');
+  assert.is(mismatch({ output: { a: '00', b: 1 } }, { output: { b: 1 } }), 'a: missing');
+  assert.is(mismatch({ output: [1, 2] }, { output: [1, 3] }), '1: expected 2, got 3');
+  assert.is(mismatch({ output: 0.5 }, { output: 0.5 }), undefined);
+  assert.is(mismatch({ error: 'RangeError' }, { output: '00' }), 'expected error RangeError, got an output (1 bytes)');
 });
 
 test('parseOutputs rejects a malformed or duplicate line with its line number', () => {
