@@ -1,10 +1,12 @@
 // Batch protection for the evaluation (docs/EVALUATION.md "Speed"): canonicalise every row once,
-// derive one instance's material once, then apply it to many rows. Projection schemes use a
-// kernel that walks each weight row once for four samples; it yields exactly the payload of
-// protect() (integer sums are exact; the smallest index wins ties), which the tests check.
+// derive one instance's material once, then apply it to many rows. Projection schemes run the
+// templock/match kernels (iomgrp_argmax, sign_project) when `await init()` from templock/match
+// has run, and otherwise a JS loop that walks each weight row once for four samples. Both yield
+// exactly the payload of protect() (integer sums are exact; the smallest index wins ties).
 import { POPCOUNT8 } from '../bits.js';
 import { _canonicalise } from '../canonical.js';
 import { _deriveStreamKey, _KeyStream } from '../random/keystream.js';
+import { _newInstance, backend, type _Instance as _KernelInstance } from '../match/loader.js';
 import { _prepare } from '../transforms/protect.js';
 import { _schemeOf } from '../transforms/registry.js';
 import type { _Scheme, TransformParams } from '../transforms/scheme.js';
@@ -73,6 +75,36 @@ function sign4(W: Int8Array, bits: number, d: number, V: Int16Array, offs: reado
   }
 }
 
+let kernelInstance: _KernelInstance | undefined;
+
+/** A kernel instance of the active templock/match backend, or undefined before init(). */
+function activeKernels(): _KernelInstance | undefined {
+  let active: string;
+  try { active = backend(); } catch { return undefined; }
+  if (!kernelInstance || kernelInstance.backend !== active) kernelInstance = _newInstance(1 << 20);
+  return kernelInstance;
+}
+
+/** Projection-scheme payloads with the templock/match kernels, one row at a time. */
+function applyWithKernels(k: _KernelInstance, inst: _Instance, canon: Int16Array, rows: ArrayLike<number>): Uint8Array {
+  const p = inst.params, d = p.dim, nb = inst.payloadBytes, W = inst.material as Int8Array;
+  const { heap, kernels } = k;
+  const base = heap.top;
+  const vPtr = base, outPtr = base + 2 * d + 16 - ((2 * d) % 16), wPtr = outPtr + nb + 16 - (nb % 16);
+  heap.ensure(wPtr + W.length);
+  heap.i8.set(W, wPtr);
+  const out = new Uint8Array(rows.length * nb);
+  const i16 = heap.i16, u8 = heap.u8;
+  for (let r = 0; r < rows.length; r++) {
+    i16.set(canon.subarray(rows[r]! * d, (rows[r]! + 1) * d), vPtr >>> 1);
+    if (p.scheme === 'iom-grp') kernels.iomgrp_argmax(vPtr, wPtr, d, p.m, p.q, outPtr);
+    else kernels.sign_project(vPtr, wPtr, d, (p as { bits: number }).bits, outPtr);
+    out.set(u8.subarray(outPtr, outPtr + nb), r * nb);
+  }
+  heap.u8.fill(0, base, wPtr + W.length);
+  return out;
+}
+
 /**
  * Payloads (rows.length x payloadBytes) of the canonical rows `rows` of `canon` under `inst`.
  * Projection schemes go four rows at a time; a last partial group repeats its final row into
@@ -86,6 +118,8 @@ export function _applyRows(inst: _Instance, canon: Int16Array, rows: ArrayLike<n
       inst.scheme.apply(canon.subarray(rows[k]! * d, (rows[k]! + 1) * d), inst.material, p, out.subarray(k * nb, (k + 1) * nb));
     return out;
   }
+  const kernels = activeKernels();
+  if (kernels) return applyWithKernels(kernels, inst, canon, rows);
   const W = inst.material as Int8Array;
   const padded = new Uint8Array(Math.ceil(n / 4) * 4 * nb);
   for (let k = 0; k < n; k += 4) {
@@ -97,23 +131,54 @@ export function _applyRows(inst: _Instance, canon: Int16Array, rows: ArrayLike<n
   return padded.subarray(0, n * nb);
 }
 
-/** The score of two payloads of one scheme: equal-index fraction (IoM) or 1 - Hamming/bits (sign). */
+/** Set bits of a 32-bit word. */
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/** Number of zero bytes of a 32-bit word (exact: the high bit of each byte marks a zero byte). */
+function zeroBytes32(x: number): number {
+  const y = ~((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) | 0x7f7f7f7f);
+  return popcount32(y);
+}
+
+/**
+ * The score of two payloads of one scheme: equal-index fraction (IoM) or 1 - Hamming/bits (sign),
+ * as compareTemplates() gives it. Rows are read four bytes at a time when the payload length is
+ * a multiple of 4 (payload arrays must then start at a 4-byte aligned offset).
+ */
 export function _payloadScorer(params: TransformParams): (A: Uint8Array, ia: number, B: Uint8Array, ib: number) => number {
   const nb = _schemeOf(params).payloadBytes(params);
+  const words = nb % 4 === 0 ? nb / 4 : 0;
+  const view = (X: Uint8Array) => new Uint32Array(X.buffer, X.byteOffset, X.byteLength >>> 2);
+  const cache = new WeakMap<Uint8Array, Uint32Array>();
+  const w32 = (X: Uint8Array) => { let v = cache.get(X); if (!v) { v = view(X); cache.set(X, v); } return v; };
+  const aligned = (X: Uint8Array) => X.byteOffset % 4 === 0;
   if (params.scheme === 'sign') {
-    const pop = POPCOUNT8;
     const bits = params.bits;
     return (A, ia, B, ib) => {
       let h = 0;
-      const oa = ia * nb, ob = ib * nb;
-      for (let i = 0; i < nb; i++) h += pop[A[oa + i]! ^ B[ob + i]!]!;
+      if (words && aligned(A) && aligned(B)) {
+        const a = w32(A), b = w32(B), oa = ia * words, ob = ib * words;
+        for (let i = 0; i < words; i++) h += popcount32(a[oa + i]! ^ b[ob + i]!);
+      } else {
+        const oa = ia * nb, ob = ib * nb;
+        for (let i = 0; i < nb; i++) h += POPCOUNT8[A[oa + i]! ^ B[ob + i]!]!;
+      }
       return 1 - h / bits;
     };
   }
   return (A, ia, B, ib) => {
     let eq = 0;
-    const oa = ia * nb, ob = ib * nb;
-    for (let i = 0; i < nb; i++) if (A[oa + i] === B[ob + i]) eq++;
+    if (words && aligned(A) && aligned(B)) {
+      const a = w32(A), b = w32(B), oa = ia * words, ob = ib * words;
+      for (let i = 0; i < words; i++) eq += zeroBytes32(a[oa + i]! ^ b[ob + i]!);
+    } else {
+      const oa = ia * nb, ob = ib * nb;
+      for (let i = 0; i < nb; i++) if (A[oa + i] === B[ob + i]) eq++;
+    }
     return eq / nb;
   };
 }

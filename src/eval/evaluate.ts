@@ -10,10 +10,10 @@ import { _applyRows, _canonicalRows, _instance, _payloadScorer, type _Instance }
 import { centringSplit, type CentringProtocol } from './centring.js';
 import { checkEmbeddingSet, type EmbeddingSet } from './dataset.js';
 import { acceptRate } from './metrics.js';
-import { _rowsByIdentity, genuinePairs, impostorPairs, type PairList } from './pairs.js';
+import { _rowsByIdentity, balancedGenuinePairs, genuinePairs, impostorPairs, type PairList } from './pairs.js';
 import { _EvalRng, _evalSecret } from './rng.js';
 import { atFmr, scoreHistogram, summariseVerification, type ScoreHistogram, type VerificationSummary } from './summary.js';
-import { unlinkability } from './unlinkability.js';
+import { unlinkability, unlinkabilityFloor } from './unlinkability.js';
 
 export const SCENARIOS = ['normal-subject', 'stolen-token', 'renewability', 'unlinkability', 'inversion'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -45,6 +45,8 @@ export interface EvaluateOptions {
   readonly geneticEvaluations?: number;
   /** Histogram bins of the unlinkability estimate (default 100). */
   readonly unlinkabilityBins?: number;
+  /** Mated pairs per identity in the unlinkability scenario (default 20; a seeded sample). */
+  readonly matedPerIdentity?: number;
   readonly onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -66,6 +68,8 @@ export interface UnlinkabilitySummary {
   readonly matedCount: number;
   readonly nonMatedCount: number;
   readonly dSys: number;
+  /** D<->sys of two parts of the non-mated scores: the estimator's floor (true value 0). */
+  readonly dSysFloor: number;
   readonly dMax: number;
   readonly bins: number;
   readonly binLow: number;
@@ -129,7 +133,7 @@ export interface EvaluationResult {
     readonly seed: number; readonly centring: string; readonly centringStrength: number; readonly scenarios: readonly ScenarioName[];
     readonly genuinePairs: number; readonly impostorPairs: number; readonly impostorPairsExhaustive: boolean;
     readonly systemFmr: number; readonly stolenVictims: number; readonly stolenProbes: number;
-    readonly attackTargets: number; readonly geneticEvaluations: number; readonly unlinkabilityBins: number;
+    readonly attackTargets: number; readonly geneticEvaluations: number; readonly unlinkabilityBins: number; readonly matedPerIdentity: number;
   };
   readonly raw: SystemResult;
   readonly rawUncentred?: VerificationSummary;
@@ -192,6 +196,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   const stolenVictims = options.stolenVictims ?? 200, stolenProbes = options.stolenProbes ?? 250;
   const attackTargets = options.attackTargets ?? 50, geneticEvaluations = options.geneticEvaluations ?? DEFAULT_GENETIC.evaluations;
   const bins = options.unlinkabilityBins ?? 100;
+  const matedPerIdentity = options.matedPerIdentity ?? 20;
   const progress = options.onProgress ?? (() => undefined);
 
   const split = centringSplit(set, options.centring ?? 'auto', seed, options.strict ?? false, options.centringStrength ?? 1);
@@ -203,6 +208,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   const ids = [...byId.keys()];
   const G = genuinePairs(labels);
   const I = impostorPairs(labels, options.impostorPairs ?? 1_000_000, seed);
+  const M = balancedGenuinePairs(labels, matedPerIdentity, seed);
 
   // Raw baseline: cosine of centred (and of uncentred) embeddings.
   const t0 = performance.now();
@@ -211,7 +217,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   const rawNormal = summariseVerification(rawG, rawI, I.exhaustive);
   const rawThreshold = atFmr(rawNormal, SYSTEM_FMR).threshold;
   const rawUncentred = split.mean ? (() => { const U = unitRows(X, d, undefined); return summariseVerification(cosineScores(U, d, G), cosineScores(U, d, I), I.exhaustive); })() : undefined;
-  const rawUnlink = scenarios.includes('unlinkability') ? unlinkabilitySummary(rawG, rawI, bins) : undefined;
+  const rawUnlink = scenarios.includes('unlinkability') ? unlinkabilitySummary(cosineScores(Z, d, M), rawI, bins) : undefined;
   const raw: SystemResult = { label: 'raw cosine', normalApplication: rawNormal, ...(rawUnlink ? { unlinkability: rawUnlink } : {}), seconds: (performance.now() - t0) / 1000 };
   progress(1, paramSets.length + 1, 'raw cosine');
 
@@ -244,7 +250,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
       };
     }
     if (scenarios.includes('unlinkability')) {
-      out.unlinkability = unlinkabilitySummary(payloadScores(score, T1, T3, G), payloadScores(score, T1, T3, I), bins);
+      out.unlinkability = unlinkabilitySummary(payloadScores(score, T1, T3, M), payloadScores(score, T1, T3, I), bins);
     }
     if (scenarios.includes('normal-subject') || scenarios.includes('stolen-token')) {
       Object.assign(out, perSubject(p, seed, canon, labels, byId, ids, G, I, score, stolenVictims, stolenProbes, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
@@ -278,7 +284,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     },
     protocol: {
       seed, centring: split.protocol, centringStrength: split.strength, scenarios: [...scenarios], genuinePairs: G.a.length, impostorPairs: I.a.length, impostorPairsExhaustive: I.exhaustive,
-      systemFmr: SYSTEM_FMR, stolenVictims, stolenProbes, attackTargets, geneticEvaluations, unlinkabilityBins: bins,
+      systemFmr: SYSTEM_FMR, stolenVictims, stolenProbes, attackTargets, geneticEvaluations, unlinkabilityBins: bins, matedPerIdentity,
     },
     raw, ...(rawUncentred ? { rawUncentred } : {}), systems, seconds: (performance.now() - started) / 1000,
   };
@@ -294,7 +300,7 @@ function concat(parts: readonly Float64Array[]): Float64Array {
 function unlinkabilitySummary(mated: Float64Array, nonMated: Float64Array, bins: number): UnlinkabilitySummary {
   const u = unlinkability(mated, nonMated, bins);
   return {
-    matedCount: u.matedCount, nonMatedCount: u.nonMatedCount, dSys: u.dSys, dMax: u.dMax, bins: u.bins, binLow: u.binLow, binWidth: u.binWidth,
+    matedCount: u.matedCount, nonMatedCount: u.nonMatedCount, dSys: u.dSys, dSysFloor: unlinkabilityFloor(nonMated, mated.length, bins), dMax: u.dMax, bins: u.bins, binLow: u.binLow, binWidth: u.binWidth,
     local: [...u.local], matedHist: [...u.matedHist], nonMatedHist: [...u.nonMatedHist],
   };
 }

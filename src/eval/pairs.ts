@@ -30,6 +30,25 @@ export function genuinePairs(labels: Int32Array): PairList {
   return { a: Uint32Array.from(a), b: Uint32Array.from(b), exhaustive: true };
 }
 
+/**
+ * Genuine pairs with at most `cap` per identity (a seeded sample of an identity's pairs when it
+ * has more), so that a few identities with many samples do not make up the whole distribution.
+ */
+export function balancedGenuinePairs(labels: Int32Array, cap: number, seed: number): PairList {
+  const rng = new _EvalRng(seed, 'balanced-genuine');
+  const a: number[] = [], b: number[] = [];
+  for (const rows of _rowsByIdentity(labels).values()) {
+    const all: [number, number][] = [];
+    for (let x = 0; x < rows.length; x++) for (let y = x + 1; y < rows.length; y++) all.push([rows[x]!, rows[y]!]);
+    for (let k = 0; k < Math.min(cap, all.length); k++) {
+      const j = k + rng.int(all.length - k);
+      [all[k], all[j]] = [all[j]!, all[k]!];
+      a.push(all[k]![0]); b.push(all[k]![1]);
+    }
+  }
+  return { a: Uint32Array.from(a), b: Uint32Array.from(b), exhaustive: false };
+}
+
 /** Number of unordered pairs of rows with different labels. */
 export function impostorPairTotal(labels: Int32Array): number {
   const n = labels.length;

@@ -61,7 +61,7 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
     `- ${d.rows.toLocaleString('en-US')} rows of dim ${d.dim}, ${d.identities.toLocaleString('en-US')} identities; evaluated: ${d.evalRows.toLocaleString('en-US')} rows of ${d.evalIdentities.toLocaleString('en-US')} identities with two or more rows.`,
     `- Centring: ${p.centring}${p.centring === 'none' ? '' : `, strength ${p.centringStrength}`} (mean fitted on ${d.fitRows.toLocaleString('en-US')} rows of ${d.fitIdentities.toLocaleString('en-US')} identities disjoint from the evaluated ones).`,
     `- Comparisons: ${p.genuinePairs.toLocaleString('en-US')} genuine pairs (all), ${p.impostorPairs.toLocaleString('en-US')} impostor pairs (${p.impostorPairsExhaustive ? 'all' : `seeded sample, seed ${p.seed}`}).`,
-    `- Stolen token: ${p.stolenVictims} victims x ${p.stolenProbes} impostor probes; inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: ${p.unlinkabilityBins} bins.`,
+    `- Stolen token: ${p.stolenVictims} victims x ${p.stolenProbes} impostor probes; inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: at most ${p.matedPerIdentity} mated pairs per identity, ${p.unlinkabilityBins} bins.`,
     `- Run time ${result.seconds.toFixed(0)} s. n/m: not measurable (fewer than 1/FMR impostor comparisons).`, '',
     '## Accuracy', '',
     row(['system', 'scenario', 'genuine', 'impostor', 'genuine score', 'impostor score', 'EER', 'FNMR @ 1e-2', 'FNMR @ 1e-3', 'FNMR @ 1e-4', 'threshold @ 1e-3']), rule(11),
@@ -77,8 +77,8 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
   if (renew.length) L.push('## Renewability (same key, new salt)', '', row(['parameters', 'pairs', 'accepted', 'same sample', 'other samples', 'FMR at threshold']), rule(6),
     ...renew.map((s) => { const r = s.renewability!; return row([s.label, r.pairs.toLocaleString('en-US'), pct(r.acceptRate, 3), pct(r.sameSampleAcceptRate, 3), pct(r.otherSampleAcceptRate, 3), pct(r.systemFmr, 3)]); }), '');
   const unl = [result.raw, ...result.systems].filter((s) => s.unlinkability);
-  if (unl.length) L.push('## Unlinkability (two applications, independent keys)', '', row(['system', 'mated', 'non-mated', 'D<->sys', 'max D<->(s)']), rule(5),
-    ...unl.map((s) => { const u = s.unlinkability!; return row([s.label, u.matedCount.toLocaleString('en-US'), u.nonMatedCount.toLocaleString('en-US'), u.dSys.toFixed(3), u.dMax.toFixed(3)]); }), '');
+  if (unl.length) L.push('## Unlinkability (two applications, independent keys)', '', row(['system', 'mated', 'non-mated', 'D<->sys', 'estimator floor', 'max D<->(s)']), rule(6),
+    ...unl.map((s) => { const u = s.unlinkability!; return row([s.label, u.matedCount.toLocaleString('en-US'), u.nonMatedCount.toLocaleString('en-US'), u.dSys.toFixed(3), u.dSysFloor.toFixed(3), u.dMax.toFixed(3)]); }), '');
   const inv = result.systems.filter((s) => s.inversion?.length);
   if (inv.length) L.push('## Irreversibility (full disclosure: template, key and salt)', '',
     'Share of reconstructions accepted; raw: cosine system at its FMR 1e-3 threshold; protected: same key and salt at the system threshold; renewed: same key, new salt.', '',

@@ -25,6 +25,17 @@ export interface Unlinkability {
   readonly nonMatedCount: number;
 }
 
+/**
+ * The estimator's floor: D<->sys between two disjoint parts of the non-mated scores (the first
+ * `matedCount` of them against the rest), where the true value is 0. A measured D<->sys near
+ * the floor is indistinguishable from fully unlinkable at this sample size and bin count.
+ */
+export function unlinkabilityFloor(nonMated: ArrayLike<number>, matedCount: number, bins = 100): number {
+  const n = Math.min(matedCount, Math.floor(nonMated.length / 2));
+  const x = Float64Array.from(nonMated);
+  return unlinkability(x.subarray(0, n), x.subarray(n), bins).dSys;
+}
+
 function histogram(x: ArrayLike<number>, lo: number, width: number, bins: number): Float64Array {
   const h = new Float64Array(bins);
   for (let i = 0; i < x.length; i++) {

@@ -5,10 +5,11 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { protect, type TransformParams } from '../../src/index.js';
+import { compareTemplates, protect, type TransformParams } from '../../src/index.js';
 import { centringSplit, evaluate, markdownReport, detSvg, scoreSvgs, sweepGrid, genuinePairs, impostorPairs, impostorPairTotal } from '../../src/eval/index.js';
-import { _applyRows, _canonicalRows, _instance } from '../../src/eval/batch.js';
+import { _applyRows, _canonicalRows, _instance, _payloadScorer } from '../../src/eval/batch.js';
 import { main } from '../../src/cli/main.js';
+import { init } from '../../src/match/index.js';
 import type { Io } from '../../src/cli/command.js';
 import { syntheticSet, toCsv } from './_synthetic.js';
 
@@ -31,6 +32,20 @@ test('batch protection gives exactly the payload of protect() (partial groups of
       const t = protect(set.vectors.subarray(r * dim, (r + 1) * dim), { ...p, mean: split.mean! }, key, salt);
       assert.equal([...out.subarray(k * t.payload.length, (k + 1) * t.payload.length)], [...t.payload], `${p.scheme} row ${r}`);
     });
+  }
+});
+
+test('the batch scorer equals compareTemplates() (word-wise and byte-wise payload lengths)', () => {
+  const split = centringSplit(set, 'singletons', 1);
+  const canon = _canonicalRows(set.vectors, dim, split.mean);
+  const key = new Uint8Array(32).fill(1), salt = new Uint8Array(16).fill(2);
+  const rows = [0, 1, 2, 3, 4, 40, 41];
+  for (const p of [...small, { scheme: 'iom-grp', dim, m: 18, q: 4 } as TransformParams]) {
+    const T = _applyRows(_instance(p, key, salt), canon, rows);
+    const templates = rows.map((r) => protect(set.vectors.subarray(r * dim, (r + 1) * dim), { ...p, mean: split.mean! }, key, salt));
+    const score = _payloadScorer(p);
+    for (let i = 0; i < rows.length; i++) for (let j = 0; j < rows.length; j++)
+      assert.is(score(T, i, T, j), compareTemplates(templates[i]!, templates[j]!), `${p.scheme} ${i} ${j}`);
   }
 });
 
@@ -103,6 +118,16 @@ test('report, DET and score plots', () => {
 test('sweep grid scales with dim', () => {
   assert.equal(sweepGrid('sign', 128).map((p) => (p as { bits: number }).bits), [512, 1024, 2048, 4096]);
   assert.ok(sweepGrid('iom-grp', 512).every((p) => p.dim === 512));
+});
+
+test('with the templock/match kernels initialised, batch protection is unchanged', async () => {
+  const split = centringSplit(set, 'singletons', 1);
+  const canon = _canonicalRows(set.vectors, dim, split.mean);
+  const key = new Uint8Array(32).fill(3), salt = new Uint8Array(16).fill(4);
+  const rows = Array.from({ length: 41 }, (_, i) => i);
+  const js = small.map((p) => _applyRows(_instance(p, key, salt), canon, rows));
+  await init();
+  small.forEach((p, i) => assert.equal([...(_applyRows(_instance(p, key, salt), canon, rows))], [...js[i]!], p.scheme));
 });
 
 function capture(): Io & { outs: string[]; errs: string[] } {

@@ -1,10 +1,12 @@
 // `templock evaluate` (docs/EVALUATION.md): accuracy and privacy of the protected templates on a
 // labelled embedding set -- the Markdown report, JSON figures and SVG plots; --sweep runs the
-// parameter grid of every scheme instead of the recommended defaults.
+// parameter grid of every scheme instead of the recommended defaults. Projections run in the
+// templock/match WebAssembly kernels.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATTACK_NAMES, type AttackName } from '../../eval/attacks.js';
 import { CENTRING_PROTOCOLS, type CentringProtocol } from '../../eval/centring.js';
+import { init } from '../../match/loader.js';
 import { evaluate, SCENARIOS, type EvaluateOptions, type ScenarioName } from '../../eval/evaluate.js';
 import { readEmbeddings } from '../../eval/readers.js';
 import { markdownReport, sweepTable } from '../../eval/report.js';
@@ -108,6 +110,7 @@ export const evaluateCommand: Command = {
       geneticEvaluations: int('genetic-evaluations', values['genetic-evaluations'], 10) ?? 3000,
       onProgress: (done, total, label) => io.progress(done, total, label),
     };
+    await init();
     const result = evaluate(set, opts);
     const command = commandLine(positionals[0]!, values);
     if (typeof values.out === 'string') {
