@@ -49,7 +49,7 @@ export function canonicalJson(v: unknown): string {
 }
 
 function describeValue(v: JsonValue): string {
-  if (typeof v === 'string') return /^[0-9a-f]*$/.test(v) ? `${v.length / 2} bytes` : v.length > 32 ? `a string of ${v.length} characters` : JSON.stringify(v);
+  if (typeof v === 'string') return /^[0-9a-f]*$/.test(v) ? `${v.length / 2} byte${v.length === 2 ? '' : 's'}` : v.length > 32 ? `a string of ${v.length} characters` : JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
   if (Array.isArray(v)) return `array of ${v.length}`;
   return 'object';

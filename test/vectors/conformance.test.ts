@@ -151,7 +151,7 @@ test('mismatch lines name the difference without dumping values', () => {
   assert.is(mismatch({ output: { a: '00', b: 1 } }, { output: { b: 1 } }), 'a: missing');
   assert.is(mismatch({ output: [1, 2] }, { output: [1, 3] }), '1: expected 2, got 3');
   assert.is(mismatch({ output: 0.5 }, { output: 0.5 }), undefined);
-  assert.is(mismatch({ error: 'RangeError' }, { output: '00' }), 'expected error RangeError, got an output (1 bytes)');
+  assert.is(mismatch({ error: 'RangeError' }, { output: '00' }), 'expected error RangeError, got an output (1 byte)');
 });
 
 test('parseOutputs rejects a malformed or duplicate line with its line number', () => {
