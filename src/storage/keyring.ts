@@ -76,6 +76,19 @@ export class Keyring {
     return ring;
   }
 
+  /**
+   * A keyring holding one given 32-byte key (a copy), primary — e.g. a key provisioned by the
+   * vendor's key management.
+   * @example
+   * import { Keyring } from 'templock/storage';
+   * const ring = Keyring.fromKey(provisionedKey);
+   */
+  static fromKey(key: Uint8Array, options?: Omit<KeyOptions, 'primary'>): Keyring {
+    const ring = new Keyring();
+    ring.importKey(key, { ...options, primary: true });
+    return ring;
+  }
+
   /** Rebuilds a keyring from checked export entries (trusted). */
   static _fromEntries(entries: readonly _KeyEntry[], primaryId: string): Keyring {
     const ring = new Keyring();

@@ -6,6 +6,7 @@ import { compareVectors } from './compare.js';
 import { derivationVectors } from './derivation.js';
 import { iomGrpVectors } from './iom-grp.js';
 import { iomUrpVectors } from './iom-urp.js';
+import { recordVectors } from './record.js';
 import { samplersVectors } from './samplers.js';
 import { signVectors } from './sign.js';
 import { templateVectors } from './template.js';
@@ -19,4 +20,5 @@ export const GENERATORS: readonly VectorGenerator[] = [
   signVectors,
   compareVectors,
   templateVectors,
+  recordVectors,
 ];

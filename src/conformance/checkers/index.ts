@@ -5,6 +5,7 @@ import { canonicalChecker } from './canonical.js';
 import { compareChecker } from './compare.js';
 import { derivationChecker } from './derivation.js';
 import { protectChecker } from './protect.js';
+import { recordChecker } from './record.js';
 import { samplersChecker } from './samplers.js';
 import { templateChecker } from './template.js';
 
@@ -15,4 +16,5 @@ export const CHECKERS: readonly VectorChecker[] = [
   protectChecker,
   compareChecker,
   templateChecker,
+  recordChecker,
 ];
