@@ -133,7 +133,7 @@ test('a perfect port\'s outputs pass; wrong, missing and extra outcomes each fai
   assert.is(bad.passed, total - 5);
   assert.match(lines2, 'compare_v1.json 2 genuine, eps 0.1: value: expected 0.875, got 0.5');
   assert.match(lines2, 'compare_v1.json 3 genuine, eps 0.3: expected an output, got error MALFORMED');
-  assert.match(lines2, 'template_v1.json 1 IoM-GRP, dim 128, m 64, q 8: salt: 16 bytes expected, got 1 bytes, first difference at byte 0');
+  assert.match(lines2, 'template_v1.json 1 IoM-GRP, dim 128, m 64, q 8: salt: 16 bytes expected, got 1 byte, first difference at byte 0');
   assert.match(lines2, `template_v1.json ${lastInvalid.tcId} ${lastInvalid.comment}: expected error MALFORMED, got error UNSUPPORTED_VERSION`);
   assert.match(lines2, 'template_v1.json 2 no outcome for this test in the outputs file');
   assert.match(lines2, 'template_v1.json 999 outputs name a test that is not in this file');
