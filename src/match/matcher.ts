@@ -1,9 +1,10 @@
 // 1:1 verification (README "Matching"): the score of two comparable protected templates, by the
 // active kernel backend, against a fixed threshold.
 import type { ProtectedTemplate } from '../template.js';
-import { aNumber } from '../validate.js';
+import { aBytes, aNumber } from '../validate.js';
 import { _newInstance, type _Instance } from './loader.js';
-import { _assertMatches, _metricOf, _referenceOf } from './metric.js';
+import { checkParams } from '../transforms/registry.js';
+import { _assertMatches, _metricOf, _paramsEqual, type _Metric, type _Reference } from './metric.js';
 
 /** The outcome of one comparison: `score` in [0, 1], `match` when score >= threshold. */
 export interface Verification {
@@ -33,6 +34,15 @@ export class Matcher {
   private readonly aPtr: number;
   private readonly bPtr: number;
 
+  /** The metric of the last parameters seen (parameters are validated again only when they change). */
+  private lastMetric: _Metric | undefined;
+
+  private metricFor(params: unknown): _Metric {
+    const last = this.lastMetric;
+    if (last && _paramsEqual(params, last.params)) return last;
+    return (this.lastMetric = _metricOf(checkParams(params)));
+  }
+
   constructor(options: MatcherOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
     this.threshold = aNumber('threshold', options.threshold, 0, 1);
@@ -47,10 +57,16 @@ export class Matcher {
    * @throws TemplockError INCOMPATIBLE when they differ in scheme, parameters, key or mean.
    */
   verify(probe: ProtectedTemplate, enrolled: ProtectedTemplate): Verification {
-    const ref = _referenceOf('enrolled', enrolled);
+    if (typeof enrolled !== 'object' || enrolled === null) throw new TypeError(`"enrolled" expected ProtectedTemplate, got ${enrolled === null ? 'null' : typeof enrolled}`);
+    const metric = this.metricFor(enrolled.params);
+    const ref: _Reference = {
+      params: metric.params,
+      keyId: aBytes('enrolled.keyId', enrolled.keyId, 8),
+      meanId: aBytes('enrolled.meanId', enrolled.meanId, 8),
+      salt: aBytes('enrolled.salt', enrolled.salt, 16, 32),
+    };
     const e = _assertMatches(ref, 'enrolled', enrolled, false);
     const p = _assertMatches(ref, 'probe', probe, false);
-    const metric = _metricOf(ref.params);
     const u8 = this.inst.heap.u8;
     u8.set(p, this.aPtr);
     u8.set(e, this.bPtr);

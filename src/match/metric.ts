@@ -4,7 +4,6 @@
 // compareTemplates() from 'templock' bit for bit.
 import { TemplockError } from '../errors.js';
 import type { ProtectedTemplate } from '../template.js';
-import { _paramBlock } from '../transforms/ids.js';
 import { _schemeOf, checkParams } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { aBytes } from '../validate.js';
@@ -63,7 +62,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** What a template must share with another to be compared: parameters, key, centring and salt. */
 export interface _Reference {
   readonly params: TransformParams;
-  readonly paramBlock: Uint8Array;
   readonly keyId: Uint8Array;
   readonly meanId: Uint8Array;
   readonly salt: Uint8Array;
@@ -72,26 +70,37 @@ export interface _Reference {
 /** Validates the shape of a template and returns its comparison reference. */
 export function _referenceOf(name: string, t: ProtectedTemplate): _Reference {
   if (typeof t !== 'object' || t === null) throw new TypeError(`"${name}" expected ProtectedTemplate, got ${t === null ? 'null' : typeof t}`);
-  const params = checkParams(t.params);
   return {
-    params,
-    paramBlock: _paramBlock(params),
+    params: checkParams(t.params),
     keyId: aBytes(`${name}.keyId`, t.keyId, 8).slice(),
     meanId: aBytes(`${name}.meanId`, t.meanId, 8).slice(),
     salt: aBytes(`${name}.salt`, t.salt, 16, 32).slice(),
   };
 }
 
+/** True when `p` has exactly the reference parameters' values (extra fields such as a mean are ignored). */
+export function _paramsEqual(p: unknown, ref: TransformParams): boolean {
+  if (typeof p !== 'object' || p === null) return false;
+  const a = p as Record<string, unknown>, b = ref as unknown as Record<string, unknown>;
+  for (const key of Object.keys(b)) if (a[key] !== b[key]) return false;
+  return true;
+}
+
 /**
  * Throws INCOMPATIBLE unless `t` was made with the reference's parameters, key and mean (and
- * salt, when `sameSalt`), RangeError for a payload of the wrong length or values; returns the payload.
+ * salt, when `sameSalt`), TypeError / RangeError for a malformed template or a payload of the
+ * wrong length or values; returns the payload. Allocates nothing for a compatible template.
  */
 export function _assertMatches(ref: _Reference, name: string, t: ProtectedTemplate, sameSalt: boolean): Uint8Array {
-  const r = _referenceOf(name, t);
-  if (!sameBytes(r.paramBlock, ref.paramBlock)) throw new TemplockError('INCOMPATIBLE', `"${name}" differs in scheme or parameters`);
-  if (!sameBytes(r.keyId, ref.keyId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different key`);
-  if (!sameBytes(r.meanId, ref.meanId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was centred by a different mean vector`);
-  if (sameSalt && !sameBytes(r.salt, ref.salt)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different salt`);
+  if (typeof t !== 'object' || t === null) throw new TypeError(`"${name}" expected ProtectedTemplate, got ${t === null ? 'null' : typeof t}`);
+  if (!_paramsEqual(t.params, ref.params)) {
+    checkParams(t.params); // TypeError / RangeError when they are not parameters at all
+    throw new TemplockError('INCOMPATIBLE', `"${name}" differs in scheme or parameters`);
+  }
+  if (!sameBytes(aBytes(`${name}.keyId`, t.keyId, 8), ref.keyId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different key`);
+  if (!sameBytes(aBytes(`${name}.meanId`, t.meanId, 8), ref.meanId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was centred by a different mean vector`);
+  const salt = aBytes(`${name}.salt`, t.salt, 16, 32);
+  if (sameSalt && !sameBytes(salt, ref.salt)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different salt`);
   const scheme = _schemeOf(ref.params);
   const payload = aBytes(`${name}.payload`, t.payload, scheme.payloadBytes(ref.params));
   if (!scheme.payloadValid(ref.params, payload)) throw new RangeError(`"${name}.payload" holds values out of range for its parameters`);
