@@ -38,6 +38,29 @@ export function _meanOf(set: EmbeddingSet, rows: ArrayLike<number>): Float32Arra
   return Float32Array.from(acc, (v) => v / rows.length);
 }
 
+/**
+ * The public centring vector of a model: `strength` x the mean of `vectors` (n x dim float32,
+ * embeddings of people who will not be enrolled), accumulated in float64 and rounded to float32.
+ * Pass it as `params.mean` to protect().
+ * @example
+ * import { centringVector } from 'templock/eval';
+ * import { protect, defaultParams, DEFAULT_CENTRING_STRENGTH } from 'templock';
+ * const mean = centringVector(background, 512, DEFAULT_CENTRING_STRENGTH.sign);
+ * const t = protect(embedding, { ...defaultParams('sign', 512), mean }, key, salt);
+ */
+export function centringVector(vectors: Float32Array, dim: number, strength = 1): Float32Array {
+  if (!Number.isSafeInteger(dim) || dim < 1 || vectors.length % dim !== 0 || vectors.length === 0)
+    throw new RangeError(`"vectors" expected a non-empty whole number of rows of ${dim} values, got ${vectors.length} values`);
+  if (!(strength > 0 && strength <= 1)) throw new RangeError('"strength" expected a number in (0, 1]');
+  const n = vectors.length / dim, acc = new Float64Array(dim);
+  for (let r = 0; r < n; r++) for (let i = 0; i < dim; i++) {
+    const v = vectors[r * dim + i]!;
+    if (!Number.isFinite(v)) throw new RangeError(`"vectors" expected finite values, got a non-finite value in row ${r}`);
+    acc[i]! += v;
+  }
+  return Float32Array.from(acc, (v) => (v / n) * strength);
+}
+
 /** Splits `set` by `protocol` (seeded for `split`). */
 export function centringSplit(set: EmbeddingSet, protocol: CentringProtocol, seed: number, strict = false, strength = 1): CentringSplit {
   if (!(strength > 0 && strength <= 1)) throw new RangeError('"strength" expected a number in (0, 1]');

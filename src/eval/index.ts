@@ -8,7 +8,7 @@ export {
 } from './metrics.js';
 export { unlinkability, unlinkabilityFloor, type Unlinkability } from './unlinkability.js';
 export { genuinePairs, balancedGenuinePairs, impostorPairs, impostorPairTotal, type PairList } from './pairs.js';
-export { centringSplit, CENTRING_PROTOCOLS, type CentringProtocol, type CentringSplit } from './centring.js';
+export { centringSplit, centringVector, CENTRING_PROTOCOLS, type CentringProtocol, type CentringSplit } from './centring.js';
 export { summariseVerification, scoreHistogram, FMR_TARGETS, type VerificationSummary, type ScoreHistogram } from './summary.js';
 export { linearInversion, geneticInversion, attacksFor, ATTACK_NAMES, type AttackName, type GeneticOptions } from './attacks.js';
 export {

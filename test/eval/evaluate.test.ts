@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareTemplates, protect, type TransformParams } from '../../src/index.js';
+import { DEFAULT_CENTRING_STRENGTH } from '../../src/transforms/defaults.js';
 import { centringSplit, evaluate, markdownReport, detSvg, scoreSvgs, sweepGrid, genuinePairs, impostorPairs, impostorPairTotal } from '../../src/eval/index.js';
 import { _applyRows, _canonicalRows, _instance, _payloadScorer } from '../../src/eval/batch.js';
 import { main } from '../../src/cli/main.js';
@@ -63,7 +64,7 @@ test('pairs: all genuine pairs, impostors exhaustive when few, seeded sample oth
   for (let k = 0; k < 500; k++) assert.ok(labels[s1.a[k]!] !== labels[s1.b[k]!]);
 });
 
-const result = evaluate(set, { params: small, seed: 5, stolenVictims: 8, stolenProbes: 30, attackTargets: 6, geneticEvaluations: 400 });
+const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenVictims: 8, stolenProbes: 30, attackTargets: 6, geneticEvaluations: 400 });
 
 test('protocol: singletons fit the mean, multi-sample identities are evaluated, counts reported', () => {
   assert.is(result.protocol.centring, 'singletons');
@@ -116,7 +117,8 @@ test('report, DET and score plots', () => {
 });
 
 test('sweep grid scales with dim', () => {
-  assert.equal(sweepGrid('sign', 128).map((p) => (p as { bits: number }).bits), [512, 1024, 2048, 4096]);
+  assert.equal(sweepGrid('sign', 128).map((p) => (p as { bits: number }).bits), [1024, 2048, 4096, 8192]);
+  assert.equal(sweepGrid('iom-grp', 4096).map((p) => (p as { m: number }).m), [512, 512, 1024, 1024, 2048]);
   assert.ok(sweepGrid('iom-grp', 512).every((p) => p.dim === 512));
 });
 
@@ -151,7 +153,9 @@ test('CLI: templock evaluate on a CSV writes report.md, result.json and SVG plot
   assert.is(json.protocol.impostorPairs, 1500);
   assert.equal(json.systems.map((s: { label: string }) => s.label), ['sign bits=128', 'iom-urp m=64 k=8 p=2']);
   assert.ok(readFileSync(join(dir, 'out', 'report.md'), 'utf8').includes("--params '{\"scheme\":\"sign\",\"bits\":128}'"));
-  assert.ok(io.outs.join('\n').includes('| sign bits=128 |'));
+  assert.ok(io.outs.join('\n').includes(`| sign bits=128, centred x ${DEFAULT_CENTRING_STRENGTH.sign} |`), io.outs.join('\n'));
+  assert.equal(json.systems.map((s: { centringStrength: number }) => s.centringStrength), [DEFAULT_CENTRING_STRENGTH.sign, DEFAULT_CENTRING_STRENGTH['iom-urp']]);
+  assert.equal(json.rawCentred.map((c: { centringStrength: number }) => c.centringStrength), [...new Set([DEFAULT_CENTRING_STRENGTH.sign, DEFAULT_CENTRING_STRENGTH['iom-urp']])]);
 });
 
 test('CLI: --json on stdout; errors exit 1 with a message', async () => {
