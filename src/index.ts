@@ -5,7 +5,7 @@ export { CANONICAL_SCALE } from './canonical.js';
 export { generateKey, generateSalt } from './random/secrets.js';
 export type { TransformParams, SchemeName, IomGrpParams, IomUrpParams, SignParams } from './transforms/scheme.js';
 export { checkParams, SCHEME_NAMES, DIM_MIN, DIM_MAX } from './transforms/registry.js';
-export { defaultParams } from './transforms/defaults.js';
+export { defaultParams, DEFAULT_CENTRING_STRENGTH } from './transforms/defaults.js';
 export { protect, protectAll, KEY_BYTES, type ProtectParams } from './transforms/protect.js';
 export { setMaterialCacheLimit, materialCacheBytes, DEFAULT_CACHE_BYTES } from './transforms/material-cache.js';
 export {
