@@ -1,0 +1,158 @@
+// Sealed storage: seal and open of a 64-byte (sign 512 bits) and a 1 KiB (IoM-GRP m 1024)
+// template under both record AEADs, against a plain XChaCha20-Poly1305 call on the template
+// bytes (baseline: the AEAD alone, without key commitment, context binding or framing); SQLite
+// put (one transaction per put, both durabilities, and batches of 1,000) and get; and the time
+// to load 100,000 records from a SQLite file into a 1:N Gallery.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { randomBytes as csprng } from '@noble/hashes/utils.js';
+import { encodeTemplate, protect, type ProtectedTemplate, type TransformParams } from '../src/index.js';
+import { Gallery, init } from '../src/match/index.js';
+import { Keyring, openTemplate, sealTemplate, type AeadName, type RecordContext } from '../src/storage/index.js';
+import { openSqliteStore, type SqliteTemplateStore } from '../src/storage/sqlite/index.js';
+import { randomBytes } from './harness/data.js';
+import { BENCH_KEY, embeddings } from './harness/inputs.js';
+import { defineSuite, type Impl, type Workload } from './harness/suite.js';
+
+const CTX: RecordContext = { tenant: 'bench-site', subjectId: 'subject-000042', purpose: 'access' };
+const SIGN_512: TransformParams = { scheme: 'sign', dim: 128, bits: 512 };
+const IOM_1K: TransformParams = { scheme: 'iom-grp', dim: 128, m: 1024, q: 16 };
+const LOAD_COUNT = 100_000;
+const PUT_BATCH = 1000;
+const ALGS: readonly AeadName[] = ['xchacha20-poly1305', 'aes-256-gcm-siv'];
+
+const rings = Object.fromEntries(ALGS.map((a) => [a, Keyring.fromKey(randomBytes(32, 201 + ALGS.indexOf(a)), { algorithm: a })])) as Record<AeadName, Keyring>;
+const baselineKey = randomBytes(32, 203);
+const ignore = () => undefined;
+
+function templateOf(params: TransformParams, seed: number, salt = randomBytes(16, seed + 1)): ProtectedTemplate {
+  return protect(embeddings(1, params.dim, seed).rows[0]!, params, BENCH_KEY, salt);
+}
+
+function sealWorkload(label: string, params: TransformParams, seed: number): Workload[] {
+  const t = templateOf(params, seed);
+  const bytes = encodeTemplate(t);
+  const sealed = Object.fromEntries(ALGS.map((a) => [a, sealTemplate(rings[a], t, CTX)])) as Record<AeadName, Uint8Array>;
+  const baselineSealed = { nonce: csprng(24), ct: new Uint8Array(0) };
+  baselineSealed.ct = xchacha20poly1305(baselineKey, baselineSealed.nonce, new Uint8Array(0)).encrypt(bytes);
+  const common = { items: 1, itemUnit: 'records', bytes: bytes.length };
+  return [
+    {
+      name: `seal ${label} template`, ...common,
+      impls: (): Impl[] => [
+        { variant: 'baseline', fn: () => xchacha20poly1305(baselineKey, csprng(24), new Uint8Array(0)).encrypt(bytes), output: ignore },
+        ...ALGS.map((a) => ({ variant: a, fn: () => sealTemplate(rings[a], t, CTX), output: ignore })),
+      ],
+    },
+    {
+      name: `open ${label} template`, ...common,
+      impls: (): Impl[] => [
+        { variant: 'baseline', fn: () => xchacha20poly1305(baselineKey, baselineSealed.nonce, new Uint8Array(0)).decrypt(baselineSealed.ct), output: (v) => Buffer.from(v as Uint8Array).toString('hex') },
+        ...ALGS.map((a) => ({ variant: a, fn: () => openTemplate(rings[a], sealed[a], CTX), output: (v: unknown) => Buffer.from(encodeTemplate(v as ProtectedTemplate)).toString('hex') })),
+      ],
+    },
+  ];
+}
+
+let dir = '';
+const stores: SqliteTemplateStore[] = [];
+let putCounter = 0;
+
+function openStore(name: string, durability: 'full' | 'normal'): SqliteTemplateStore {
+  if (!dir) dir = mkdtempSync(join(tmpdir(), 'templock-bench-'));
+  const s = openSqliteStore(join(dir, name), { keyring: rings['xchacha20-poly1305'], tenant: CTX.tenant, durability });
+  stores.push(s);
+  return s;
+}
+
+function closeStores(): void {
+  for (const s of stores.splice(0)) s.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = '';
+}
+
+const small = templateOf(SIGN_512, 300);
+let loadStore: SqliteTemplateStore | undefined;
+let reference: ProtectedTemplate | undefined;
+
+/** Opens every record of the store and enters it into a new Gallery (bulk payload load). */
+function loadGallery(store: SqliteTemplateStore): number {
+  const gallery = new Gallery(reference!, { threads: 1 });
+  const payloadBytes = reference!.payload.length;
+  const chunk = 10_000;
+  let ids: string[] = [];
+  let buf = new Uint8Array(chunk * payloadBytes);
+  for (const { subjectId, template } of store.entries()) {
+    buf.set(template.payload, ids.length * payloadBytes);
+    ids.push(subjectId);
+    if (ids.length === chunk) {
+      gallery.addPayloads(ids, buf);
+      ids = [];
+      buf = new Uint8Array(chunk * payloadBytes);
+    }
+  }
+  if (ids.length) gallery.addPayloads(ids, buf.subarray(0, ids.length * payloadBytes));
+  const size = gallery.size;
+  gallery.close();
+  return size;
+}
+
+export default defineSuite({
+  name: 'storage',
+  workloads: [
+    ...sealWorkload('64-byte', SIGN_512, 310),
+    ...sealWorkload('1 KiB', IOM_1K, 320),
+    {
+      name: 'sqlite put (one transaction per record)', items: 1, itemUnit: 'records',
+      teardown: closeStores,
+      impls: () => {
+        const full = openStore('put-full.db', 'full'), normal = openStore('put-normal.db', 'normal');
+        return [
+          { variant: 'sqlite durability=full', fn: () => full.put(`s${putCounter++ % 50_000}`, small), output: ignore },
+          { variant: 'sqlite durability=normal', fn: () => normal.put(`s${putCounter++ % 50_000}`, small), output: ignore },
+        ];
+      },
+    },
+    {
+      name: `sqlite putMany (batches of ${PUT_BATCH})`, items: PUT_BATCH, itemUnit: 'records',
+      teardown: closeStores,
+      impls: () => {
+        const full = openStore('batch-full.db', 'full');
+        const batch = (base: number) => Array.from({ length: PUT_BATCH }, (_, i) => ({ subjectId: `b${(base + i) % 50_000}`, template: small }));
+        return [{ variant: 'sqlite durability=full', fn: () => full.putMany(batch((putCounter += PUT_BATCH))), output: ignore }];
+      },
+    },
+    {
+      name: 'sqlite get (open one record)', items: 1, itemUnit: 'records',
+      teardown: closeStores,
+      setup: () => {
+        const s = openStore('get.db', 'normal');
+        s.putMany(Array.from({ length: 10_000 }, (_, i) => ({ subjectId: `g${i}`, template: small })));
+      },
+      impls: () => {
+        const s = stores[0]!;
+        let i = 0;
+        return [{ variant: 'sqlite', fn: () => s.get(`g${(i++ * 7919) % 10_000}`), output: ignore }];
+      },
+    },
+    {
+      name: `load ${LOAD_COUNT.toLocaleString('en')} records from SQLite into a Gallery (sign-512)`,
+      items: LOAD_COUNT, itemUnit: 'records', minSamples: 3, maxTimeSeconds: 20,
+      setup: async () => {
+        await init();
+        reference = small;
+        loadStore = openStore('load.db', 'normal');
+        const payloads = randomBytes(LOAD_COUNT * 64, 330);
+        for (let from = 0; from < LOAD_COUNT; from += 10_000) {
+          loadStore.putMany(Array.from({ length: 10_000 }, (_, i) => ({
+            subjectId: `subject-${from + i}`, template: { ...small, payload: payloads.subarray((from + i) * 64, (from + i + 1) * 64) },
+          })));
+        }
+      },
+      teardown: () => { loadStore = undefined; closeStores(); },
+      impls: () => [{ variant: 'sqlite -> Gallery', fn: () => loadGallery(loadStore!) }],
+    },
+  ],
+});
