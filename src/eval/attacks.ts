@@ -10,7 +10,7 @@
 //     mutation, the fitness being the protected score of a candidate against the leaked template.
 import { CANONICAL_SCALE } from '../canonical.js';
 import type { _Instance } from './batch.js';
-import { _payloadScorer } from './batch.js';
+import { _applyRows, _payloadScorer } from './batch.js';
 import type { _EvalRng } from './rng.js';
 
 export const ATTACK_NAMES = ['linear', 'genetic'] as const;
@@ -110,13 +110,9 @@ export const DEFAULT_GENETIC: GeneticOptions = { evaluations: 3000, population: 
  * Mutation strength falls geometrically from 1 to 0.05 (in units of 1/sqrt(dim) per coordinate).
  */
 export function geneticInversion(inst: _Instance, leaked: Uint8Array, rng: _EvalRng, opts: GeneticOptions = DEFAULT_GENETIC): Float64Array {
-  const p = inst.params, d = p.dim, nb = inst.payloadBytes;
+  const p = inst.params, d = p.dim;
   const score = _payloadScorer(p);
-  const buf = new Uint8Array(nb);
-  const fitness = (u: Float64Array): number => {
-    inst.scheme.apply(_toCanonical(u), inst.material, p, buf);
-    return score(buf, 0, leaked, 0);
-  };
+  const fitness = (u: Float64Array): number => score(_applyRows(inst, _toCanonical(u), [0]), 0, leaked, 0);
   const random = (): Float64Array => normalise(Float64Array.from({ length: d }, () => rng.gauss()));
   let pop = Array.from({ length: opts.population }, () => { const u = random(); return { u, f: fitness(u) }; });
   const generations = Math.max(1, Math.floor((opts.evaluations - opts.population) / (opts.population - opts.elites)));

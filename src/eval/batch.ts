@@ -76,12 +76,14 @@ function sign4(W: Int8Array, bits: number, d: number, V: Int16Array, offs: reado
 }
 
 let kernelInstance: _KernelInstance | undefined;
+/** The material whose copy sits in the kernel heap, and where. */
+let loaded: { material: Int8Array; wPtr: number } | undefined;
 
 /** A kernel instance of the active templock/match backend, or undefined before init(). */
 function activeKernels(): _KernelInstance | undefined {
   let active: string;
   try { active = backend(); } catch { return undefined; }
-  if (!kernelInstance || kernelInstance.backend !== active) kernelInstance = _newInstance(1 << 20);
+  if (!kernelInstance || kernelInstance.backend !== active) { kernelInstance = _newInstance(1 << 20); loaded = undefined; }
   return kernelInstance;
 }
 
@@ -89,10 +91,12 @@ function activeKernels(): _KernelInstance | undefined {
 function applyWithKernels(k: _KernelInstance, inst: _Instance, canon: Int16Array, rows: ArrayLike<number>): Uint8Array {
   const p = inst.params, d = p.dim, nb = inst.payloadBytes, W = inst.material as Int8Array;
   const { heap, kernels } = k;
-  const base = heap.top;
-  const vPtr = base, outPtr = base + 2 * d + 16 - ((2 * d) % 16), wPtr = outPtr + nb + 16 - (nb % 16);
-  heap.ensure(wPtr + W.length);
-  heap.i8.set(W, wPtr);
+  const vPtr = heap.top, outPtr = vPtr + 2 * 4096, wPtr = outPtr + 4096;
+  if (loaded?.material !== W) {
+    heap.ensure(wPtr + W.length);
+    heap.i8.set(W, wPtr);
+    loaded = { material: W, wPtr };
+  }
   const out = new Uint8Array(rows.length * nb);
   const i16 = heap.i16, u8 = heap.u8;
   for (let r = 0; r < rows.length; r++) {
@@ -101,8 +105,17 @@ function applyWithKernels(k: _KernelInstance, inst: _Instance, canon: Int16Array
     else kernels.sign_project(vPtr, wPtr, d, (p as { bits: number }).bits, outPtr);
     out.set(u8.subarray(outPtr, outPtr + nb), r * nb);
   }
-  heap.u8.fill(0, base, wPtr + W.length);
+  u8.fill(0, vPtr, wPtr);
   return out;
+}
+
+/** Zero-fills an instance's material, and its copy in the kernel heap. */
+export function _wipeInstance(inst: _Instance): void {
+  if (loaded && loaded.material === inst.material && kernelInstance) {
+    kernelInstance.heap.u8.fill(0, loaded.wPtr, loaded.wPtr + inst.material.length);
+    loaded = undefined;
+  }
+  inst.material.fill(0);
 }
 
 /**

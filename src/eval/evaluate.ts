@@ -2,11 +2,11 @@
 // baseline and, per parameter set, the scenarios normal (per application and per subject),
 // stolen token, renewability, unlinkability and irreversibility, all seeded and reproducible.
 import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../transforms/defaults.js';
-import { checkParams, SCHEME_NAMES } from '../transforms/registry.js';
+import { _schemeOf, checkParams, SCHEME_NAMES } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { _canonicalise, CANONICAL_SCALE } from '../canonical.js';
 import { attacksFor, DEFAULT_GENETIC, geneticInversion, linearInversion, type AttackName, _toCanonical } from './attacks.js';
-import { _applyRows, _canonicalRows, _instance, _payloadScorer, type _Instance } from './batch.js';
+import { _applyRows, _canonicalRows, _instance, _payloadScorer, _wipeInstance, type _Instance } from './batch.js';
 import { centringSplit, type CentringProtocol } from './centring.js';
 import { checkEmbeddingSet, type EmbeddingSet } from './dataset.js';
 import { acceptRate } from './metrics.js';
@@ -291,7 +291,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     }
     out.seconds = (performance.now() - ts) / 1000;
     systems.push(out as SystemResult);
-    for (const inst of instances) inst.material.fill(0);
+    for (const inst of instances) _wipeInstance(inst);
   });
   progress(paramSets.length + 1, paramSets.length + 1, 'done');
   return {
@@ -352,7 +352,7 @@ function perSubject(
   G: PairList, I: PairList, score: ReturnType<typeof _payloadScorer>, victims: number, probes: number,
   scenarios: readonly ScenarioName[], tick: (k: number, n: number) => void,
 ): Pick<SystemResult, 'normalSubject' | 'stolenToken'> {
-  const nb = _instance(p, new Uint8Array(32), new Uint8Array(16)).payloadBytes;
+  const nb = _schemeOf(p).payloadBytes(p);
   const TS = new Uint8Array(labels.length * nb);
   const rng = new _EvalRng(seed, 'stolen-token');
   const victimSet = new Map<number, { enrolled: number[]; probes: number[] }>();
@@ -380,7 +380,7 @@ function perSubject(
       const P = _applyRows(inst, canon, v.probes);
       v.probes.forEach((_, i) => stolen.push(score(TS, v.enrolled[i]!, P, i)));
     }
-    inst.material.fill(0);
+    _wipeInstance(inst);
   });
   const genuine = payloadScores(score, TS, TS, G);
   return {
@@ -412,9 +412,7 @@ function inversion(
     let pn = 0;
     for (let i = 0; i < d; i++) pn += presented[i]! ** 2;
     const unit = Float64Array.from(presented, (v) => v / Math.sqrt(pn));
-    const P1 = new Uint8Array(nb), P2 = new Uint8Array(nb);
-    inst1.scheme.apply(c, inst1.material, inst1.params, P1);
-    inst2.scheme.apply(c, inst2.material, inst2.params, P2);
+    const P1 = _applyRows(inst1, c, [0]), P2 = _applyRows(inst2, c, [0]);
     const cosTo = (row: number) => { let s = 0; for (let i = 0; i < d; i++) s += unit[i]! * U[row * d + i]!; return s; };
     let own = 0;
     for (let i = 0; i < d; i++) own += (u[i]! * centring.canon[r * d + i]!) / CANONICAL_SCALE;
