@@ -11,7 +11,7 @@ import { _newInstance, _sharedModule, _threadsAvailable, type _Instance } from '
 import { MAX_PAGES, PAGE_BYTES } from './memory.js';
 import { _assertMatches, _metricOf, _referenceOf, type _Metric, type _Reference } from './metric.js';
 import type { Verification } from './matcher.js';
-import { _controlBytes, _ScanPool, type _Family } from './scan-pool.js';
+import { _controlBytes, _ScanPool, CHUNKS_MAX, type _Family } from './scan-pool.js';
 
 /** Largest k of one identification. */
 export const K_MAX = 1000;
@@ -40,6 +40,11 @@ export interface Candidate {
   readonly score: number;
 }
 
+/** Bytes of one top-k output buffer: K_MAX (row u32, distance u32) pairs. */
+const OUT_STRIDE = 8 * K_MAX;
+/** Galleries with fewer rows scan on one thread (the hand-off would cost more than it saves). */
+const PARALLEL_MIN_ROWS = 4096;
+
 /** Longest subject id, in UTF-16 code units. */
 const ID_MAX_LENGTH = 256;
 
@@ -62,7 +67,8 @@ export class Gallery {
   private readonly inst: _Instance;
   private readonly family: _Family;
   private readonly probePtr: number;
-  private readonly outPtrs: number[];
+  /** Top-k output buffers: one for a single-thread scan, CHUNKS_MAX when threads share it. */
+  private readonly outPtr: number;
   private readonly rowsBase: number;
   private readonly ids: string[] = [];
   private readonly slots = new Map<string, number>();
@@ -89,7 +95,7 @@ export class Gallery {
     heap.limitBytes = maxMemoryBytes;
     const ctlPtr = threads > 1 ? heap.alloc(_controlBytes(threads - 1)) : 0;
     this.probePtr = heap.alloc(this.metric.n);
-    this.outPtrs = Array.from({ length: threads }, () => heap.alloc(8 * K_MAX));
+    this.outPtr = heap.alloc(OUT_STRIDE * (threads > 1 ? CHUNKS_MAX : 1));
     this.rowsBase = heap.top;
     if (threads > 1) {
       heap.u8.fill(0, ctlPtr, ctlPtr + _controlBytes(threads - 1));
@@ -276,31 +282,29 @@ export class Gallery {
   private search(payload: Uint8Array, k: number, maxDist: number): Candidate[] {
     const { kernels, heap } = this.inst;
     heap.u8.set(payload, this.probePtr);
-    const size = this.ids.length, n = this.metric.n;
+    const rows = this.ids.length;
     const top = (from: number, to: number, out: number) =>
       this.metric.topk(kernels, this.probePtr, this.rowsBase, from, to, k, maxDist, out);
-    const ready = this.pool?.ready() ?? [];
-    const parts = ready.length + 1;
-    // Row ranges: this thread takes the first, ready workers the others; each range's top k
-    // in (distance, row) order, merged the same way, is the single-thread result.
-    const bound = (i: number) => Math.floor((size * i) / parts);
-    let lists: { out: number; count: number }[];
-    if (parts === 1 || size < 4096) {
-      lists = [{ out: this.outPtrs[0]!, count: top(0, size, this.outPtrs[0]!) }];
+    const workers = this.pool?.ready() ?? [];
+    let counts: number[];
+    if (workers.length === 0 || rows < PARALLEL_MIN_ROWS) {
+      counts = [top(0, rows, this.outPtr)];
     } else {
-      const ranges = ready.map((w, i) => ({ worker: w, from: bound(i + 1), to: bound(i + 2), out: this.outPtrs[w + 1]! }));
-      let own = 0;
-      const counts = this.pool!.run(
-        { family: this.family, probe: this.probePtr, base: this.rowsBase, n, k, maxDist },
-        ranges,
-        () => { own = top(0, bound(1), this.outPtrs[0]!); },
+      // Chunks of at least PARALLEL_MIN_ROWS / 2 rows, a few per thread; each chunk's top k in
+      // (distance, row) order, merged in that order, is exactly the single-thread result.
+      const chunks = Math.min(CHUNKS_MAX, 4 * (workers.length + 1), Math.ceil(rows / (PARALLEL_MIN_ROWS / 2)));
+      counts = this.pool!.run(
+        { family: this.family, probe: this.probePtr, base: this.rowsBase, n: this.metric.n, k, maxDist, rows, chunks, outs: this.outPtr, outStride: OUT_STRIDE },
+        top,
       );
-      lists = [{ out: this.outPtrs[0]!, count: own }, ...ranges.map((r, i) => ({ out: r.out, count: counts[i]! }))];
     }
     const u32 = heap.u32;
     const found: { row: number; dist: number }[] = [];
-    for (const l of lists) for (let i = 0; i < l.count; i++) found.push({ row: u32[(l.out >>> 2) + 2 * i]!, dist: u32[(l.out >>> 2) + 2 * i + 1]! });
-    if (lists.length > 1) found.sort((a, b) => a.dist - b.dist || a.row - b.row);
+    counts.forEach((count, c) => {
+      const o = (this.outPtr + c * OUT_STRIDE) >>> 2;
+      for (let i = 0; i < count; i++) found.push({ row: u32[o + 2 * i]!, dist: u32[o + 2 * i + 1]! });
+    });
+    if (counts.length > 1) found.sort((a, b) => a.dist - b.dist || a.row - b.row);
     return found.slice(0, k).map((f) => ({ id: this.ids[f.row]!, score: this.metric.score(f.dist) }));
   }
 
