@@ -38,9 +38,12 @@ class MemoryBackend implements _Backend {
     return this.#rows.get(subjectId)?.delete(purpose) ?? false;
   }
 
-  rows(purpose?: string): Iterable<_Row> {
-    const all = this.#all();
-    return purpose === undefined ? all : all.filter((r) => r.purpose === purpose);
+  rows(): Iterable<_Row> {
+    return this.#all();
+  }
+
+  records(purpose?: string): Iterable<readonly [string, string, Uint8Array]> {
+    return this.#all().filter((r) => purpose === undefined || r.purpose === purpose).map((r) => [r.subjectId, r.purpose, r.record] as const);
   }
 
   keysNotUnder(keyId: string): Array<readonly [string, string]> {

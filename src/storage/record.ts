@@ -2,7 +2,9 @@
 // bound to its context. Layout (offsets in bytes):
 //   0 magic "TLSR" | 4 version 1 | 5 algorithm | 6 storage key id (8) | 14 key commitment (32)
 //   46 template block: parameter block (8), template key id (8), mean id (8), salt id (16)
-//   86 nonce (24 for XChaCha20-Poly1305, 12 for AES-256-GCM-SIV) | ciphertext || tag (16)
+//   86 template length u16 LE | 88 nonce (24 for XChaCha20-Poly1305, 12 for AES-256-GCM-SIV)
+//   then ciphertext || tag (16); the record's length is exact, so nonce and ciphertext start at
+//   offsets divisible by 4.
 // Decoding is strict: framing errors are MALFORMED / UNSUPPORTED_VERSION / UNKNOWN_KEY_ID, and
 // every authentication failure is the one opaque DECRYPT_FAILED.
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -29,14 +31,18 @@ const OFF_BLOCK = OFF_COMMIT + COMMITMENT_BYTES;
 const OFF_TKEY = OFF_BLOCK + PARAM_BLOCK_BYTES;
 const OFF_MEAN = OFF_TKEY + 8;
 const OFF_SALT_ID = OFF_MEAN + 8;
+const OFF_LENGTH = OFF_SALT_ID + SALT_ID_BYTES;
 /** Bytes before the nonce. */
-export const RECORD_FIXED_BYTES = OFF_SALT_ID + SALT_ID_BYTES;
+export const RECORD_FIXED_BYTES = OFF_LENGTH + 2;
 
 const SALT_ID_LABEL = utf8ToBytes('templock/v1/salt-id');
 
 /** First 16 bytes of SHA-256("templock/v1/salt-id" || salt): names a salt without revealing it. */
 export function _saltIdBytes(salt: Uint8Array): Uint8Array {
-  return sha256.create().update(SALT_ID_LABEL).update(salt).digest().subarray(0, SALT_ID_BYTES);
+  const input = new Uint8Array(SALT_ID_LABEL.length + salt.length);
+  input.set(SALT_ID_LABEL);
+  input.set(salt, SALT_ID_LABEL.length);
+  return sha256(input).subarray(0, SALT_ID_BYTES);
 }
 
 /** What a record's header says, readable without any key. */
@@ -97,12 +103,13 @@ export function _parseRecord(bytes: Uint8Array): _ParsedRecord {
   if (!algorithm) throw malformed('unknown algorithm');
   const params = paramsOf(bytes.subarray(OFF_BLOCK, OFF_TKEY));
   if (!params) throw malformed('unknown scheme or parameters out of range');
-  const nonceEnd = RECORD_FIXED_BYTES + AEADS[algorithm].nonceBytes;
   const payloadBytes = _schemeById(bytes[OFF_BLOCK]!)!.payloadBytes(params);
-  const minSealed = TEMPLATE_FIXED_BYTES + SALT_MIN_BYTES + payloadBytes + TAG_BYTES;
-  const maxSealed = TEMPLATE_FIXED_BYTES + SALT_MAX_BYTES + payloadBytes + TAG_BYTES;
-  if (bytes.length < nonceEnd + minSealed) throw malformed('truncated ciphertext');
-  if (bytes.length > nonceEnd + maxSealed) throw malformed('trailing bytes');
+  const templateBytes = bytes[OFF_LENGTH]! | (bytes[OFF_LENGTH + 1]! << 8);
+  if (templateBytes < TEMPLATE_FIXED_BYTES + SALT_MIN_BYTES + payloadBytes || templateBytes > TEMPLATE_FIXED_BYTES + SALT_MAX_BYTES + payloadBytes)
+    throw malformed('template length out of range');
+  const nonceEnd = RECORD_FIXED_BYTES + AEADS[algorithm].nonceBytes;
+  if (bytes.length < nonceEnd + templateBytes + TAG_BYTES) throw malformed('truncated ciphertext');
+  if (bytes.length > nonceEnd + templateBytes + TAG_BYTES) throw malformed('trailing bytes');
   return {
     algorithm,
     keyId: bytesToHex(bytes.subarray(OFF_KEY_ID, OFF_COMMIT)),
@@ -116,7 +123,7 @@ export function _parseRecord(bytes: Uint8Array): _ParsedRecord {
 
 /** Salt id (hex) of a parsed record. */
 export function _recordSaltId(rec: _ParsedRecord): string {
-  return bytesToHex(rec.authenticated.subarray(OFF_SALT_ID, RECORD_FIXED_BYTES));
+  return bytesToHex(rec.authenticated.subarray(OFF_SALT_ID, OFF_LENGTH));
 }
 
 /** The public header of a parsed record. */
@@ -157,6 +164,8 @@ export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context:
   head.set(template.keyId, OFF_TKEY);
   head.set(template.meanId, OFF_MEAN);
   head.set(_saltIdBytes(template.salt), OFF_SALT_ID);
+  head[OFF_LENGTH] = plaintext.length & 0xff;
+  head[OFF_LENGTH + 1] = plaintext.length >>> 8;
   head.set(nonce, RECORD_FIXED_BYTES);
   try {
     const sealed = _aeadEncrypt(key.algorithm, key.aeadKey, nonce, plaintext, associatedData(context, head));
@@ -180,7 +189,7 @@ export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Arr
     const saltLen = plaintext[13]!;
     if (plaintext.length < TEMPLATE_FIXED_BYTES + saltLen || !_equalBytes(plaintext.subarray(5, 13), a.subarray(OFF_BLOCK, OFF_TKEY)) ||
       !_equalBytes(plaintext.subarray(14, 30), a.subarray(OFF_TKEY, OFF_SALT_ID)) ||
-      !_equalBytes(_saltIdBytes(plaintext.subarray(30, 30 + saltLen)), a.subarray(OFF_SALT_ID, RECORD_FIXED_BYTES)))
+      !_equalBytes(_saltIdBytes(plaintext.subarray(30, 30 + saltLen)), a.subarray(OFF_SALT_ID, OFF_LENGTH)))
       throw malformed('header does not match the sealed template');
     try {
       return decodeTemplate(plaintext);

@@ -29,7 +29,8 @@ const NOTES = {
 
 const appKey = labelBytes('key/record/application', 32);
 const CTX: RecordContext = { tenant: 'acme-gate-1', subjectId: 'resident-42', purpose: 'access' };
-const SALT_ID_OFFSET = RECORD_FIXED_BYTES - 16;
+const SALT_ID_OFFSET = RECORD_FIXED_BYTES - 18;
+const LENGTH_OFFSET = RECORD_FIXED_BYTES - 2;
 
 function template(params: TransformParams, saltBytes: number, label: string): Uint8Array {
   return encodeTemplate(protect(gaussianish(`record/${label}`, params.dim), params, appKey, labelBytes(`salt/record/${label}`, saltBytes)));
@@ -118,10 +119,11 @@ function group(alg: AeadName, label: string, other: Uint8Array): GroupSpec {
       bad('empty', ['Truncated'], new Uint8Array(0), 'MALFORMED'),
       bad('magic and version only', ['Truncated'], rSgn.slice(0, 5), 'MALFORMED'),
       bad('header without nonce', ['Truncated'], rSgn.slice(0, RECORD_FIXED_BYTES), 'MALFORMED'),
-      bad('one byte short (16-byte salt: below the shortest possible body)', ['Truncated'], rSgn.slice(0, last), 'MALFORMED'),
-      bad('one byte short (24-byte salt: authentication fails)', ['Truncated'], rGrp.slice(0, rGrp.length - 1), 'DECRYPT_FAILED'),
-      bad('one zero byte appended', ['Extended'], Uint8Array.of(...rSgn, 0), 'DECRYPT_FAILED'),
-      bad('17 bytes appended (longer than the longest salt allows)', ['Extended'], Uint8Array.of(...rSgn, ...new Uint8Array(17)), 'MALFORMED'),
+      bad('one byte short', ['Truncated'], rSgn.slice(0, last), 'MALFORMED'),
+      bad('one byte short, template length field lowered to match', ['Truncated', 'ModifiedHeader'], set(rGrp, LENGTH_OFFSET, rGrp[LENGTH_OFFSET]! - 1).slice(0, rGrp.length - 1), 'DECRYPT_FAILED'),
+      bad('template length below the shortest template of its parameters', ['ModifiedHeader'], set(set(rSgn, LENGTH_OFFSET, 1), LENGTH_OFFSET + 1, 0), 'MALFORMED'),
+      bad('one zero byte appended', ['Extended'], Uint8Array.of(...rSgn, 0), 'MALFORMED'),
+      bad('one zero byte appended, template length field raised to match', ['Extended', 'ModifiedHeader'], Uint8Array.of(...set(rSgn, LENGTH_OFFSET, rSgn[LENGTH_OFFSET]! + 1), 0), 'DECRYPT_FAILED'),
       bad('authenticated, but the header salt id names another salt', ['LyingHeader'], forged(key, rSgn, sgn, (h) => { h[SALT_ID_OFFSET]! ^= 1; }), 'MALFORMED'),
       bad('authenticated, but the sealed bytes are not a valid template', ['LyingHeader'], forged(key, rGrp, badPayload, () => undefined), 'MALFORMED'),
     ],

@@ -49,7 +49,8 @@ class SqliteBackend implements _Backend {
       fetch: db.prepare(`SELECT ${cols} FROM records WHERE subject = ? AND purpose = ?`),
       remove: db.prepare(`DELETE FROM records WHERE subject = ? AND purpose = ?`),
       page: db.prepare(`SELECT ${cols} FROM records WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`),
-      pageOf: db.prepare(`SELECT ${cols} FROM records WHERE rowid > ? AND purpose = ? ORDER BY rowid LIMIT ${PAGE_ROWS}`),
+      light: db.prepare(`SELECT rowid, subject, purpose, record FROM records WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`).raw(),
+      lightOf: db.prepare(`SELECT rowid, subject, purpose, record FROM records WHERE rowid > ? AND purpose = ? ORDER BY rowid LIMIT ${PAGE_ROWS}`).raw(),
       notUnder: db.prepare(`SELECT subject, purpose FROM records WHERE key_id <> ? ORDER BY rowid`).raw(),
       swap: db.prepare(`UPDATE records SET key_id = ?, salt_id = ?, record = ?, updated_at = ? WHERE subject = ? AND purpose = ? AND record = ?`),
       addRevocation: db.prepare(`INSERT OR IGNORE INTO revoked (kind, value, revoked_at) VALUES (?, ?, ?)`),
@@ -78,13 +79,23 @@ class SqliteBackend implements _Backend {
     return this.#q.remove.run(subjectId, purpose).changes > 0;
   }
 
-  *rows(purpose?: string): Iterable<_Row> {
+  *rows(): Iterable<_Row> {
     let after = 0;
     for (;;) {
-      const page = (purpose === undefined ? this.#q.page.all(after) : this.#q.pageOf.all(after, purpose)) as DbRow[];
+      const page = this.#q.page.all(after) as DbRow[];
       for (const r of page) yield toRow(r);
       if (page.length < PAGE_ROWS) return;
       after = page[page.length - 1]!.rowid;
+    }
+  }
+
+  *records(purpose?: string): Iterable<readonly [string, string, Uint8Array]> {
+    let after = 0;
+    for (;;) {
+      const page = (purpose === undefined ? this.#q.light.all(after) : this.#q.lightOf.all(after, purpose)) as Array<[number, string, string, Uint8Array]>;
+      for (const r of page) yield [r[1], r[2], r[3]] as const;
+      if (page.length < PAGE_ROWS) return;
+      after = page[page.length - 1]![0];
     }
   }
 
