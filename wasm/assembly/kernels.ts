@@ -120,21 +120,22 @@ const HIGH1: u64 = 0x8080808080808080;
   let i: usize = 0;
   let d: u32 = 0;
   if (ASC_FEATURE_SIMD) {
-    // i8x16.eq gives -1 per equal lane; subtracting counts equal lanes: two accumulators of at
-    // most 64 per lane per 2048-byte chunk, so their u8 sum cannot wrap.
+    // i8x16.eq gives -1 (0xff) per equal lane; four independent accumulators add it up, so each
+    // lane holds minus the number of equal bytes it saw (at most 131 per 2048-byte chunk).
     let eq: u32 = 0;
     while (i + 16 <= n) {
-      let acc0 = i8x16.splat(0), acc1 = i8x16.splat(0);
+      let acc0 = i8x16.splat(0), acc1 = i8x16.splat(0), acc2 = i8x16.splat(0), acc3 = i8x16.splat(0);
       let end = i + 2048;
       if (end > n) end = n;
       for (; i + 64 <= end; i += 64) {
-        acc0 = i8x16.sub(acc0, i8x16.eq(v128.load(a + i), v128.load(b + i)));
-        acc1 = i8x16.sub(acc1, i8x16.eq(v128.load(a + i, 16), v128.load(b + i, 16)));
-        acc0 = i8x16.sub(acc0, i8x16.eq(v128.load(a + i, 32), v128.load(b + i, 32)));
-        acc1 = i8x16.sub(acc1, i8x16.eq(v128.load(a + i, 48), v128.load(b + i, 48)));
+        acc0 = i8x16.add(acc0, i8x16.eq(v128.load(a + i), v128.load(b + i)));
+        acc1 = i8x16.add(acc1, i8x16.eq(v128.load(a + i, 16), v128.load(b + i, 16)));
+        acc2 = i8x16.add(acc2, i8x16.eq(v128.load(a + i, 32), v128.load(b + i, 32)));
+        acc3 = i8x16.add(acc3, i8x16.eq(v128.load(a + i, 48), v128.load(b + i, 48)));
       }
-      for (; i + 16 <= end; i += 16) acc0 = i8x16.sub(acc0, i8x16.eq(v128.load(a + i), v128.load(b + i)));
-      const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.add(acc0, acc1)));
+      for (; i + 16 <= end; i += 16) acc0 = i8x16.add(acc0, i8x16.eq(v128.load(a + i), v128.load(b + i)));
+      const counts = i8x16.sub(i8x16.splat(0), i8x16.add(i8x16.add(acc0, acc1), i8x16.add(acc2, acc3)));
+      const w = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(counts));
       eq += <u32>(i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3));
     }
     d = <u32>i - eq;
