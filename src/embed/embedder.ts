@@ -9,7 +9,7 @@ import { KEY_BYTES, protectAll, type ProtectParams } from '../transforms/protect
 import { checkParams } from '../transforms/registry.js';
 import { aBytes, aNumber } from '../validate.js';
 import { decodeImage, type ImageInput, type ImageLimits, type RgbImage } from './image.js';
-import type { PixelBox } from './image-ops.js';
+import { padImage, type PixelBox } from './image-ops.js';
 import { _loadRuntime, type _Runtime, type RuntimeName, type RuntimePreference } from './runtime.js';
 
 /**
@@ -21,6 +21,8 @@ import { _loadRuntime, type _Runtime, type RuntimeName, type RuntimePreference }
  */
 export type FaceChoice = 'single' | 'largest' | 'centre';
 const FACE_CHOICES: readonly FaceChoice[] = ['single', 'largest', 'centre'];
+/** Border of the second detection pass, as a fraction of the image's longer side. */
+const CLOSE_UP_BORDER = 0.25;
 
 /** A detected face: its box in image pixels and the detector's confidence in [0, 1]. */
 export interface DetectedFace {
@@ -55,7 +57,7 @@ export interface FaceOptions {
 
 type Salts = Uint8Array | readonly Uint8Array[];
 
-/** Faces the detector found, with their landmark-aligned boxes, in reading order (left to right). */
+/** A face the detector found: its box in image pixels, and its landmark-aligned box in tensor pixels. */
 interface Found {
   readonly face: DetectedFace;
   readonly aligned: FaceApi.Box;
@@ -129,22 +131,36 @@ export class FaceEmbedder {
     return decodeImage(image, this.#limits);
   }
 
-  /** Runs `body` on the image as a tensor, disposing it afterwards. */
-  async #withTensor<T>(image: ImageInput, body: (x: FaceApi.tf.Tensor3D, rgb: RgbImage) => Promise<T>): Promise<T> {
+  /**
+   * Decodes the image, finds its faces and runs `body` on the image tensor and the faces (boxes
+   * in image pixels). When no face is found, a second pass looks again inside a black border of
+   * a quarter of the longer side: the detector misses some faces that fill the frame (close-up
+   * captures). Tensors are disposed afterwards.
+   */
+  async #withFaces<T>(image: ImageInput, body: (x: FaceApi.tf.Tensor3D, found: Found[], rgb: RgbImage) => Promise<T>): Promise<T> {
     const rgb = this.decode(image);
-    const x = this.#rt.tf.tensor3d(rgb.data, [rgb.height, rgb.width, 3], 'int32');
-    try { return await body(x, rgb); } finally { x.dispose(); }
+    for (const border of [0, Math.round(Math.max(rgb.width, rgb.height) * CLOSE_UP_BORDER)]) {
+      const framed = border === 0 ? rgb : padImage(rgb, border);
+      const x = this.#rt.tf.tensor3d(framed.data, [framed.height, framed.width, 3], 'int32');
+      try {
+        const found = await this.#find(x, border);
+        if (found.length > 0 || border !== 0) return await body(x, found, rgb);
+      } finally {
+        x.dispose();
+      }
+    }
+    throw new TemplockError('NO_FACE', 'no face found in the image');
   }
 
-  /** Every face with its aligned box, left to right. */
-  async #find(x: FaceApi.tf.Tensor3D): Promise<Found[]> {
+  /** Every face with its aligned box (tensor pixels), boxes shifted back by `border`, left to right. */
+  async #find(x: FaceApi.tf.Tensor3D, border: number): Promise<Found[]> {
     const { faceapi } = this.#rt;
     const options = new faceapi.SsdMobilenetv1Options({ minConfidence: this.#minConfidence, maxResults: 100 });
     const results = await faceapi.detectAllFaces(x, options).withFaceLandmarks();
     return results
       .map((r) => {
         const b = r.detection.box;
-        const face = { box: { x: b.x, y: b.y, width: b.width, height: b.height }, score: r.detection.score };
+        const face = { box: { x: b.x - border, y: b.y - border, width: b.width, height: b.height }, score: r.detection.score };
         return { face, aligned: r.landmarks.align(null, { useDlibAlignment: true }) };
       })
       .sort((a, b) => a.face.box.x - b.face.box.x);
@@ -173,8 +189,7 @@ export class FaceEmbedder {
 
   /** The chosen face of the image and its raw descriptor (caller zero-fills). */
   async #embedOne(image: ImageInput, choice: FaceChoice): Promise<{ face: DetectedFace; descriptor: Float32Array }> {
-    return this.#withTensor(image, async (x, rgb) => {
-      const found = await this.#find(x);
+    return this.#withFaces(image, async (x, found, rgb) => {
       if (found.length === 0) throw new TemplockError('NO_FACE', 'no face found in the image');
       const chosen = _chooseFace(found, choice, rgb.width, rgb.height);
       const [descriptor] = await this.#describe(x, [chosen]);
@@ -189,7 +204,7 @@ export class FaceEmbedder {
    * const faces = await (await createEmbedder()).detectFaces('group.jpg');
    */
   async detectFaces(image: ImageInput): Promise<DetectedFace[]> {
-    return this.#withTensor(image, async (x) => (await this.#find(x)).map((f) => f.face));
+    return this.#withFaces(image, async (_x, found) => found.map((f) => f.face));
   }
 
   /**
@@ -226,8 +241,7 @@ export class FaceEmbedder {
     if (typeof saltFor !== 'function') throw new TypeError('"saltFor" expected function');
     checkParams(params);
     aBytes('key', key, KEY_BYTES);
-    return this.#withTensor(image, async (x) => {
-      const found = await this.#find(x);
+    return this.#withFaces(image, async (x, found) => {
       if (found.length === 0) throw new TemplockError('NO_FACE', 'no face found in the image');
       const descriptors = await this.#describe(x, found);
       try {

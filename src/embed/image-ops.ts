@@ -126,3 +126,17 @@ export function scaleImage(image: RgbImage, factor: number): RgbImage {
   const sy = image.height / height;
   return resample(image, width, height, (x, y) => [(x + 0.5) * sx - 0.5, (y + 0.5) * sy - 0.5]);
 }
+
+/**
+ * The image inside a black border of `border` pixels on every side.
+ * @example
+ * import { padImage } from 'templock/embed';
+ * const framed = padImage(closeUp, 100);
+ */
+export function padImage(image: RgbImage, border: number): RgbImage {
+  const width = image.width + 2 * border;
+  const height = image.height + 2 * border;
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < image.height; y++) data.set(image.data.subarray(y * image.width * 3, (y + 1) * image.width * 3), ((y + border) * width + border) * 3);
+  return { width, height, data };
+}

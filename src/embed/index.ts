@@ -5,6 +5,6 @@ export {
   type FaceChoice, type DetectedFace, type ProtectedFace, type EmbedderOptions, type FaceOptions,
 } from './embedder.js';
 export { decodeImage, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS, type ImageInput, type RawImage, type RgbImage, type ImageLimits } from './image.js';
-export { cropImage, flipHorizontal, adjustBrightness, rotateImage, scaleImage, type PixelBox } from './image-ops.js';
-export { FACEAPI_DIM, faceapiMean, faceapiParams, faceapiThreshold } from './model-params.js';
+export { cropImage, flipHorizontal, adjustBrightness, rotateImage, scaleImage, padImage, type PixelBox } from './image-ops.js';
+export { FACEAPI_DIM, faceapiMean, faceapiParams, faceapiThreshold, type FalseMatchRate } from './model-params.js';
 export type { RuntimeName, RuntimePreference } from './runtime.js';

@@ -1,7 +1,7 @@
 // What templock needs to know about the bundled recogniser: its dimension and its public centring
 // mean (faceapi-mean.gen.ts, made by make-mean.ts), and the transform parameters recommended for
 // it: the scheme defaults of templock (SPEC.md §4) at dim 128, centred by that mean (SPEC.md §2),
-// and the decision threshold of each scheme at a false match rate of 1e-3 on LFW.
+// and the decision thresholds of each scheme at false match rates 1e-3 and 1e-4 on LFW.
 import type { ProtectParams } from '../transforms/protect.js';
 import { defaultParams } from '../transforms/defaults.js';
 import type { SchemeName } from '../transforms/scheme.js';
@@ -35,16 +35,21 @@ export function faceapiParams(scheme: SchemeName = 'iom-grp'): ProtectParams {
   return { ...defaultParams(scheme, FACEAPI_DIM), mean: faceapiMean() };
 }
 
+/** False match rates with a measured threshold. */
+export type FalseMatchRate = '1e-3' | '1e-4';
+
 /**
- * The decision threshold of `scheme` for {@link faceapiParams} templates: the score that 0.1 % of
- * different-person pairs of LFW reach (false match rate 1e-3), measured by make-mean.ts.
+ * The decision threshold of `scheme` for {@link faceapiParams} templates: the score that a
+ * fraction `fmr` of different-person pairs of LFW reach (default 1e-4, an access-control
+ * operating point), measured by make-mean.ts.
  * @example
  * import { faceapiThreshold } from 'templock/embed';
  * import { Matcher } from 'templock/match';
- * const matcher = new Matcher({ threshold: faceapiThreshold('iom-grp') });
+ * const matcher = new Matcher({ threshold: faceapiThreshold('iom-grp', '1e-4') });
  */
-export function faceapiThreshold(scheme: SchemeName = 'iom-grp'): number {
-  const t = (FACEAPI_THRESHOLDS as Record<string, number>)[scheme];
-  if (t === undefined || !Object.hasOwn(FACEAPI_THRESHOLDS, scheme)) throw new RangeError(`"scheme" expected one of ${Object.keys(FACEAPI_THRESHOLDS).join(', ')}`);
-  return t;
+export function faceapiThreshold(scheme: SchemeName = 'iom-grp', fmr: FalseMatchRate = '1e-4'): number {
+  if (!Object.hasOwn(FACEAPI_THRESHOLDS, scheme)) throw new RangeError(`"scheme" expected one of ${Object.keys(FACEAPI_THRESHOLDS).join(', ')}`);
+  const byRate = FACEAPI_THRESHOLDS[scheme] as Record<string, number>;
+  if (!Object.hasOwn(byRate, fmr)) throw new RangeError(`"fmr" expected one of ${Object.keys(byRate).join(', ')}`);
+  return byRate[fmr]!;
 }

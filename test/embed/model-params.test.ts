@@ -27,10 +27,12 @@ test('faceapiMean returns a fresh copy; faceapiParams are valid at dim 128 with 
     const p = faceapiParams(scheme);
     assert.is(checkParams(p).dim, 128);
     assert.equal(p.mean, faceapiMean());
-    const t = faceapiThreshold(scheme);
-    assert.ok(t > 0 && t < 1);
+    const strict = faceapiThreshold(scheme);
+    assert.ok(strict > 0 && strict < 1);
+    assert.ok(faceapiThreshold(scheme, '1e-3') <= strict, 'a lower false match rate needs a higher threshold');
   }
   assert.throws(() => faceapiThreshold('nope' as 'sign'), RangeError);
+  assert.throws(() => faceapiThreshold('sign', '1e-9' as '1e-4'), RangeError);
 });
 
 test.run();

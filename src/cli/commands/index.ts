@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { benchCommand } from './bench.js';
 import { evaluateCommand } from './evaluate.js';
 import { vectorsVerifyCommand } from './vectors-verify.js';
+import { demoCommand } from './demo.js';
 import { enrollCommand } from './enroll.js';
 import { identifyCommand } from './identify.js';
 import { keysCreateCommand } from './keys-create.js';
@@ -13,6 +14,7 @@ import { revokeCommand } from './revoke.js';
 import { verifyCommand } from './verify.js';
 
 export const COMMANDS: readonly Command[] = [
+  demoCommand,
   enrollCommand,
   verifyCommand,
   identifyCommand,

@@ -18,7 +18,7 @@ export const keysCreateCommand: Command = {
   sealed under TEMPLOCK_PASSPHRASE (Argon2id) or under --key-file FILE, which is created (32
   random bytes as hex, mode 0600) when it does not exist. Neither is ever printed.
   --scheme NAME         iom-grp (default), iom-urp or sign
-  --threshold T         decision threshold (default: the scheme's threshold at FMR 1e-3 on LFW)
+  --threshold T         decision threshold (default: the scheme's threshold at FMR 1e-4 on LFW)
   --tenant NAME         the tenant every record is bound to (default "templock-terminal")
   --argon2-memory KiB   Argon2id memory for a passphrase (default 65536)
 ${COMMON_HELP}`,

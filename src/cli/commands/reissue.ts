@@ -1,9 +1,7 @@
 // `templock reissue --id ID --image FILE`: a new template for a resident from a new capture,
 // under a new salt epoch (so it cannot be linked to the old one), lifting any revocation of ID.
-import { bytesToHex } from '@noble/hashes/utils.js';
-import { generateSalt } from '../../random/secrets.js';
 import type { Command } from '../command.js';
-import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, withSession } from './terminal-session.js';
+import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceChoice, reissueSubject, requireOption, withSession } from './terminal-session.js';
 
 export const reissueCommand: Command = {
   name: ['reissue'],
@@ -22,14 +20,7 @@ ${COMMON_HELP}`,
     const face = faceChoice(values);
     return withSession(values, async (s) => {
       const t0 = performance.now();
-      const salt = generateSalt();
-      const captured = await captureFace(s, image, [salt], face);
-      const settings = s.terminal.settings;
-      s.terminal.settings = { ...settings, epochs: [...settings.epochs, bytesToHex(salt)] };
-      await s.save();
-      s.store.reinstateSubject(id);
-      s.store.put(id, captured.template);
-      const epoch = s.terminal.settings.epochs.length - 1;
+      const { epoch } = await reissueSubject(s, id, async (salt) => (await captureFace(s, image, [salt], face)).template);
       const ms = Math.round(performance.now() - t0);
       emit(io, values, { reissued: id, epoch, ms }, [`re-issued "${id}" under new salt epoch ${epoch} in ${ms} ms`]);
       return 0;

@@ -3,7 +3,7 @@
 // captured face under the terminal's salt epochs, 1:1 and 1:N matching, and output as text or
 // JSON. Scores of failed matches are never shown.
 import { resolve } from 'node:path';
-import { hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { FaceChoice, FaceEmbedder, ProtectedFace } from '../../embed/embedder.js';
 import { createEmbedder } from '../../embed/embedder.js';
 import { faceapiParams } from '../../embed/model-params.js';
@@ -11,6 +11,7 @@ import { TemplockError } from '../../errors.js';
 import { Gallery } from '../../match/gallery.js';
 import { init } from '../../match/loader.js';
 import { Matcher } from '../../match/matcher.js';
+import { generateSalt } from '../../random/secrets.js';
 import { saltId } from '../../storage/seal.js';
 import { openSqliteStore, type SqliteTemplateStore } from '../../storage/sqlite/sqlite-store.js';
 import type { ProtectedTemplate } from '../../template.js';
@@ -146,15 +147,18 @@ export function storedByEpoch(s: Session): Map<number, Array<{ id: string; templ
   return groups;
 }
 
-/**
- * 1:N: protects the probe face once per salt epoch in use, searches one Gallery per epoch, and
- * returns up to k candidates at or above the threshold, best first.
- */
-export async function identifyFace(s: Session, image: Parameters<FaceEmbedder['protectImage']>[0], k: number, face: FaceChoice): Promise<{ candidates: Candidate[]; searched: number; face: ProtectedFace['face'] }> {
+/** The salt epochs that hold records, oldest first, and their templates. */
+export function epochsInUse(s: Session): { epochs: number[]; groups: Map<number, Array<{ id: string; template: ProtectedTemplate }>> } {
   const groups = storedByEpoch(s);
   if (groups.size === 0) throw new TemplockError('EMPTY_GALLERY', 'no resident is enrolled');
-  const epochs = [...groups.keys()].sort((a, b) => a - b);
-  const probe = await captureFace(s, image, epochs.map((e) => epochSalt(s.terminal, e)), face);
+  return { epochs: [...groups.keys()].sort((a, b) => a - b), groups };
+}
+
+/**
+ * Searches one Gallery per salt epoch with the probe template of that epoch (`probes[i]` for
+ * `epochs[i]`) and returns up to k candidates at or above the threshold, best first.
+ */
+export async function searchEpochs(s: Session, groups: Map<number, Array<{ id: string; template: ProtectedTemplate }>>, epochs: readonly number[], probes: readonly ProtectedTemplate[], k: number): Promise<{ candidates: Candidate[]; searched: number }> {
   await init();
   const candidates: Candidate[] = [];
   let searched = 0;
@@ -164,13 +168,34 @@ export async function identifyFace(s: Session, image: Parameters<FaceEmbedder['p
     try {
       for (const r of rows) gallery.add(r.id, r.template);
       searched += rows.length;
-      candidates.push(...gallery.identify(probe.templates[i]!, { k, threshold: s.terminal.settings.threshold }));
+      candidates.push(...gallery.identify(probes[i]!, { k, threshold: s.terminal.settings.threshold }));
     } finally {
       gallery.close();
     }
   });
   candidates.sort((a, b) => b.score - a.score);
-  return { candidates: candidates.slice(0, k), searched, face: probe.face };
+  return { candidates: candidates.slice(0, k), searched };
+}
+
+/** 1:N: protects the probe face once per salt epoch in use and searches every epoch. */
+export async function identifyFace(s: Session, image: Parameters<FaceEmbedder['protectImage']>[0], k: number, face: FaceChoice): Promise<{ candidates: Candidate[]; searched: number }> {
+  const { epochs, groups } = epochsInUse(s);
+  const probe = await captureFace(s, image, epochs.map((e) => epochSalt(s.terminal, e)), face);
+  return searchEpochs(s, groups, epochs, probe.templates, k);
+}
+
+/**
+ * Re-issues the template of `id`: a new salt epoch (saved in the terminal key file), the template
+ * `protectUnder` makes under its salt, any revocation of `id` lifted and its record replaced.
+ */
+export async function reissueSubject(s: Session, id: string, protectUnder: (salt: Uint8Array) => Promise<ProtectedTemplate>): Promise<{ template: ProtectedTemplate; epoch: number }> {
+  const salt = generateSalt();
+  const template = await protectUnder(salt);
+  s.terminal.settings = { ...s.terminal.settings, epochs: [...s.terminal.settings.epochs, bytesToHex(salt)] };
+  await s.save();
+  s.store.reinstateSubject(id);
+  s.store.put(id, template);
+  return { template, epoch: s.terminal.settings.epochs.length - 1 };
 }
 
 /** Prints `data` as one JSON line (--json), or the text lines. */

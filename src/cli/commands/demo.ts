@@ -1,0 +1,302 @@
+// `templock demo` (also `npm start`): an access-terminal simulation on the group photos shipped
+// with @vladmandic/face-api. Every face is detected; the people of the first four photos are
+// enrolled as residents into a fresh SQLite store (sealed records), the people of the last two
+// are strangers. Each resident is verified 1:1 and identified 1:N from a different view of the
+// face; strangers must be rejected; one resident is revoked and re-issued under a new salt; the
+// storage key is rotated; the database files are scanned for raw embeddings.
+import { mkdtempSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { _canonicalise } from '../../canonical.js';
+import type { DetectedFace } from '../../embed/embedder.js';
+import type { RgbImage } from '../../embed/image.js';
+import { faceapiMean, faceapiParams, faceapiThreshold } from '../../embed/model-params.js';
+import { isTemplockError, TemplockError } from '../../errors.js';
+import { init } from '../../match/loader.js';
+import { Matcher } from '../../match/matcher.js';
+import { compareTemplates } from '../../score.js';
+import type { ProtectedTemplate } from '../../template.js';
+import { protect } from '../../transforms/protect.js';
+import type { Command, Io } from '../command.js';
+import { countFound, databaseFiles, vectorBytes, type ScanTarget } from './demo-scan.js';
+import { enrolmentCapture, probeCapture } from './demo-views.js';
+import { rewrapAndRetire } from './keys-rotation.js';
+import { createKeyFile, createTerminal, type KekSource } from './terminal-file.js';
+import { captureFace, emit, epochSalt, epochsInUse, reissueSubject, searchEpochs, sessionOf, terminalEmbedder, type Session } from './terminal-session.js';
+
+const PHOTOS = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'];
+/** Photos whose people are residents; the people of the others are strangers. */
+const RESIDENT_PHOTOS = 4;
+const SCHEME = 'iom-grp';
+
+interface Person {
+  readonly id: string;
+  readonly photo: string;
+  readonly image: RgbImage;
+  readonly face: DetectedFace;
+}
+
+interface Step { readonly step: string; readonly ms: number }
+
+/** The folder of the sample photos inside the installed @vladmandic/face-api. */
+function photoDir(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** A fresh database path: --db (which must not exist yet) or one in a new temporary folder. */
+function demoDatabase(db: unknown): string {
+  if (typeof db !== 'string') return join(mkdtempSync(join(tmpdir(), 'templock-demo-')), 'terminal.db');
+  const path = resolve(db);
+  if (existsSync(path) || existsSync(`${path}.keyring`)) throw new TemplockError('DUPLICATE_ID', `"${path}" exists: the demo needs a new database path`);
+  return path;
+}
+
+/** Runs the scenario on an open session and returns its figures. */
+async function scenario(s: Session, io: Io) {
+  const steps: Step[] = [];
+  const timed = async <T>(step: string, body: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try { return await body(); } finally { steps.push({ step, ms: Math.round(performance.now() - t0) }); }
+  };
+  const captureMs: number[] = [];
+  const capture = async (image: RgbImage, salts: readonly Uint8Array[]) => {
+    const t0 = performance.now();
+    try { return await captureFace(s, image, salts, 'centre'); } finally { captureMs.push(performance.now() - t0); }
+  };
+  /** A capture, or undefined when no face is found in it (a failure to acquire). */
+  const tryCapture = async (image: RgbImage, salts: readonly Uint8Array[]) => {
+    try { return await capture(image, salts); } catch (e) { if (isTemplockError(e, 'NO_FACE')) return undefined; throw e; }
+  };
+  const threshold = s.terminal.settings.threshold;
+
+  const embedder = await timed('load TF.js and the face models', () => terminalEmbedder());
+  await init();
+  const matcher = new Matcher({ threshold });
+
+  const people = await timed(`detect faces in ${PHOTOS.length} photos`, async () => {
+    const residents: Person[] = [];
+    const strangers: Person[] = [];
+    for (const [p, photo] of PHOTOS.entries()) {
+      const image = embedder.decode(join(photoDir(), photo));
+      const faces = await embedder.detectFaces(image);
+      const list = p < RESIDENT_PHOTOS ? residents : strangers;
+      for (const face of faces) list.push({ id: `${p < RESIDENT_PHOTOS ? 'resident' : 'stranger'}-${String(list.length + 1).padStart(2, '0')}`, photo, image, face });
+      io.progress(p + 1, PHOTOS.length, 'detect');
+    }
+    return { residents, strangers };
+  });
+  const { strangers } = people;
+
+  // Enrolment: one person in view. The raw embedding is asked for by name (embedRawUnsafe) and
+  // kept in memory only to scan the database for it at the end; then it is zero-filled. A capture
+  // without a detectable face is a failure to enrol.
+  const salt0 = epochSalt(s.terminal, 0);
+  const scanTargets: ScanTarget[] = [];
+  const raws: Float32Array[] = [];
+  const residents: Person[] = [];
+  let failuresToEnrol = 0;
+  const enrolled = new Map<string, ProtectedTemplate>();
+  await timed(`enrol ${people.residents.length} residents`, async () => {
+    for (const [i, r] of people.residents.entries()) {
+      const t0 = performance.now();
+      const raw = await embedder.embedRawUnsafe(enrolmentCapture(r.image, r.face), { face: 'centre' }).catch((e: unknown) => {
+        if (isTemplockError(e, 'NO_FACE')) return undefined;
+        throw e;
+      });
+      io.progress(i + 1, people.residents.length, 'enrol');
+      if (!raw) { failuresToEnrol++; continue; }
+      const template = protect(raw, faceapiParams(SCHEME), s.terminal.applicationKey, salt0);
+      captureMs.push(performance.now() - t0);
+      s.store.put(r.id, template);
+      enrolled.set(r.id, template);
+      residents.push(r);
+      raws.push(raw);
+      const canonical = _canonicalise(raw, faceapiMean());
+      scanTargets.push({ kind: 'raw embedding', bytes: vectorBytes(raw) }, { kind: 'canonical vector', bytes: vectorBytes(canonical) }, { kind: 'template payload', bytes: template.payload.slice() });
+      canonical.fill(0);
+    }
+  });
+
+  // 1:1 verification from a different view; every other resident's template must reject it.
+  const probes = new Map<string, ProtectedTemplate>();
+  const views: Record<string, string> = {};
+  let genuineAccepts = 0;
+  let failuresToAcquire = 0;
+  await timed(`verify ${residents.length} residents 1:1 (other views)`, async () => {
+    for (const [i, r] of residents.entries()) {
+      const { image, view } = probeCapture(r.image, r.face, i);
+      views[r.id] = view;
+      const probe = (await tryCapture(image, [salt0]))?.template;
+      io.progress(i + 1, residents.length, 'verify');
+      if (!probe) { failuresToAcquire++; continue; }
+      probes.set(r.id, probe);
+      if (matcher.verify(probe, s.store.get(r.id)).match) genuineAccepts++;
+    }
+  });
+  let impostorTrials = 0;
+  let impostorRejects = 0;
+  for (const [id, probe] of probes) {
+    for (const other of residents) {
+      if (other.id === id) continue;
+      impostorTrials++;
+      if (!matcher.verify(probe, enrolled.get(other.id)!).match) impostorRejects++;
+    }
+  }
+
+  // 1:N identification of every resident, and of every stranger (who must match nobody).
+  let rank1 = 0;
+  let strangerRejects = 0;
+  let strangersSeen = 0;
+  let strangerFailuresToAcquire = 0;
+  await timed(`identify ${residents.length} residents and ${strangers.length} strangers 1:N`, async () => {
+    const { epochs, groups } = epochsInUse(s);
+    for (const [id, probe] of probes) {
+      const { candidates } = await searchEpochs(s, groups, epochs, [probe], 1);
+      if (candidates[0]?.id === id) rank1++;
+    }
+    for (const [i, st] of strangers.entries()) {
+      const probe = (await tryCapture(enrolmentCapture(st.image, st.face), [salt0]))?.template;
+      io.progress(i + 1, strangers.length, 'strangers');
+      if (!probe) { strangerFailuresToAcquire++; continue; }
+      strangersSeen++;
+      const { candidates } = await searchEpochs(s, groups, epochs, [probe], 1);
+      if (candidates.length === 0) strangerRejects++;
+      for (const r of residents) {
+        impostorTrials++;
+        if (!matcher.verify(probe, enrolled.get(r.id)!).match) impostorRejects++;
+      }
+    }
+  });
+
+  // Revocation: the old template leaks; the resident is revoked, then re-issued from a new capture.
+  const target = residents[0]!;
+  const revocation = await timed(`revoke and re-issue ${target.id}`, async () => {
+    const leaked = s.store.get(target.id);
+    s.store.revokeSubject(target.id);
+    let refusedWith = 'accepted';
+    try { s.store.get(target.id); } catch (e) { refusedWith = isTemplockError(e) ? e.code : 'error'; }
+    const { template: reissued, epoch } = await reissueSubject(s, target.id, async (salt) => (await capture(probeCapture(target.image, target.face, 3).image, [salt])).template);
+    const salt1 = epochSalt(s.terminal, epoch);
+    const fresh = (await capture(probeCapture(target.image, target.face, 0).image, [salt1])).template;
+    const newAccepted = matcher.verify(fresh, s.store.get(target.id)).match;
+    const oldMatchesNew = compareTemplates(leaked, reissued) >= threshold;
+    const oldMatchesFresh = compareTemplates(leaked, fresh) >= threshold;
+    const { epochs, groups } = epochsInUse(s);
+    const probeAll = await capture(probeCapture(target.image, target.face, 0).image, epochs.map((e) => epochSalt(s.terminal, e)));
+    const { candidates } = await searchEpochs(s, groups, epochs, probeAll.templates, 1);
+    return { id: target.id, refusedWith, newAccepted, oldMatchesNew, oldMatchesFresh, identifiedAfter: candidates[0]?.id === target.id, epochs: epochs.length };
+  });
+
+  // Storage-key rotation: records re-wrapped without a new capture, old key disabled.
+  const rotation = await timed('rotate the storage key and re-wrap', async () => {
+    const previousKeyId = s.terminal.ring.primaryId;
+    s.terminal.ring.rotate();
+    const o = await rewrapAndRetire(s);
+    const second = residents[1]!;
+    const stillAccepted = matcher.verify(probes.get(second.id)!, s.store.get(second.id)).match;
+    const underOldKey = s.store.list().filter((r) => r.keyId === previousKeyId).length;
+    return { previousKeyId, primaryKeyId: o.primaryKeyId, rewrapped: o.rewrapped, oldKeyDisabled: o.disabled.includes(previousKeyId), underOldKey, stillAccepted };
+  });
+
+  // At rest: no raw embedding, canonical vector or template payload in the database files.
+  const scan = await timed('scan the database files', async () => {
+    const planted = new Uint8Array(4096);
+    planted.set(vectorBytes(raws[0]!), 1000);
+    const selfCheck = countFound(planted, [scanTargets[0]!]) === 1;
+    const files = databaseFiles(s.db);
+    const found = (kind: ScanTarget['kind']) => files.reduce((n, f) => n + countFound(f.bytes, scanTargets.filter((t) => t.kind === kind)), 0);
+    const result = {
+      files: files.map((f) => ({ path: f.path, bytes: f.bytes.length })),
+      selfCheck, rawFound: found('raw embedding'), canonicalFound: found('canonical vector'), payloadFound: found('template payload'),
+      searched: scanTargets.length,
+    };
+    planted.fill(0);
+    for (const t of scanTargets) t.bytes.fill(0);
+    for (const r of raws) r.fill(0);
+    return result;
+  });
+
+  const ok = scan.selfCheck && scan.rawFound + scan.canonicalFound + scan.payloadFound === 0 &&
+    revocation.refusedWith !== 'accepted' && revocation.newAccepted && !revocation.oldMatchesNew && !revocation.oldMatchesFresh &&
+    rotation.underOldKey === 0 && rotation.stillAccepted;
+  const figures = {
+    runtime: embedder.runtimeDescription, scheme: SCHEME, threshold,
+    detected: people.residents.length + strangers.length,
+    residents: residents.length, failuresToEnrol, failuresToAcquire, strangers: strangersSeen, strangerFailuresToAcquire,
+    genuineAccepts, impostorTrials, impostorRejects, rank1, strangerRejects, views,
+    msPerImage: Math.round(median(captureMs)), images: captureMs.length,
+    revocation, rotation, scan,
+  };
+  return { figures, steps, ok };
+}
+
+function pad(label: string, value: string): string {
+  return `  ${label.padEnd(52)} ${value}`;
+}
+
+export const demoCommand: Command = {
+  name: ['demo'],
+  summary: 'Access-terminal simulation on the sample photos shipped with face-api (npm start)',
+  help: `[--db PATH] [--json]
+  Detects every face of the six sample photos of @vladmandic/face-api, enrols the people of the
+  first four as residents (sealed records in a new SQLite database), verifies and identifies
+  them from other views (mirror, brightness, rotation, scale), rejects the people of the last
+  two photos as strangers, revokes and re-issues one resident, rotates the storage key and scans
+  the database files for raw embeddings. Prints a table and where the database is.
+  --db PATH   new database file (default: terminal.db in a new temporary folder)
+  --json      the figures as one JSON object`,
+  options: { db: { type: 'string' }, json: { type: 'boolean' } },
+  async run(values, _positionals, io) {
+    const db = demoDatabase(values.db);
+    const keyring = `${db}.keyring`;
+    const source: KekSource = { kind: 'key-file', path: `${db}.kek` };
+    createKeyFile(source.path);
+    const terminal = await createTerminal(keyring, source, { tenant: 'templock-demo', scheme: SCHEME, threshold: faceapiThreshold(SCHEME) });
+    const session = sessionOf(db, keyring, source, terminal);
+    let result;
+    try {
+      result = await scenario(session, io);
+    } finally {
+      session.close();
+    }
+    const { figures: f, steps, ok } = result;
+    const r = f.revocation;
+    const rot = f.rotation;
+    const scan = f.scan;
+    const yes = (b: boolean) => (b ? 'yes' : 'NO');
+    emit(io, values, { ok, db, keyring, keyFile: source.path, ...f, steps }, [
+      `templock access-terminal demo  (${f.runtime}; ${f.scheme}, threshold ${f.threshold})`,
+      '',
+      pad('faces detected in the 6 photos', `${f.detected} (${f.residents + f.failuresToEnrol} residents, ${f.strangers + f.strangerFailuresToAcquire} strangers)`),
+      pad('residents enrolled (sealed in SQLite)', `${f.residents} (failures to enrol: ${f.failuresToEnrol})`),
+      pad('genuine accepts, 1:1 from another view', `${f.genuineAccepts}/${f.residents} (failures to acquire: ${f.failuresToAcquire})`),
+      pad('identification rank-1, 1:N', `${f.rank1}/${f.residents}`),
+      pad('impostor rejects, 1:1 (residents and strangers)', `${f.impostorRejects}/${f.impostorTrials}`),
+      pad('strangers rejected, 1:N', `${f.strangerRejects}/${f.strangers} (failures to acquire: ${f.strangerFailuresToAcquire})`),
+      pad(`revoked ${r.id}: store refuses the old record`, r.refusedWith),
+      pad('re-issued template accepts a new capture', yes(r.newAccepted)),
+      pad('leaked old template matches the re-issued one', r.oldMatchesNew || r.oldMatchesFresh ? 'YES' : 'no'),
+      pad(`re-issued ${r.id} identified 1:N (${r.epochs} salt epochs)`, yes(r.identifiedAfter)),
+      pad('storage key rotated, records re-wrapped', `${rot.rewrapped} (${rot.previousKeyId} -> ${rot.primaryKeyId})`),
+      pad('records left under the old key / old key disabled', `${rot.underOldKey} / ${yes(rot.oldKeyDisabled)}`),
+      pad('raw embeddings found in the database files', `${scan.rawFound}/${f.residents} (scanner self-check ${scan.selfCheck ? 'passed' : 'FAILED'})`),
+      pad('canonical vectors / template payloads found', `${scan.canonicalFound} / ${scan.payloadFound}`),
+      pad('time per image (detect + embed + protect, median)', `${f.msPerImage} ms over ${f.images} captures`),
+      '',
+      'time per step:',
+      ...steps.map((s) => pad(`  ${s.step}`, `${s.ms} ms`)),
+      '',
+      `database: ${db}`,
+      `  ${scan.files.map((x) => `${x.path} (${x.bytes} bytes)`).join(', ')}`,
+      `terminal keys: ${keyring}  (sealed under the key file ${source.path})`,
+      ok ? 'all checks passed' : 'SOME CHECKS FAILED',
+    ]);
+    return ok ? 0 : 1;
+  },
+};
