@@ -3,7 +3,7 @@
 // sends a SuiteReport to the parent. Large data lives and dies with this process.
 import { isDeepStrictEqual } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { FULL_TIMING, QUICK_TIMING, measure } from './measure.js';
+import { FULL_TIMING, QUICK_TIMING, firstCall, sampleRound, spread, type FirstCall } from './measure.js';
 import type { ImplFigure, SuiteReport, WorkloadFigures } from './results.js';
 import type { Suite, Workload } from './suite.js';
 
@@ -22,24 +22,31 @@ function formatMs(ms: number): string {
 
 async function runWorkload(suite: Suite, w: Workload, quick: boolean): Promise<WorkloadFigures> {
   const base = quick ? QUICK_TIMING : FULL_TIMING;
-  const timing = {
-    minSamples: quick ? base.minSamples : w.minSamples ?? base.minSamples,
-    maxTimeSeconds: quick ? base.maxTimeSeconds : w.maxTimeSeconds ?? base.maxTimeSeconds,
-  };
+  const timing = quick ? base : { ...base, minSamples: w.minSamples ?? base.minSamples, maxTimeSeconds: w.maxTimeSeconds ?? base.maxTimeSeconds };
   await w.setup?.();
   try {
     const impls = await w.impls();
     const equal = w.equal ?? isDeepStrictEqual;
-    const figures: ImplFigure[] = [];
-    let reference: unknown;
+    const firsts: FirstCall[] = [];
     for (const impl of impls) {
       await impl.prepare?.();
-      const t = await measure(impl, timing);
-      const mismatch = t.output !== undefined && reference !== undefined && !equal(reference, t.output);
-      if (reference === undefined) reference = t.output;
-      figures.push({ variant: impl.variant, medianMs: t.medianMs, firstMs: t.firstMs, samples: t.samples, rmePercent: t.rmePercent, ...(mismatch ? { mismatch } : {}) });
-      process.stderr.write(`  ${suite.name} | ${w.name} | ${impl.variant}: ${formatMs(t.medianMs)}${mismatch ? '  MISMATCH' : ''}\n`);
+      firsts.push(await firstCall(impl));
     }
+    // Outputs are compared with the first variant that gives one.
+    const ref = firsts.findIndex((f) => f.output !== undefined);
+    const samples: number[][] = impls.map(() => []);
+    for (let round = 0; round < timing.rounds; round++)
+      for (const [i, impl] of impls.entries()) {
+        await impl.prepare?.();
+        samples[i]!.push(...await sampleRound(impl, timing));
+      }
+    const figures: ImplFigure[] = impls.map((impl, i) => {
+      const f = firsts[i]!;
+      const mismatch = f.output !== undefined && i !== ref && !equal(firsts[ref]!.output, f.output);
+      const s = spread(samples[i]!);
+      process.stderr.write(`  ${suite.name} | ${w.name} | ${impl.variant}: ${formatMs(s.medianMs)}${mismatch ? '  MISMATCH' : ''}\n`);
+      return { variant: impl.variant, medianMs: s.medianMs, q1Ms: s.q1Ms, q3Ms: s.q3Ms, firstMs: f.firstMs, samples: s.samples, ...(mismatch ? { mismatch } : {}) };
+    });
     return { suite: suite.name, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit, impls: figures };
   } finally {
     await w.teardown?.();

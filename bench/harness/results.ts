@@ -4,9 +4,11 @@
 export interface ImplFigure {
   readonly variant: string;
   readonly medianMs: number;
+  /** Interquartile range of the samples. */
+  readonly q1Ms: number;
+  readonly q3Ms: number;
   readonly firstMs: number;
   readonly samples: number;
-  readonly rmePercent: number;
   /** Set when this variant's output differs from the first variant's. */
   readonly mismatch?: boolean;
 }

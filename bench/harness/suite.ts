@@ -35,7 +35,7 @@ export interface Workload {
   readonly impls: () => readonly Impl[] | Promise<readonly Impl[]>;
   /** Whether two outputs agree; default deep equality. */
   readonly equal?: (a: unknown, b: unknown) => boolean;
-  /** Samples at least (default 5) and seconds of timing at most per impl (default 3). */
+  /** Samples at least (default 6) and seconds of sampling per impl (default 3), over all rounds. */
   readonly minSamples?: number;
   readonly maxTimeSeconds?: number;
 }

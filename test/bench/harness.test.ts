@@ -31,6 +31,7 @@ test('a tiny workload runs end to end: medians, throughputs, ratios, JSON', asyn
   assert.is(base.xBaseline, 1);
   for (const f of w.impls) {
     assert.ok(f.medianMs > 0 && f.firstMs > 0 && f.samples >= 2, f.variant);
+    assert.ok(f.q1Ms <= f.medianMs && f.medianMs <= f.q3Ms, f.variant);
     assert.is(f.mismatch, undefined);
     assert.ok(Math.abs(f.gbPerS! - 32 * 1024 / (f.medianMs * 1e6)) <= 1e-3 * f.gbPerS!);
     assert.ok(Math.abs(f.itemsPerS! - 4096_000 / f.medianMs) <= 1e-3 * f.itemsPerS!);
