@@ -21,6 +21,7 @@ export const DEFAULT_CENTRING_STRENGTH: Readonly<Record<SchemeName, number>> = O
  * const params = defaultParams('sign', 512); // { scheme: 'sign', dim: 512, bits: 8192 }
  */
 export function defaultParams(scheme: SchemeName, dim: number): TransformParams {
+  if (typeof scheme !== 'string') throw new TypeError(`"scheme" expected string, got ${scheme === null ? 'null' : typeof scheme}`);
   switch (scheme) {
     case 'iom-grp': {
       const q = 16;
