@@ -164,13 +164,23 @@ export function _sharedModule(): WebAssembly.Module {
  * call runs at full speed. Inputs are arbitrary bytes; results are discarded.
  */
 async function warm(c: Compiled): Promise<void> {
-  const inst = instantiate(c, 1 << 20, false);
+  // Both modules: the private-memory one and, for galleries on threads, the shared-memory one.
+  const runs = [kernelRunner(instantiate(c, 1 << 20, false)), ...(c.shared ? [kernelRunner(instantiate(c, 1 << 20, true))] : [])];
+  for (let round = 0; round < 4; round++) {
+    for (const run of runs) run();
+    // Let the engine finish optimising in the background before the next round.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** A function that calls every kernel of `inst` 60 times on small arbitrary inputs. */
+function kernelRunner(inst: _Instance): () => void {
   const k = inst.kernels, h = inst.heap;
   const rows = 256, n = 64, dim = 64;
   const probe = h.alloc(n * 4), base = h.alloc(rows * n * 4), out = h.alloc(rows * 8);
   const u8 = h.u8;
   for (let i = probe; i < h.top; i++) u8[i] = (i * 167 + 13) & 0x3f;
-  for (let round = 0; round < 4; round++) {
+  return () => {
     for (let r = 0; r < 60; r++) {
       k.hamming_u1(probe, base, n); k.equal_u8(probe, base, n); k.dot_i8(probe, base, n);
       k.dot_f32(probe, base, n); k.cosine_f32(probe, base, n);
@@ -181,7 +191,5 @@ async function warm(c: Compiled): Promise<void> {
       k.topk_equal_u8(probe, base, 0, rows, n, 10, n, out);
       k.iomgrp_argmax(probe, base, dim, 8, 4, out); k.sign_project(probe, base, dim, 64, out);
     }
-    // Let the engine finish optimising in the background before the next round.
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  };
 }
