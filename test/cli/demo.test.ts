@@ -1,0 +1,52 @@
+// `templock demo` end to end (what `npm start` runs) on a temporary database: the scenario
+// completes with every check passed, its figures are consistent, and the database it leaves
+// holds sealed records only.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Io } from '../../src/cli/command.js';
+import { main } from '../../src/cli/main.js';
+import { Keyring } from '../../src/storage/index.js';
+import { openSqliteStore } from '../../src/storage/sqlite/index.js';
+
+test('the demo enrols, verifies, identifies, rejects strangers, revokes, rotates and finds no raw embedding', async () => {
+  const db = join(mkdtempSync(join(tmpdir(), 'templock-demo-test-')), 'demo.db');
+  const out: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => out.push(l), progress: () => {} };
+  const code = await main(['demo', '--db', db, '--json'], io);
+  const f = JSON.parse(out.join('\n'));
+  console.log(`  ${f.residents} residents, genuine ${f.genuineAccepts}, rank-1 ${f.rank1}, impostor rejects ${f.impostorRejects}/${f.impostorTrials}, strangers ${f.strangerRejects}/${f.strangers}, ${f.msPerImage} ms per image`);
+  assert.is(code, 0);
+  assert.is(f.ok, true);
+  assert.is(f.db, db);
+  assert.is(f.detected, 22, 'the six sample photos show 22 faces');
+  assert.ok(f.residents >= 10 && f.residents + f.failuresToEnrol === 13);
+  assert.ok(f.genuineAccepts >= f.residents - 1, 'nearly every resident is accepted from another view');
+  assert.ok(f.rank1 >= f.residents - 1);
+  assert.ok(f.impostorRejects >= f.impostorTrials - 2, 'impostors are rejected');
+  assert.is(f.strangerRejects, f.strangers);
+  assert.is(f.revocation.refusedWith, 'NOT_FOUND');
+  assert.equal([f.revocation.newAccepted, f.revocation.oldMatchesNew, f.revocation.identifiedAfter], [true, false, true]);
+  assert.equal([f.rotation.rewrapped, f.rotation.underOldKey, f.rotation.oldKeyDisabled], [f.residents, 0, true]);
+  assert.equal([f.scan.selfCheck, f.scan.rawFound, f.scan.canonicalFound, f.scan.payloadFound], [true, 0, 0, 0]);
+  assert.equal(f.steps.map((s: { step: string }) => s.step.split(' ')[0]), ['load', 'detect', 'enrol', 'verify', 'identify', 'revoke', 'rotate', 'scan']);
+  // The records left behind are sealed: a store under another keyring opens none of them.
+  const stranger = openSqliteStore(db, { keyring: Keyring.generate(), tenant: 'templock-demo' });
+  try {
+    assert.is(stranger.count(), f.residents);
+    assert.is(stranger.verify().ok, false);
+  } finally {
+    stranger.close();
+  }
+});
+
+test('the demo refuses a database path that exists', async () => {
+  const err: string[] = [];
+  const io: Io = { out: () => {}, err: (l) => err.push(l), progress: () => {} };
+  assert.is(await main(['demo', '--db', tmpdir()], io), 1);
+  assert.match(err.join('\n'), /DUPLICATE_ID/);
+});
+
+test.run();
