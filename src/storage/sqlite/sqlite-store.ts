@@ -30,8 +30,18 @@ interface DbRow {
   updated_at: number;
 }
 
+/**
+ * A blob as a plain, fresh Uint8Array: better-sqlite3 returns Node Buffers, whose subarray() is
+ * slower and whose offset may be unaligned (which makes the AEAD copy its inputs).
+ */
+function plain(blob: Uint8Array): Uint8Array {
+  const out = new Uint8Array(blob.length);
+  out.set(blob);
+  return out;
+}
+
 function toRow(r: DbRow): _Row {
-  return { subjectId: r.subject, purpose: r.purpose, keyId: r.key_id, saltId: r.salt_id, record: r.record, updatedAt: r.updated_at };
+  return { subjectId: r.subject, purpose: r.purpose, keyId: r.key_id, saltId: r.salt_id, record: plain(r.record), updatedAt: r.updated_at };
 }
 
 class SqliteBackend implements _Backend {
@@ -93,7 +103,7 @@ class SqliteBackend implements _Backend {
     let after = 0;
     for (;;) {
       const page = (purpose === undefined ? this.#q.light.all(after) : this.#q.lightOf.all(after, purpose)) as Array<[number, string, string, Uint8Array]>;
-      for (const r of page) yield [r[1], r[2], r[3]] as const;
+      for (const r of page) yield [r[1], r[2], plain(r[3])] as const;
       if (page.length < PAGE_ROWS) return;
       after = page[page.length - 1]![0];
     }
