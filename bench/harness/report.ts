@@ -53,6 +53,11 @@ export function formatRate(perS: number, unit: string): string {
   return `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${p}${unit}/s`;
 }
 
+/** GB/s with two decimals, or two significant digits below 0.1. */
+export function formatGb(gbPerS: number): string {
+  return gbPerS >= 0.1 ? gbPerS.toFixed(2) : gbPerS.toPrecision(2);
+}
+
 const ratio = (x: number | undefined) => (x === undefined ? '' : `${x.toFixed(x >= 10 ? 1 : 2)}x`);
 
 const HEADER = ['workload', 'variant', 'median', 'first', 'GB/s', 'items/s', 'x baseline', 'x native', '% bw'];
@@ -61,8 +66,8 @@ const HEADER = ['workload', 'variant', 'median', 'first', 'GB/s', 'items/s', 'x 
 function cells(run: RunJson): string[][] {
   return run.workloads.flatMap((w) => w.impls.map((f) => [
     `${w.suite}: ${w.name}`, f.mismatch ? `${f.variant} MISMATCH` : f.variant, formatTime(f.medianMs), formatTime(f.firstMs),
-    f.gbPerS === undefined ? '' : f.gbPerS.toFixed(2), f.itemsPerS === undefined ? '' : formatRate(f.itemsPerS, w.itemUnit ?? 'op'),
-    ratio(f.xBaseline), ratio(f.xNative), f.pctBandwidth === undefined ? '' : `${f.pctBandwidth.toFixed(0)}%`,
+    f.gbPerS === undefined ? '' : formatGb(f.gbPerS), f.itemsPerS === undefined ? '' : formatRate(f.itemsPerS, w.itemUnit ?? 'op'),
+    ratio(f.xBaseline), ratio(f.xNative), f.pctBandwidth === undefined ? '' : f.pctBandwidth < 1 ? '<1%' : `${f.pctBandwidth.toFixed(0)}%`,
   ]));
 }
 
