@@ -1,0 +1,42 @@
+// Dependency boundaries of the storage area: templock/storage imports only @noble/ciphers,
+// @noble/hashes and the core (it runs in browsers); better-sqlite3 is imported nowhere in src/
+// but src/storage/sqlite/.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { PROJECT_ROOT } from '../_lib/shared.js';
+
+const SRC = join(PROJECT_ROOT, 'src');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+function specifiers(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+}
+
+test('templock/storage (outside sqlite/) imports only @noble/* and relative modules inside src/', () => {
+  const files = sources(join(SRC, 'storage')).filter((f) => !f.includes(`${join('storage', 'sqlite')}`));
+  assert.ok(files.length >= 10);
+  for (const f of files) {
+    for (const s of specifiers(f)) {
+      const ok = s.startsWith('@noble/ciphers/') || s.startsWith('@noble/hashes/') ||
+        (s.startsWith('.') && !relative(SRC, join(f, '..', s)).startsWith('..') && !s.includes('sqlite') && !s.includes('/match/'));
+      assert.ok(ok, `${relative(PROJECT_ROOT, f)} imports ${s}`);
+    }
+  }
+});
+
+test('better-sqlite3 is imported only under src/storage/sqlite/', () => {
+  const importers = sources(SRC).filter((f) => specifiers(f).includes('better-sqlite3')).map((f) => relative(SRC, f));
+  assert.ok(importers.length >= 1);
+  for (const f of importers) assert.ok(f.startsWith(join('storage', 'sqlite')), f);
+});
+
+test.run();
