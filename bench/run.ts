@@ -83,7 +83,7 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
     const again = await runChild(bandwidthFile, values.quick ?? false, [], env);
     reports.push({ ...again, suite: `${again.suite} (again)`, workloads: again.workloads.map((w) => ({ ...w, suite: `${w.suite} (again)` })) });
   }
-  const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error), build.skipped);
+  const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error || r.skipped), build.skipped);
   out(formatTable(run));
   if (values.json) writeFileSync(values.json, JSON.stringify(run, null, 2) + '\n');
   if (values.markdown) writeFileSync(values.markdown, formatMarkdown(run) + '\n');

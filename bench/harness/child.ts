@@ -2,6 +2,7 @@
 // workloads that pass the filters (setup, every impl timed and cross-checked, teardown) and
 // sends a SuiteReport to the parent. Large data lives and dies with this process.
 import { isDeepStrictEqual } from 'node:util';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FULL_TIMING, QUICK_TIMING, firstCall, sampleRound, spread, type FirstCall } from './measure.js';
 import type { ImplFigure, SuiteReport, WorkloadFigures } from './results.js';
@@ -55,7 +56,16 @@ async function runWorkload(suite: Suite, w: Workload, quick: boolean): Promise<W
 
 /** Runs the selected workloads of one suite file in this process. */
 export async function runSuiteFile(args: ChildArgs): Promise<SuiteReport> {
-  const suite = (await import(pathToFileURL(args.file).href) as { default: Suite }).default;
+  let suite: Suite;
+  try {
+    suite = (await import(pathToFileURL(args.file).href) as { default: Suite }).default;
+  } catch (e) {
+    // A suite of an optional part (e.g. SQLite) whose package is not installed is skipped.
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec((e as Error)?.message ?? '');
+    if ((e as { code?: string })?.code === 'ERR_MODULE_NOT_FOUND' && missing && !missing[1]!.startsWith('/') && !missing[1]!.startsWith('.'))
+      return { suite: basename(args.file, '.bench.ts'), workloads: [], skipped: `needs the package ${missing[1]}` };
+    throw e;
+  }
   const workloads: WorkloadFigures[] = [];
   try {
     for (const w of suite.workloads)

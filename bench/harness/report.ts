@@ -14,6 +14,7 @@ export interface RunJson {
     readonly itemUnit?: string; readonly impls: readonly DerivedFigure[];
   }[];
   readonly errors: readonly { readonly suite: string; readonly error: string }[];
+  readonly skippedSuites: readonly { readonly suite: string; readonly reason: string }[];
 }
 
 /** Everything measured in one run, with ratios derived. */
@@ -38,6 +39,7 @@ export function runJson(machine: MachineInfo, reports: readonly SuiteReport[], n
       })),
     })),
     errors: reports.filter((r) => r.error).map((r) => ({ suite: r.suite, error: r.error! })),
+    skippedSuites: reports.filter((r) => r.skipped).map((r) => ({ suite: r.suite, reason: r.skipped! })),
   };
 }
 
@@ -79,6 +81,7 @@ function notes(run: RunJson): string[] {
     run.bandwidth ? `single-core read bandwidth: ${run.bandwidth.gbPerS.toFixed(2)} GB/s (${run.bandwidth.variant}, the better of the runs of the memory suite); "% bw" is GB/s scanned over it` : 'read bandwidth not measured',
     ...(run.backend ? [`matching backend: ${run.backend}`] : []),
     'median and first are per op; "x baseline"/"x native" = median / that variant\'s median (lower is faster)',
+    ...run.skippedSuites.map((s) => `suite ${s.suite} skipped: ${s.reason}`),
     ...run.errors.map((e) => `ERROR in suite ${e.suite}: ${e.error}`),
   ];
 }

@@ -28,6 +28,8 @@ export interface SuiteReport {
   readonly backend?: string;
   readonly workloads: readonly WorkloadFigures[];
   readonly error?: string;
+  /** Why the suite did not run (an optional package is not installed). */
+  readonly skipped?: string;
 }
 
 export interface DerivedFigure extends ImplFigure {

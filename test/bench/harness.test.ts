@@ -1,5 +1,6 @@
 // The benchmark harness end to end on a tiny suite: a suite process runs, every variant is timed,
-// ratios and throughputs are derived, JSON is written, and disagreeing variants fail the run.
+// ratios and throughputs are derived, JSON is written, disagreeing variants fail the run, and a
+// suite whose optional package is missing is skipped with a note.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,8 @@ test('a tiny workload runs end to end: medians, throughputs, ratios, JSON', asyn
   assert.is(mdRows.length, w.impls.length);
   assert.ok(markdown.startsWith('| workload | variant | median |'));
   assert.is(json.machine.node, process.version);
+  assert.equal(json.skippedSuites, [{ suite: 'optional', reason: 'needs the package templock-bench-test-absent-package' }]);
+  assert.ok(text.includes('suite optional skipped: needs the package templock-bench-test-absent-package'));
 });
 
 test('variants that compute different results are reported and fail the run', async () => {

@@ -3,6 +3,7 @@
 // from a source checkout or from the installed package (which ships bench/ and src/).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Command, Io } from '../command.js';
 
@@ -10,11 +11,15 @@ import type { Command, Io } from '../command.js';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RUNNER = `${ROOT}bench/run.ts`;
 
-function tsxLoader(): string | undefined {
+/** Packages the suites need beyond templock's own dependencies (dev dependencies in a checkout). */
+const BENCH_PACKAGES = ['tsx', 'benchmark'] as const;
+
+function resolvable(pkg: string): boolean {
   try {
-    return import.meta.resolve('tsx');
+    createRequire(`${ROOT}package.json`).resolve(pkg);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -42,7 +47,8 @@ export const benchCommand: Command = {
   --markdown FILE  also write the table as Markdown
   --quick      short timing, for a smoke run (not for publishing figures)
   --list       list the suites and workloads
-  Needs the tsx package (the suites are TypeScript): npm install --save-dev tsx`,
+  Needs the tsx and benchmark packages (dev dependencies of a checkout; in a project that
+  installed templock: npm install --save-dev tsx benchmark)`,
   options: {
     json: { type: 'string' },
     markdown: { type: 'string' },
@@ -55,11 +61,12 @@ export const benchCommand: Command = {
       io.err(`templock bench: the benchmark suites are not in this installation (expected ${RUNNER})`);
       return 1;
     }
-    const tsx = tsxLoader();
-    if (!tsx) {
-      io.err('templock bench: the suites are TypeScript and run with tsx; install it: npm install --save-dev tsx');
+    const missing = BENCH_PACKAGES.filter((p) => !resolvable(p));
+    if (missing.length > 0) {
+      io.err(`templock bench: the suites run with ${BENCH_PACKAGES.join(' and ')}; install them: npm install --save-dev ${missing.join(' ')}`);
       return 1;
     }
+    const tsx = import.meta.resolve('tsx');
     const args = [
       ...positionals,
       ...(typeof values.json === 'string' ? ['--json', values.json] : []),
