@@ -54,16 +54,18 @@ test('the port\'s outputs file passes templock vectors verify --outputs', async 
   assert.not.ok(lines.some((l) => l.startsWith('SKIP')), 'every file had outputs');
 });
 
-test('the port checks its ChaCha20 and HKDF against the RFC 8439 / RFC 5869 files', () => {
+test('the port checks its ChaCha20, HKDF and AEADs against the RFC and Wycheproof files', () => {
   const rfc = sharedPath('vectors/rfc', 'python-port RFC self-check');
-  if (!hasPython || !rfc) return;
+  const wycheproof = sharedPath('vectors/wycheproof', 'python-port Wycheproof AEAD self-check');
+  if (!hasPython || !rfc || !wycheproof) return;
   const dir = mkdtempSync(join(tmpdir(), 'templock-port-'));
   try {
     writeFileSync(join(dir, 'samplers_v1.json'), readFileSync(join(VECTORS, 'samplers_v1.json')));
-    const r = runPort([dir, '--rfc', rfc]);
-    const samplers = (JSON.parse(readFileSync(join(VECTORS, 'samplers_v1.json'), 'utf8')) as { numberOfTests: number }).numberOfTests;
+    const r = runPort([dir, '--rfc', rfc, '--wycheproof', wycheproof]);
+    const count = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { testGroups: { tests: unknown[] }[] }).testGroups.reduce((a, g) => a + g.tests.length, 0);
+    const aeadCases = ['chacha20_poly1305_test.json', 'xchacha20_poly1305_test.json', 'aes_gcm_siv_test.json'].reduce((a, f) => a + count(join(wycheproof, f)), 0);
     assert.is(r.failed, 0, r.stdout);
-    assert.is(r.passed, samplers + 5, 'two RFC 8439 and three RFC 5869 cases');
+    assert.is(r.passed, count(join(VECTORS, 'samplers_v1.json')) + 5 + aeadCases, 'two RFC 8439 and three RFC 5869 cases, every Wycheproof AEAD case');
   } finally {
     rmSync(dir, { recursive: true });
   }

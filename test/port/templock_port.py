@@ -2,14 +2,19 @@
 """templock_port: an independent implementation of SPEC.md (templock specification, version 1)
 in Python 3 with the standard library only (hashlib, hmac), written from SPEC.md alone.
 
-It reads the published vector files (default: the vectors/ folder beside test/), recomputes
-every test from its inputs - template bytes, scores, the rejection of invalid inputs - and
-prints one line per failure and a last line "N passed, N failed" (exit status 1 on a failure).
+It covers canonicalisation, key derivation, samplers, the three transforms, scores, the template
+format (§2-§5) and sealed records with both AEADs (§7), the AEADs and AES written here too. It
+reads the published vector files (default: the vectors/ folder beside test/), recomputes every
+test from its inputs - template bytes, scores, opened records, the rejection of invalid inputs -
+and prints one line per failure and a last line "N passed, N failed" (exit status 1 on a failure).
 
-    python3 test/port/templock_port.py [vectors-dir] [--rfc DIR] [--spec SPEC.md] [--outputs FILE]
+    python3 test/port/templock_port.py [vectors-dir] [--rfc DIR] [--wycheproof DIR] [--spec SPEC.md]
+                                       [--outputs FILE]
 
 --rfc DIR also checks the ChaCha20 and HKDF code here against the RFC 8439 / RFC 5869 files of
 DIR (ChaCha20-Poly1305 ciphertexts are the message XOR the keystream from block counter 1).
+--wycheproof DIR checks the AEADs of sealed records (§7.2) against the Project Wycheproof
+ChaCha20-Poly1305, XChaCha20-Poly1305 and AES-GCM-SIV files of DIR.
 --spec SPEC.md recomputes every line of the worked example in its Appendix A.
 --outputs FILE writes every outcome as JSON lines {"file", "tcId", "output" | "error"}, the
 outputs file `templock vectors verify --outputs FILE` checks.
@@ -49,18 +54,9 @@ WORD32 = 'I' if array.array('I').itemsize == 4 else 'L'
 BATCH_BLOCKS = 4096
 
 
-def _lanes(values, ones):
-    return int.from_bytes(array.array('Q', values).tobytes(), 'little') if ones is None else values * ones
-
-
-def chacha20_blocks(key, nonce, counter, count):
-    """The keystream blocks counter..counter+count-1 of ChaCha20(key, nonce): 64*count bytes."""
-    ones = int.from_bytes((b'\x01' + bytes(7)) * count, 'little')
-    mask = 0xFFFFFFFF * ones
-    words = list(SIGMA) + list(struct.unpack('<8I', key)) + [0] + list(struct.unpack('<3I', nonce))
-    init = [w * ones for w in words]
-    init[12] = int.from_bytes(array.array('Q', range(counter, counter + count)).tobytes(), 'little')
-    x = list(init)
+def chacha_rounds(x, mask):
+    """The 20 ChaCha rounds (RFC 8439 §2.3) on the 16 state words `x`, in place. A word is one
+    32-bit value (mask 0xffffffff) or many 32-bit lanes in 64-bit slots (mask of every lane)."""
 
     def quarter(a, b, c, d):
         xa, xb, xc, xd = x[a], x[b], x[c], x[d]
@@ -87,6 +83,17 @@ def chacha20_blocks(key, nonce, counter, count):
         quarter(1, 6, 11, 12)
         quarter(2, 7, 8, 13)
         quarter(3, 4, 9, 14)
+    return x
+
+
+def chacha20_blocks(key, nonce, counter, count):
+    """The keystream blocks counter..counter+count-1 of ChaCha20(key, nonce): 64*count bytes."""
+    ones = int.from_bytes((b'\x01' + bytes(7)) * count, 'little')
+    mask = 0xFFFFFFFF * ones
+    words = list(SIGMA) + list(struct.unpack('<8I', key)) + [0] + list(struct.unpack('<3I', nonce))
+    init = [w * ones for w in words]
+    init[12] = int.from_bytes(array.array('Q', range(counter, counter + count)).tobytes(), 'little')
+    x = chacha_rounds(list(init), mask)
     out = bytearray(64 * count)
     for w in range(16):
         lane_bytes = ((x[w] + init[w]) & mask).to_bytes(8 * count, 'little')
@@ -349,6 +356,21 @@ def encode(p, salt, kid, mid, payload):
     return MAGIC + b'\x01' + param_block(p) + bytes([len(salt)]) + kid + mid + salt + payload
 
 
+def block_params(sid, d, a, b, c):
+    """§5 rules 6-8: the parameters of a parameter block's fields, or MALFORMED."""
+    if sid not in SCHEME_NAMES:
+        raise SpecError('MALFORMED', 'unknown scheme')
+    scheme = SCHEME_NAMES[sid]
+    if not 32 <= d <= 4096:
+        raise SpecError('MALFORMED', 'dim')
+    if any((a, b, c)[len(FIELDS[scheme]):]):
+        raise SpecError('MALFORMED', 'nonzero unused parameter field')
+    try:
+        return check_params(dict(scheme=scheme, dim=d, **dict(zip(FIELDS[scheme], (a, b, c)))))
+    except SpecError:
+        raise SpecError('MALFORMED', 'parameters out of range') from None
+
+
 def decode(t):
     """Returns (p, salt, key_id, mean_id, payload) or raises MALFORMED / UNSUPPORTED_VERSION."""
     if not isinstance(t, (bytes, bytearray)):
@@ -362,20 +384,7 @@ def decode(t):
         raise SpecError('UNSUPPORTED_VERSION', 'version')
     if len(t) < 30:
         raise malformed('truncated header')
-    sid, d, a, b, c = struct.unpack('<BHHHB', t[5:13])
-    if sid not in SCHEME_NAMES:
-        raise malformed('unknown scheme')
-    scheme = SCHEME_NAMES[sid]
-    if not 32 <= d <= 4096:
-        raise malformed('dim')
-    fields = dict(zip(FIELDS[scheme], (a, b, c)))
-    extra = (a, b, c)[len(FIELDS[scheme]):]
-    if any(extra):
-        raise malformed('nonzero unused parameter field')
-    try:
-        p = check_params(dict(scheme=scheme, dim=d, **fields))
-    except SpecError:
-        raise malformed('parameters out of range') from None
+    p = block_params(*struct.unpack('<BHHHB', t[5:13]))
     s = t[13]
     if not 16 <= s <= 32:
         raise malformed('salt length')
@@ -385,7 +394,7 @@ def decode(t):
     if len(t) > total:
         raise malformed('trailing bytes')
     payload = bytes(t[30 + s:])
-    if scheme != 'sign' and max(payload) >= b:
+    if p[0] != 'sign' and max(payload) >= p[3]:
         raise malformed('payload index out of range')
     return p, bytes(t[30:30 + s]), bytes(t[14:22]), bytes(t[22:30]), payload
 
@@ -405,6 +414,248 @@ def compare(ta, tb):
         h = sum(bin(x ^ y).count('1') for x, y in zip(pa, pb))
         return 1 - (h / p[2])
     return sum(1 for x, y in zip(pa, pb) if x == y) / p[2]
+
+
+# ---------------------------------------------------------------------------------------------
+# §7.2 AEADs: XChaCha20-Poly1305 (RFC 8439 §2.5-2.8 with HChaCha20 of draft-irtf-cfrg-xchacha-03)
+# and AES-256-GCM-SIV (RFC 8452, on AES of FIPS 197). Decryption failures raise AuthError.
+
+class AuthError(Exception):
+    """An AEAD tag did not verify."""
+
+
+def poly1305(key, msg):
+    r = int.from_bytes(key[:16], 'little') & 0x0ffffffc0ffffffc0ffffffc0fffffff
+    s, p, acc = int.from_bytes(key[16:], 'little'), (1 << 130) - 5, 0
+    for i in range(0, len(msg), 16):
+        acc = (acc + int.from_bytes(msg[i:i + 16] + b'\x01', 'little')) * r % p
+    return ((acc + s) & ((1 << 128) - 1)).to_bytes(16, 'little')
+
+
+def pad16(b):
+    return bytes(-len(b) % 16)
+
+
+def hchacha20(key, nonce16):
+    x = chacha_rounds(list(SIGMA) + list(struct.unpack('<8I', key)) + list(struct.unpack('<4I', nonce16)), 0xFFFFFFFF)
+    return struct.pack('<8I', *(x[0:4] + x[12:16]))
+
+
+def chacha20_poly1305(key, nonce, aad, data, decrypt):
+    """RFC 8439 §2.8 with a 12-byte nonce: (ciphertext || tag), or the plaintext of ct || tag."""
+    if len(key) != 32 or len(nonce) != 12:
+        raise AuthError('key or nonce length')
+    if decrypt:
+        if len(data) < 16:
+            raise AuthError('shorter than a tag')
+        data, tag = data[:-16], data[-16:]
+    blocks = chacha20_blocks(key, nonce, 0, 1 + -(-len(data) // 64))
+    out = bytes(a ^ b for a, b in zip(data, blocks[64:]))
+    ct = data if decrypt else out
+    mac = poly1305(blocks[:32], aad + pad16(aad) + ct + pad16(ct) + struct.pack('<QQ', len(aad), len(ct)))
+    if decrypt:
+        if not hmac.compare_digest(mac, tag):
+            raise AuthError('tag')
+        return out
+    return out + mac
+
+
+def xchacha20_poly1305(key, nonce, aad, data, decrypt):
+    if len(key) != 32 or len(nonce) != 24:
+        raise AuthError('key or nonce length')
+    return chacha20_poly1305(hchacha20(key, nonce[:16]), bytes(4) + nonce[16:], aad, data, decrypt)
+
+
+def _gf256_mul(a, b):
+    r = 0
+    while b:
+        if b & 1:
+            r ^= a
+        a = ((a << 1) ^ 0x11b) if a & 0x80 else a << 1
+        b >>= 1
+    return r
+
+
+def _sbox():
+    box = []
+    for b in range(256):
+        inv = 0 if b == 0 else next(c for c in range(1, 256) if _gf256_mul(b, c) == 1)
+        rot = lambda v, n: ((v << n) | (v >> (8 - n))) & 0xff
+        box.append(inv ^ rot(inv, 1) ^ rot(inv, 2) ^ rot(inv, 3) ^ rot(inv, 4) ^ 0x63)
+    return bytes(box)
+
+
+SBOX = _sbox()
+
+
+def aes_round_keys(key):
+    """FIPS 197 key expansion for 16- or 32-byte keys: the round keys as 16-byte strings."""
+    nk = len(key) // 4
+    rounds = nk + 6
+    w = [list(key[4 * i:4 * i + 4]) for i in range(nk)]
+    rcon = 1
+    for i in range(nk, 4 * (rounds + 1)):
+        t = list(w[i - 1])
+        if i % nk == 0:
+            t = [SBOX[b] for b in t[1:] + t[:1]]
+            t[0] ^= rcon
+            rcon = _gf256_mul(rcon, 2)
+        elif nk > 6 and i % nk == 4:
+            t = [SBOX[b] for b in t]
+        w.append([a ^ b for a, b in zip(w[i - nk], t)])
+    return [bytes(sum(w[4 * r:4 * r + 4], [])) for r in range(rounds + 1)]
+
+
+def aes_encrypt_block(round_keys, block):
+    s = [a ^ b for a, b in zip(block, round_keys[0])]
+    for r in range(1, len(round_keys)):
+        s = [SBOX[b] for b in s]
+        s = [s[(i + 4 * (i % 4)) % 16] for i in range(16)]  # ShiftRows: row i%4 rotates left by i%4
+        if r != len(round_keys) - 1:
+            mixed = []
+            for c in range(4):
+                a = s[4 * c:4 * c + 4]
+                mixed += [_gf256_mul(a[i], 2) ^ _gf256_mul(a[(i + 1) % 4], 3) ^ a[(i + 2) % 4] ^ a[(i + 3) % 4] for i in range(4)]
+            s = mixed
+        s = [a ^ b for a, b in zip(s, round_keys[r])]
+    return bytes(s)
+
+
+POLYVAL_P = (1 << 128) | (1 << 127) | (1 << 126) | (1 << 121) | 1
+
+
+def polyval(h, data):
+    """RFC 8452 §3: POLYVAL(H, X_1, ..., X_n) over 16-byte blocks; dot(a, b) = a * b * x^-128."""
+    hv, acc = int.from_bytes(h, 'little'), 0
+    for i in range(0, len(data), 16):
+        a = acc ^ int.from_bytes(data[i:i + 16], 'little')
+        prod = 0
+        for bit in range(128):
+            if (hv >> bit) & 1:
+                prod ^= a << bit
+        for _ in range(128):
+            if prod & 1:
+                prod ^= POLYVAL_P
+            prod >>= 1
+        acc = prod
+    return acc.to_bytes(16, 'little')
+
+
+def aes_gcm_siv(key, nonce, aad, data, decrypt):
+    """RFC 8452 AEAD_AES_128_GCM_SIV / AEAD_AES_256_GCM_SIV."""
+    if len(key) not in (16, 32) or len(nonce) != 12:
+        raise AuthError('key or nonce length')
+    kgk = aes_round_keys(key)
+    derived = b''.join(aes_encrypt_block(kgk, struct.pack('<I', i) + nonce)[:8] for i in range(2 + len(key) // 8))
+    auth_key, enc_keys = derived[:16], aes_round_keys(derived[16:])
+
+    def tag_of(plaintext):
+        lengths = struct.pack('<QQ', 8 * len(aad), 8 * len(plaintext))
+        sv = bytearray(polyval(auth_key, aad + pad16(aad) + plaintext + pad16(plaintext) + lengths))
+        for i in range(12):
+            sv[i] ^= nonce[i]
+        sv[15] &= 0x7f
+        return aes_encrypt_block(enc_keys, bytes(sv))
+
+    def ctr(tag, text):
+        counter = int.from_bytes(tag[:4], 'little')
+        rest = bytes([*tag[4:15], tag[15] | 0x80])
+        stream = b''.join(aes_encrypt_block(enc_keys, struct.pack('<I', (counter + i) & 0xFFFFFFFF) + rest)
+                          for i in range(-(-len(text) // 16)))
+        return bytes(a ^ b for a, b in zip(text, stream))
+
+    if not decrypt:
+        tag = tag_of(data)
+        return ctr(tag, data) + tag
+    if len(data) < 16:
+        raise AuthError('shorter than a tag')
+    tag = data[-16:]
+    plaintext = ctr(tag, data[:-16])
+    if not hmac.compare_digest(tag_of(plaintext), tag):
+        raise AuthError('tag')
+    return plaintext
+
+
+# ---------------------------------------------------------------------------------------------
+# §7 sealed records
+
+RECORD_MAGIC = bytes.fromhex('544c5352')
+AEADS = {1: ('xchacha20-poly1305', 24, xchacha20_poly1305), 2: ('aes-256-gcm-siv', 12, aes_gcm_siv)}
+AEAD_IDS = {name: alg for alg, (name, _, _) in AEADS.items()}
+
+
+def storage_key_values(key, alg):
+    """§7.1: (key_id, commitment, aead_key) of a storage key for algorithm `alg`."""
+    return (hkdf_sha256(key, b'', b'templock/v1/record/key-id', 8),
+            hkdf_sha256(key, b'', b'templock/v1/record/commit', 32),
+            hkdf_sha256(key, b'', b'templock/v1/record/aead' + bytes([alg]), 32))
+
+
+def encode_context(context):
+    """§7.3: ctx bytes of a {tenant, subjectId, purpose} object."""
+    if not isinstance(context, dict):
+        raise SpecError('TypeError', 'context is not an object')
+    out = b'templock/v1/record'
+    for field in ('tenant', 'subjectId', 'purpose'):
+        value = context.get(field)
+        if not isinstance(value, str):
+            raise SpecError('TypeError', f'context.{field} is not a string')
+        try:
+            raw = value.encode('utf-8')
+        except UnicodeEncodeError:
+            raise range_error(f'context.{field} is not well-formed UTF-16') from None
+        if not 1 <= len(raw) <= 255:
+            raise range_error(f'context.{field} length')
+        out += bytes([len(raw)]) + raw
+    return out
+
+
+def salt_id(salt):
+    return hashlib.sha256(b'templock/v1/salt-id' + salt).digest()[:16]
+
+
+def seal_record(key, alg, template, ctx, nonce):
+    """§7.4 sealing with a given nonce."""
+    kid, commitment, aead_key = storage_key_values(key, alg)
+    salt = template[30:30 + template[13]]
+    header = (RECORD_MAGIC + bytes([1, alg]) + kid + commitment + template[5:13] + template[14:30]
+              + salt_id(salt) + struct.pack('<H', len(template)) + nonce)
+    return header + AEADS[alg][2](aead_key, nonce, ctx + header, template, False)
+
+
+def open_record(key, alg, record, ctx):
+    """§7.4 opening, checks 1-13 in order, with a keyring holding one enabled key."""
+    malformed = lambda why: SpecError('MALFORMED', why)
+    if len(record) < 5 or record[:4] != RECORD_MAGIC:
+        raise malformed('magic')
+    if record[4] != 1:
+        raise SpecError('UNSUPPORTED_VERSION', 'record version')
+    if len(record) < 88:
+        raise malformed('truncated header')
+    if record[5] not in AEADS:
+        raise malformed('algorithm')
+    sid, d, a, b, c = struct.unpack('<BHHHB', record[46:54])
+    p = block_params(sid, d, a, b, c)
+    length = struct.unpack('<H', record[86:88])[0]
+    if not 30 + 16 + payload_bytes(p) <= length <= 30 + 32 + payload_bytes(p):
+        raise malformed('template length')
+    n = AEADS[record[5]][1]
+    if len(record) != 88 + n + length + 16:
+        raise malformed('record length')
+    kid, commitment, aead_key = storage_key_values(key, alg)
+    if record[6:14] != kid:
+        raise SpecError('UNKNOWN_KEY_ID', 'key id')
+    if record[5] != alg or not hmac.compare_digest(record[14:46], commitment):
+        raise SpecError('DECRYPT_FAILED', 'decryption failed')
+    header = record[:88 + n]
+    try:
+        template = AEADS[alg][2](aead_key, record[88:88 + n], ctx + header, record[88 + n:], True)
+    except AuthError:
+        raise SpecError('DECRYPT_FAILED', 'decryption failed') from None
+    if template[5:13] != record[46:54] or template[14:30] != record[54:70] or salt_id(template[30:30 + template[13]]) != record[70:86]:
+        raise malformed('header does not describe the sealed template')
+    decode(template)
+    return template
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,6 +752,25 @@ def run_template(group, test):
             'salt': salt.hex(), 'keyId': kid.hex(), 'meanId': mid.hex(), 'payload': payload.hex()}
 
 
+def run_record(group, test):
+    key = unhex(group['key'], 'key')
+    if len(key) != 32:
+        raise range_error('storage key is not 32 bytes')
+    if group.get('aead') not in AEAD_IDS:
+        raise range_error('unknown AEAD')
+    alg = AEAD_IDS[group['aead']]
+    ctx = encode_context(test['context'])
+    record = unhex(test['record'], 'record')
+    if 'nonce' in test:
+        template = unhex(test['template'], 'template')
+        decode(template)
+        again = seal_record(key, alg, template, ctx, unhex(test['nonce'], 'nonce'))
+        if again != record:
+            return {'sealedAgain': again.hex()}
+    template = open_record(key, alg, record, ctx)
+    return {'keyId': record[6:14].hex(), 'saltId': record[70:86].hex(), 'template': template.hex()}
+
+
 RUNNERS = {
     'canonical_v1.schema.json': ('canonical', run_canonical),
     'samplers_v1.schema.json': ('values', run_samplers),
@@ -508,6 +778,7 @@ RUNNERS = {
     'protect_v1.schema.json': ('template', run_protect),
     'compare_v1.schema.json': ('score', run_compare),
     'template_v1.schema.json': ('decoded', run_template),
+    'record_v1.schema.json': ('opened', run_record),
 }
 
 
@@ -652,12 +923,46 @@ def check_spec_example(spec_path):
     return passed, failures
 
 
+WYCHEPROOF_AEADS = {
+    'chacha20_poly1305_test.json': chacha20_poly1305,
+    'xchacha20_poly1305_test.json': xchacha20_poly1305,
+    'aes_gcm_siv_test.json': aes_gcm_siv,
+}
+
+
+def check_wycheproof(wycheproof_dir):
+    """(passed, failure lines) of the AEAD code here against Project Wycheproof files: a valid
+    test encrypts to ct || tag and decrypts back; an invalid one fails to decrypt."""
+    passed, failures = 0, []
+    for name, aead in WYCHEPROOF_AEADS.items():
+        with open(os.path.join(wycheproof_dir, name), encoding='utf-8') as f:
+            doc = json.load(f)
+        for group in doc['testGroups']:
+            for t in group['tests']:
+                key, iv, aad, msg, sealed = (bytes.fromhex(t[k]) for k in ('key', 'iv', 'aad', 'msg', 'ct'))
+                sealed += bytes.fromhex(t['tag'])
+                try:
+                    ok = aead(key, iv, aad, sealed, True) == msg and aead(key, iv, aad, msg, False) == sealed
+                except AuthError:
+                    ok = False
+                if ok == (t['result'] != 'invalid'):
+                    passed += 1
+                else:
+                    failures.append(f'Wycheproof {name} tcId {t["tcId"]} ({t["result"]}): {t["comment"]}')
+    return passed, failures
+
+
 def main(argv):
     args = list(argv)
     rfc_dir = None
     if '--rfc' in args:
         i = args.index('--rfc')
         rfc_dir = args[i + 1]
+        del args[i:i + 2]
+    wycheproof_dir = None
+    if '--wycheproof' in args:
+        i = args.index('--wycheproof')
+        wycheproof_dir = args[i + 1]
         del args[i:i + 2]
     spec_path = None
     if '--spec' in args:
@@ -676,6 +981,11 @@ def main(argv):
     passed, failures = 0, []
     if rfc_dir is not None:
         p, f = check_rfc(rfc_dir)
+        passed += p
+        failures += f
+    if wycheproof_dir is not None:
+        p, f = check_wycheproof(wycheproof_dir)
+        print(f'Wycheproof AEAD files: {p} passed, {len(f)} failed')
         passed += p
         failures += f
     if spec_path is not None:
