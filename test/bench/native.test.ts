@@ -12,6 +12,7 @@ import { fillWords, plantNearDuplicates, randomBytes, randomCodes, randomFloats 
 import { iomGrpWeights } from '../../bench/harness/material.js';
 import { loadNative, nativeSkipped, type NativeKernels } from '../../bench/harness/native.js';
 import { protect } from '../../src/index.js';
+import { createKernels, init } from '../../src/match/index.js';
 import type { IomGrpParams } from '../../src/transforms/scheme.js';
 
 const c = loadNative();
@@ -68,13 +69,22 @@ if (c) {
     }
   });
 
-  test('dot_f32: scan agrees with the float64 JS baseline to float32 rounding', () => {
-    const dim = 512, count = 2000;
-    const gallery = randomFloats(count * dim, 11), probe = randomFloats(dim, 12);
-    const out = new Float32Array(count);
-    c.dot_f32_scan(gallery, probe, count, dim, out);
-    const js = dot_f32_scan(gallery, probe, new Float32Array(count));
-    for (let i = 0; i < count; i++) assert.ok(Math.abs(out[i]! - js[i]!) <= 1e-4 * (1 + Math.abs(js[i]!)), `row ${i}`);
+  test('dot_f32: scan bit-exact with the kernels\' fixed order (JS reference backend), near the float64 baseline', async () => {
+    await init({ backend: 'js' });
+    for (const dim of [512, 100]) {
+      const count = 2000;
+      const gallery = randomFloats(count * dim, 11), probe = randomFloats(dim, 12);
+      const out = new Float32Array(count);
+      c.dot_f32_scan(gallery, probe, count, dim, out);
+      const k = createKernels();
+      const base = k.alloc(gallery.byteLength), p = k.alloc(probe.byteLength), o = k.alloc(4 * count);
+      k.f32(base, gallery.length).set(gallery);
+      k.f32(p, dim).set(probe);
+      k.scan_dot_f32(p, base, count, dim, o);
+      assert.equal(out, k.f32(o, count).slice());
+      const js = dot_f32_scan(gallery, probe, new Float32Array(count));
+      for (let i = 0; i < count; i++) assert.ok(Math.abs(out[i]! - js[i]!) <= 1e-4 * (1 + Math.abs(js[i]!)), `row ${i}`);
+    }
   });
 
   test('iom_grp_protect: the payloads of protect() byte for byte', () => {
