@@ -12,7 +12,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { TemplockError } from '../errors.js';
 import { decodeTemplate, encodeTemplate, SALT_MAX_BYTES, SALT_MIN_BYTES, TEMPLATE_FIXED_BYTES, type ProtectedTemplate } from '../template.js';
 import { _paramBlock, PARAM_BLOCK_BYTES } from '../transforms/ids.js';
-import { _schemeById } from '../transforms/registry.js';
+import { _schemeById, DIM_MAX, DIM_MIN } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { _aeadById, _aeadDecrypt, _aeadEncrypt, AEADS, decryptFailed, TAG_BYTES, type AeadName } from './aead.js';
 import { _equalBytes } from './bytes.js';
@@ -87,7 +87,8 @@ function paramsOf(block: Uint8Array): TransformParams | null {
   if (known !== undefined) return known;
   const scheme = _schemeById(block[0]!);
   const dv = new DataView(block.buffer, block.byteOffset, PARAM_BLOCK_BYTES);
-  const params = scheme?.fromHeader(dv.getUint16(1, true), { a: dv.getUint16(3, true), b: dv.getUint16(5, true), c: block[7]! });
+  const dim = dv.getUint16(1, true);
+  const params = dim < DIM_MIN || dim > DIM_MAX ? undefined : scheme?.fromHeader(dim, { a: dv.getUint16(3, true), b: dv.getUint16(5, true), c: block[7]! });
   const p = params !== undefined && _equalBytes(_paramBlock(params), block) ? Object.freeze(params) : null;
   if (paramsByBlock.size < 1024) paramsByBlock.set(k, p);
   return p;

@@ -1,9 +1,10 @@
 // Differential test of the two implementations beyond the published vectors: seeded random
 // parameter sets (any dimension, window, permutation count, bit count, salt length, with and
-// without a mean), random and tie-prone embeddings, pairs of templates and a fuzz of mutated
-// template bytes are run through this implementation (the conformance checkers record each
-// outcome, as for the published files) and then through the independent Python port, which must
-// agree on every one. Skipped when python3 is absent.
+// without a mean), random and tie-prone embeddings, pairs of templates, a fuzz of mutated
+// template bytes and sealed records (both AEADs, random contexts, mutations) are run through
+// this implementation (the conformance checkers record each outcome, as for the published files)
+// and then through the independent Python port, which must agree on every one. TEMPLOCK_DIFFERENTIAL_DIR=dir keeps the generated files there (to rerun the
+// port on them). Skipped when python3 is absent.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,10 @@ import * as assert from 'uvu/assert';
 import {
   CHECKERS, f32ToHex, runOutcome, toHex, type JsonValue, type VectorFile, type VectorGroup, type VectorTest,
 } from '../../src/conformance/index.js';
+import { _encodeContext } from '../../src/storage/context.js';
+import { Keyring } from '../../src/storage/keyring.js';
+import { _sealRecord } from '../../src/storage/record.js';
+import { decodeTemplate } from '../../src/template.js';
 import { PROJECT_ROOT } from '../_lib/shared.js';
 import { Seeded } from '../_lib/seeded.js';
 
@@ -131,8 +136,47 @@ const compareTests: Inputs[] = Array.from({ length: 400 }, () => {
   const b = kind === 0 ? a : kind === 1 ? mutated(a) : pick(templates);
   return rng.int(2) ? { a, b } : { a: b, b: a };
 });
+/** A random context string of 1 to 255 UTF-8 bytes, with multi-byte characters at times. */
+function contextString(): string {
+  const alphabet = ['a', 'Z', '7', '-', ' ', 'é', 'ß', '東', '京', '🙂', 'Ω'];
+  let text = '';
+  const target = pick([1, between(2, 40), 255]);
+  while (Buffer.byteLength(text) < target) {
+    const ch = pick(alphabet);
+    if (Buffer.byteLength(text + ch) > 255) break;
+    text += ch;
+  }
+  return text || 'x';
+}
+const randomContext = (): Inputs => ({ tenant: contextString(), subjectId: contextString(), purpose: contextString() });
+
+/** Offset of d in a sealed record: the parameter block starts at 46 (SPEC.md §7.4), d at its byte 1. */
+const RECORD_DIM_OFFSET = 47;
+
+const recordGroups: GroupSpec[] = (['xchacha20-poly1305', 'aes-256-gcm-siv'] as const).map((aead) => {
+  const key = rng.bytes(32);
+  const sealKey = Keyring.fromKey(key, { algorithm: aead })._sealKey();
+  const tests: Inputs[] = [];
+  for (let i = 0; i < 40; i++) {
+    const template = pick(templates), context = randomContext();
+    const nonce = rng.bytes(aead === 'aes-256-gcm-siv' ? 12 : 24);
+    const record = toHex(_sealRecord(sealKey, decodeTemplate(Buffer.from(template, 'hex')), _encodeContext(context), nonce));
+    tests.push({ context, template, nonce: toHex(nonce), record });
+    tests.push({ context, record: mutated(record) }, { context, record: mutated(record) });
+    tests.push({ context: { ...context, [pick(['tenant', 'subjectId', 'purpose'])]: contextString() }, record });
+  }
+  const record = Buffer.from(tests[0]!.record as string, 'hex');
+  for (const dim of [0, 31, 4097, 0xffff]) {
+    const bad = Uint8Array.from(record);
+    new DataView(bad.buffer).setUint16(RECORD_DIM_OFFSET, dim, true);
+    tests.push({ context: tests[0]!.context!, record: toHex(bad), comment: `parameter block dimension ${dim}` });
+  }
+  return { fields: { key: toHex(key), aead }, tests };
+});
+
 const files = [
   protectFile,
+  vectorFile('record_v1.schema.json', recordGroups),
   vectorFile('template_v1.schema.json', [{ fields: {}, tests: templateTests }]),
   vectorFile('compare_v1.schema.json', [{ fields: {}, tests: compareTests }]),
 ];
@@ -146,13 +190,21 @@ test('the generated cases reach valid and invalid outcomes of every kind', () =>
   console.log(`  ${[...outcomes].map(([k, n]) => `${k}: ${n}`).join('; ')}`);
   for (const k of ['protect_v1.schema.json valid', 'protect_v1.schema.json RangeError', 'template_v1.schema.json valid',
     'template_v1.schema.json MALFORMED', 'template_v1.schema.json UNSUPPORTED_VERSION', 'compare_v1.schema.json valid',
-    'compare_v1.schema.json INCOMPATIBLE', 'compare_v1.schema.json MALFORMED', 'protect_v1.schema.json TypeError'])
+    'compare_v1.schema.json INCOMPATIBLE', 'compare_v1.schema.json MALFORMED', 'protect_v1.schema.json TypeError',
+    'record_v1.schema.json valid', 'record_v1.schema.json DECRYPT_FAILED', 'record_v1.schema.json MALFORMED'])
     assert.ok((outcomes.get(k) ?? 0) > 0, `no case of ${k}`);
+});
+
+test('a record whose parameter block has a dimension outside [32, 4096] is MALFORMED (SPEC.md §7.4 rule 5)', () => {
+  const cases = files[1]!.testGroups.flatMap((g) => g.tests).filter((t) => t.comment.startsWith('parameter block dimension'));
+  assert.is(cases.length, 8);
+  for (const t of cases) assert.is(t.error, 'MALFORMED', t.comment);
 });
 
 test('the Python port agrees on every case', () => {
   if (!hasPython) return;
-  const dir = mkdtempSync(join(tmpdir(), 'templock-differential-'));
+  const keep = process.env.TEMPLOCK_DIFFERENTIAL_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'templock-differential-'));
   try {
     files.forEach((f, i) => writeFileSync(join(dir, `differential_${i}.json`), JSON.stringify(f)));
     const r = spawnSync('python3', [PORT, dir], { encoding: 'utf8', timeout: 300_000 });
@@ -162,7 +214,7 @@ test('the Python port agrees on every case', () => {
     assert.ok(r.stdout.trimEnd().endsWith(`${total} passed, 0 failed`), r.stdout.slice(-500) + r.stderr);
     assert.is(r.status, 0);
   } finally {
-    rmSync(dir, { recursive: true });
+    if (!keep) rmSync(dir, { recursive: true });
   }
 });
 
