@@ -1,7 +1,8 @@
 // Child process of the crash and concurrency suites: opens the SQLite store with a keyring
 // passed as a sealed export (in-process key wrapper, KEK in the environment) and writes until
 // told to stop or killed. Modes:
-//   put <db> <seed> <subjects> <prefix> <rounds>  put deterministic templates (rounds = 0: forever)
+//   put <db> <seed> <subjects> <prefix> <rounds>  put deterministic templates (rounds = 0: forever);
+//                                                 says 'ready' once the first batch is committed
 //   rewrap <db>                                   re-wrap every record to the keyring's primary
 import { readFileSync } from 'node:fs';
 import { hexToBytes } from '@noble/hashes/utils.js';
@@ -18,10 +19,10 @@ if (mode === 'put') {
   const [seed, subjects, prefix, rounds] = [rest[0]!, Number(rest[1]), rest[2]!, Number(rest[3])];
   const T = new Templates(seed);
   const templates = Array.from({ length: subjects }, () => T.make());
-  say('ready');
   for (let round = 0; rounds === 0 || round < rounds; round++) {
     for (let i = 0; i < subjects; i += 10) {
       store.putMany(templates.slice(i, i + 10).map((template, j) => ({ subjectId: `${prefix}${i + j}`, template })));
+      if (round === 0 && i === 0) say('ready');
     }
     for (let i = 0; i < subjects; i++) store.put(`${prefix}${i}`, templates[i]!);
   }

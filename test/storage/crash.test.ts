@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeTemplate, type ProtectedTemplate } from '../../src/index.js';
@@ -98,7 +99,11 @@ test('SIGKILL in the middle of a re-wrap: every record opens under the old or th
   const ringPath = await saveRing(ring);
   const c = child(ringPath, ['rewrap', db]);
   await c.ready;
-  await sleep(300);
+  // Kill once the re-wrap has committed some records (polled through a read-only connection).
+  const reader = new Database(db, { readonly: true });
+  const underNew = reader.prepare('SELECT count(*) FROM records WHERE key_id = ?').pluck();
+  for (let waited = 0; (underNew.get(newId) as number) < 20 && waited < 60_000; waited += 10) await sleep(10);
+  reader.close();
   c.proc.kill('SIGKILL');
   assert.is(await c.exit, null, 'killed, not finished');
   const after = openSqliteStore(db, { keyring: ring, tenant: 'crash' });
