@@ -33,7 +33,7 @@ export function runJson(machine: MachineInfo, reports: readonly SuiteReport[], n
       suite: w.suite, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit,
       impls: derive(w, bandwidth?.gbPerS).map((f) => ({
         ...f,
-        medianMs: round(f.medianMs, 5)!, q1Ms: round(f.q1Ms, 5)!, q3Ms: round(f.q3Ms, 5)!, firstMs: round(f.firstMs, 5)!,
+        medianMs: round(f.medianMs, 5)!, q1Ms: round(f.q1Ms, 5)!, q3Ms: round(f.q3Ms, 5)!, firstMs: round(f.firstMs, 5)!, firstOverMedian: round(f.firstOverMedian, 3)!,
         gbPerS: round(f.gbPerS, 4), itemsPerS: round(f.itemsPerS, 4),
         xBaseline: round(f.xBaseline, 4), xNative: round(f.xNative, 4), pctBandwidth: round(f.pctBandwidth, 3),
       })),

@@ -33,6 +33,8 @@ export interface SuiteReport {
 }
 
 export interface DerivedFigure extends ImplFigure {
+  /** First call / median: how much slower the first call is than the warm median. */
+  readonly firstOverMedian: number;
   readonly gbPerS?: number;
   readonly itemsPerS?: number;
   readonly xBaseline?: number;
@@ -65,6 +67,7 @@ export function derive(w: WorkloadFigures, bandwidth: number | undefined): Deriv
     const gbPerS = w.bytes ? w.bytes / (f.medianMs * 1e6) : undefined;
     return {
       ...f,
+      firstOverMedian: f.firstMs / f.medianMs,
       gbPerS,
       itemsPerS: w.items ? (w.items * 1000) / f.medianMs : undefined,
       xBaseline: base ? f.medianMs / base.medianMs : undefined,
