@@ -25,7 +25,7 @@ export interface _Scheme<P extends TransformParams, M> {
   /** Throws TypeError/RangeError for parameters outside the scheme's domain. */
   check(p: P): void;
   toHeader(p: P): HeaderFields;
-  /** Parameters from header fields, or undefined when they are out of range. */
+  /** Parameters from header fields, or undefined when they are out of range. `dim` is not checked here: callers check it against DIM_MIN..DIM_MAX first. */
   fromHeader(dim: number, h: HeaderFields): P | undefined;
   payloadBytes(p: P): number;
   /** True when every payload byte is valid (e.g. indices below q). */
