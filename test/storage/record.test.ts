@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeTemplate, TemplockError, type ErrorCode } from '../../src/index.js';
 import {
-  Keyring, openTemplate, readRecordHeader, saltId, sealTemplate, RECORD_MAGIC, type AeadName, type RecordContext,
+  Keyring, KEYRING_MAX_KEYS, openTemplate, readRecordHeader, saltId, sealTemplate, RECORD_MAGIC, type AeadName, type RecordContext,
 } from '../../src/storage/index.js';
 import { AEADS } from '../../src/storage/aead.js';
 import { _deriveSealKey } from '../../src/storage/key-material.js';
@@ -173,6 +173,18 @@ test('importKey: same key -> same id, DUPLICATE_ID on re-import; setPrimary; typ
   throwsCode(() => openTemplate(a, r, { ...ctx, tenant: 7 as unknown as string }), TypeError);
   throwsCode(() => openTemplate(a, 'r' as unknown as Uint8Array, ctx), TypeError);
   throwsCode(() => sealTemplate({} as Keyring, T.make(), ctx), TypeError);
+});
+
+test('a keyring holds at most 1024 keys (tombstones included); a disabled key cannot become primary', () => {
+  const ring = Keyring.generate();
+  const first = ring.primaryId;
+  for (let i = 1; i < KEYRING_MAX_KEYS; i++) ring.rotate({ primary: false });
+  throwsCode(() => ring.rotate(), 'CAPACITY_EXCEEDED');
+  const second = ring.keys()[1]!.id;
+  ring.disable(second);
+  throwsCode(() => ring.setPrimary(second), 'KEY_DISABLED');
+  assert.is(ring.primaryId, first);
+  assert.is(ring.keys().length, KEYRING_MAX_KEYS);
 });
 
 test('100,000 seals draw 100,000 distinct nonces', () => {
