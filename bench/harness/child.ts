@@ -1,24 +1,21 @@
 // One suite in its own process (forked by bench/run.ts): imports the suite file, runs the
 // workloads that pass the filters (setup, every impl timed and cross-checked, teardown) and
 // sends a SuiteReport to the parent. Large data lives and dies with this process.
-import { isDeepStrictEqual } from 'node:util';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { FULL_TIMING, QUICK_TIMING, firstCall, sampleRound, spread, type FirstCall } from './measure.js';
+import { formatTime } from './report.js';
 import type { ImplFigure, SuiteReport, WorkloadFigures } from './results.js';
 import type { Suite, Workload } from './suite.js';
 
 /** Arguments the parent passes: suite file, quick flag, filters (all as argv). */
 export interface ChildArgs { readonly file: string; readonly quick: boolean; readonly filters: readonly string[] }
 
-export function selected(suite: Suite, file: string, w: Workload, filters: readonly string[]): boolean {
+function selected(suite: Suite, file: string, w: Workload, filters: readonly string[]): boolean {
   if (filters.length === 0) return true;
   const hay = [suite.name, file, w.name].map((s) => s.toLowerCase());
   return filters.some((f) => hay.some((h) => h.includes(f.toLowerCase())));
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 1 ? `${ms.toFixed(2)} ms` : ms >= 1e-3 ? `${(ms * 1e3).toFixed(2)} us` : `${(ms * 1e6).toFixed(1)} ns`;
 }
 
 async function runWorkload(suite: Suite, w: Workload, quick: boolean): Promise<WorkloadFigures> {
@@ -45,7 +42,7 @@ async function runWorkload(suite: Suite, w: Workload, quick: boolean): Promise<W
       const f = firsts[i]!;
       const mismatch = f.output !== undefined && i !== ref && !equal(firsts[ref]!.output, f.output);
       const s = spread(samples[i]!);
-      process.stderr.write(`  ${suite.name} | ${w.name} | ${impl.variant}: ${formatMs(s.medianMs)}${mismatch ? '  MISMATCH' : ''}\n`);
+      process.stderr.write(`  ${suite.name} | ${w.name} | ${impl.variant}: ${formatTime(s.medianMs)}${mismatch ? '  MISMATCH' : ''}\n`);
       return { variant: impl.variant, medianMs: s.medianMs, q1Ms: s.q1Ms, q3Ms: s.q3Ms, firstMs: f.firstMs, samples: s.samples, ...(mismatch ? { mismatch } : {}) };
     });
     return { suite: suite.name, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit, impls: figures };
