@@ -88,8 +88,8 @@ function scanWorkload<G extends Int8Array | Float32Array, O extends Int32Array |
     async impls() {
       const { gallery, probe } = data!;
       const copy = (v: unknown) => (v as O).slice();
-      const impls: Impl[] = [{ variant: 'baseline', fn: () => spec.baseline(gallery, probe, spec.out(spec.count)), output: copy }];
-      const outNative = spec.out(spec.count);
+      const outBaseline = spec.out(spec.count), outNative = spec.out(spec.count);
+      const impls: Impl[] = [{ variant: 'baseline', fn: () => spec.baseline(gallery, probe, outBaseline), output: copy }];
       if (native()) impls.push({ variant: 'native', fn: () => (spec.native(gallery, probe, spec.count, spec.dim, outNative), outNative), output: copy });
       for (const { backend, k } of await kernelInstances()) {
         const base = place(k, gallery), p = place(k, probe), out = k.alloc(spec.count * 4);
