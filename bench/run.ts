@@ -39,7 +39,7 @@ function runChild(file: string, quick: boolean, filters: readonly string[], env:
   return new Promise((resolve) => {
     let report: SuiteReport | undefined;
     const child = fork(CHILD, ['--suite', file, quick ? 'quick' : 'full', ...filters], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: ['--import', import.meta.resolve('tsx'), '--expose-gc'],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
