@@ -1,10 +1,10 @@
 // TemplateStore semantics, the same battery against the in-memory and the SQLite store: put/get/
 // delete/list, purposes, putMany atomicity, the revocation list (subjects and salts refused on
 // put, get and load), iteration for a gallery, verify() and re-wrap to a rotated key with every
-// record readable throughout. SQLite only: a real WAL file, schema migration from version 1,
-// newer schema and other tenant refused, integrity_check, tampered rows reported, and a scan of
-// the database and WAL files for the template payload and salt bytes (never found).
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+// record readable throughout. SQLite only: a real WAL file, schema migration from version 1, a
+// newer schema, another tenant's file and a non-database file refused, integrity_check, tampered
+// rows reported, and a scan of the database and WAL files for template and salt bytes (none).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -177,6 +177,9 @@ test('sqlite: schema migrations from version 1; a newer schema and another tenan
   bump.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
   bump.close();
   throwsCode(() => openSqliteStore(path, { keyring: ring, tenant: 'acme' }), 'UNSUPPORTED_VERSION');
+  const garbage = dbPath();
+  writeFileSync(garbage, T.rng.bytes(8192));
+  throwsCode(() => openSqliteStore(garbage, { keyring: ring, tenant: 'acme' }), 'INTEGRITY');
   throwsCode(() => openSqliteStore(dbPath(), { keyring: ring, tenant: '' }), RangeError);
   throwsCode(() => openSqliteStore(dbPath(), { keyring: {} as Keyring, tenant: 'a' }), TypeError);
   throwsCode(() => openSqliteStore(dbPath(), { keyring: ring, tenant: 'a', durability: 'none' as 'full' }), RangeError);

@@ -3,6 +3,7 @@
 // delete, schema migrations and PRAGMA integrity_check. Rows hold only sealed records and public
 // ids: no template, salt or key byte is stored in clear.
 import Database from 'better-sqlite3';
+import { TemplockError } from '../../errors.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from '../store.js';
 import { aString } from '../../validate.js';
 import { _migrate } from './migrations.js';
@@ -182,6 +183,8 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
       backend = new SqliteBackend(db);
     } catch (e) {
       db.close();
+      const code = (e as { code?: unknown }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new TemplockError('INTEGRITY', 'store: the file is not a database or is damaged');
       throw e;
     }
     super(options, backend);
@@ -191,7 +194,8 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
 
 /**
  * Opens (creating or migrating as needed) the SQLite template store at `path`.
- * @throws TemplockError UNSUPPORTED_VERSION (file from a newer schema), INCOMPATIBLE (another tenant's file).
+ * @throws TemplockError UNSUPPORTED_VERSION (file from a newer schema), INCOMPATIBLE (another
+ *   tenant's file), INTEGRITY (not a database, or damaged).
  * @example
  * import { Keyring } from 'templock/storage';
  * import { openSqliteStore } from 'templock/storage/sqlite';
