@@ -3,6 +3,6 @@
 export { init, backend, type InitOptions } from './loader.js';
 export { BACKENDS, KERNEL_NAMES, type Backend, type KernelSet } from './kernel-set.js';
 export { createKernels, type Kernels } from './kernels.js';
-export { protectFast, protectBatch } from './protect-fast.js';
+export { protectFast, protectAllFast, protectBatch } from './protect-fast.js';
 export { Matcher, type MatcherOptions, type Verification } from './matcher.js';
 export { Gallery, K_MAX, THREADS_MAX, type GalleryOptions, type IdentifyOptions, type Candidate } from './gallery.js';

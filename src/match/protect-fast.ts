@@ -67,8 +67,20 @@ const kernelApply: _Apply = (v, material, p: TransformParams, out) => {
  * const t = protectFast(embedding, { scheme: 'iom-grp', dim: 512, m: 512, q: 16 }, key, salt);
  */
 export function protectFast(embedding: EmbeddingInput, params: ProtectParams, key: Uint8Array, salt: Uint8Array): ProtectedTemplate {
+  return protectAllFast(embedding, params, key, [salt])[0]!;
+}
+
+/**
+ * `protectAll()` with its projection step in WebAssembly: one embedding under several salts (one
+ * per active salt epoch), canonicalised once; each template equals `protect()`'s.
+ * @example
+ * import { init, protectAllFast } from 'templock/match';
+ * await init();
+ * const [current, previous] = protectAllFast(embedding, params, key, [epoch2Salt, epoch1Salt]);
+ */
+export function protectAllFast(embedding: EmbeddingInput, params: ProtectParams, key: Uint8Array, salts: readonly Uint8Array[]): ProtectedTemplate[] {
   activeProjector();
-  return _protectAllWith(embedding, params, key, [salt], kernelApply)[0]!;
+  return _protectAllWith(embedding, params, key, salts, kernelApply);
 }
 
 /**

@@ -3,8 +3,8 @@
 // the same errors for bad input.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeTemplate, protect, type ProtectParams } from '../../src/index.js';
-import { BACKENDS, backend, init, protectBatch, protectFast } from '../../src/match/index.js';
+import { encodeTemplate, protect, protectAll, type ProtectParams } from '../../src/index.js';
+import { BACKENDS, backend, init, protectAllFast, protectBatch, protectFast } from '../../src/match/index.js';
 import { Seeded } from '../_lib/seeded.js';
 
 const rng = new Seeded('match-protect');
@@ -32,6 +32,14 @@ for (const b of BACKENDS) {
           assert.is(hex(protectFast(x, params, key, salt)), hex(protect(x, params, key, salt)), `${params.scheme} dim ${params.dim}`);
         }
       }
+    }
+  });
+
+  test(`${b}: protectAllFast equals protectAll`, async () => {
+    await init({ backend: b });
+    for (const params of PARAMS.slice(1)) {
+      const x = rng.unitVector(params.dim), salts = [rng.bytes(16), rng.bytes(20), rng.bytes(32)];
+      assert.equal(protectAllFast(x, params, key, salts).map(hex), protectAll(x, params, key, salts).map(hex));
     }
   });
 

@@ -1,4 +1,5 @@
-// Matching and projection kernels (SPEC.md §4), AssemblyScript. One source, two builds: with
+// Matching and projection kernels (README "Matching"; the transforms of SPEC.md §4), AssemblyScript.
+// One source, two builds: with
 // `--enable simd` the v128 paths are compiled in (ASC_FEATURE_SIMD), without it the scalar ones.
 // Every kernel works on raw byte offsets into linear memory that the caller lays out; nothing is
 // allocated, and per-call state lives only in caller-given buffers, so one module may run in
