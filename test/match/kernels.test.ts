@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BACKENDS, type KernelSet } from '../../src/match/kernel-set.js';
 import { _newInstance, init, type _Instance } from '../../src/match/loader.js';
+import { createKernels } from '../../src/match/index.js';
 import { Seeded } from '../_lib/seeded.js';
 
 const rng = new Seeded('match-kernels');
@@ -156,6 +157,25 @@ test('iomgrp_argmax and sign_project match direct integer projections', () => {
       return [Array.from(u8.subarray(out, out + m)), Array.from(u8.subarray(out + m, out + m + bits / 8))];
     });
     for (const g of got) assert.equal(g, [argmax, signs], `dim ${dim}`);
+  }
+});
+
+test('createKernels: views taken after the memory grows see the earlier data, on every backend', async () => {
+  for (const b of BACKENDS) {
+    await init({ backend: b });
+    const k = createKernels();
+    assert.is(k.backend, b);
+    const a = k.alloc(64), c = k.alloc(64);
+    const bytes = rng.bytes(128);
+    k.u8(a, 64).set(bytes.subarray(0, 64));
+    k.u8(c, 64).set(bytes.subarray(64));
+    const before = k.memoryBytes, distance = k.hamming_u1(a, c, 64);
+    const big = k.alloc(8 << 20); // forces growth: the old buffer may be detached
+    assert.ok(k.memoryBytes > before + (8 << 20) - 65536, `${b}: grew from ${before} to ${k.memoryBytes}`);
+    assert.equal(k.u8(a, 64), bytes.subarray(0, 64));
+    assert.is(k.hamming_u1(a, c, 64), distance);
+    k.u8(big + (8 << 20) - 64, 64).set(bytes.subarray(0, 64));
+    assert.is(k.equal_u8(a, big + (8 << 20) - 64, 64), 64);
   }
 });
 
