@@ -1,38 +1,55 @@
-// What templock needs to know about the bundled recogniser: its dimension and its public centring
-// mean (faceapi-mean.gen.ts, made by make-mean.ts), and the transform parameters recommended for
-// it: the scheme defaults of templock (SPEC.md §4) at dim 128, centred by that mean (SPEC.md §2),
+// What templock needs to know about the bundled recogniser: its dimension and its public mean
+// (faceapi-mean.gen.ts, made by make-mean.ts), and the transform parameters recommended for it:
+// the scheme defaults of templock (SPEC.md §4) at dim 128, centred (SPEC.md §2) by the default
+// centring strength of the scheme (docs/EVALUATION.md "Defaults") times that mean,
 // and the decision thresholds of each scheme at false match rates 1e-3 and 1e-4 on LFW.
 import type { ProtectParams } from '../transforms/protect.js';
-import { defaultParams } from '../transforms/defaults.js';
+import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../transforms/defaults.js';
+import { aNumber } from '../validate.js';
 import type { SchemeName } from '../transforms/scheme.js';
 import { FACEAPI_MEAN_HEX, FACEAPI_THRESHOLDS } from './faceapi-mean.gen.js';
 
 /** Dimension of the face-api recogniser's descriptors. */
 export const FACEAPI_DIM = 128;
 
+/** The LFW mean of the recogniser in float64. */
+function mean64(): Float64Array {
+  const bytes = new Uint8Array(FACEAPI_DIM * 8);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(FACEAPI_MEAN_HEX.slice(i * 2, i * 2 + 2), 16);
+  const view = new DataView(bytes.buffer);
+  return Float64Array.from({ length: FACEAPI_DIM }, (_, i) => view.getFloat64(i * 8, true));
+}
+
 /**
- * A fresh copy of the public centring mean of the face-api recogniser (128 float32 values).
+ * The public centring vector of the face-api recogniser: `strength` (in (0, 1], default 1) times
+ * its mean over the 13,223 LFW descriptors, rounded to float32 as centringVector() of
+ * templock/eval rounds it. A fresh copy.
  * @example
  * import { faceapiMean } from 'templock/embed';
- * const mean = faceapiMean();
+ * const mean = faceapiMean(0.25);
  */
-export function faceapiMean(): Float32Array {
-  const mean = new Float32Array(FACEAPI_DIM);
-  const view = new DataView(mean.buffer);
-  for (let i = 0; i < FACEAPI_DIM * 4; i++) view.setUint8(i, parseInt(FACEAPI_MEAN_HEX.slice(i * 2, i * 2 + 2), 16));
-  for (let i = 0; i < FACEAPI_DIM; i++) mean[i] = view.getFloat32(i * 4, true);
-  return mean;
+export function faceapiMean(strength = 1): Float32Array {
+  aNumber('strength', strength, Number.MIN_VALUE, 1);
+  return Float32Array.from(mean64(), (v) => v * strength);
+}
+
+/** Parameters of `scheme` at dim 128 centred by `strength(scheme)` x `mean` (trusted inputs). */
+export function _faceapiParamsFrom(mean: Float64Array, scheme: SchemeName): ProtectParams {
+  const strength = DEFAULT_CENTRING_STRENGTH[scheme];
+  return { ...defaultParams(scheme, FACEAPI_DIM), mean: Float32Array.from(mean, (v) => v * strength) };
 }
 
 /**
  * Recommended transform parameters for embeddings of the bundled recogniser: the scheme's
- * defaults at dim 128, centred by {@link faceapiMean}.
+ * defaults at dim 128, centred by its mean at the scheme's default centring strength
+ * (DEFAULT_CENTRING_STRENGTH of 'templock').
  * @example
  * import { faceapiParams } from 'templock/embed';
- * const params = faceapiParams(); // iom-grp, dim 128, m 512, q 16, with the face-api mean
+ * const params = faceapiParams('iom-grp');
  */
 export function faceapiParams(scheme: SchemeName = 'iom-grp'): ProtectParams {
-  return { ...defaultParams(scheme, FACEAPI_DIM), mean: faceapiMean() };
+  if (!Object.hasOwn(DEFAULT_CENTRING_STRENGTH, scheme)) throw new RangeError(`"scheme" expected one of ${Object.keys(DEFAULT_CENTRING_STRENGTH).join(', ')}`);
+  return _faceapiParamsFrom(mean64(), scheme);
 }
 
 /** False match rates with a measured threshold. */
