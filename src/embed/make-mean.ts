@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareTemplates } from '../score.js';
+import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../transforms/defaults.js';
 import { protect } from '../transforms/protect.js';
 import { SCHEME_NAMES } from '../transforms/registry.js';
 import type { SchemeName } from '../transforms/scheme.js';
@@ -72,6 +73,11 @@ function thresholds(bytes: Uint8Array, labels: readonly number[], paramsOf: (sch
   return out;
 }
 
+/** What the thresholds depend on besides the data: every scheme's parameters and centring strength. */
+export function thresholdParams(): string {
+  return JSON.stringify(SCHEME_NAMES.map((scheme) => ({ ...defaultParams(scheme, DIM), strength: DEFAULT_CENTRING_STRENGTH[scheme] })));
+}
+
 function hexOf(v: Float64Array): string {
   const bytes = new Uint8Array(v.length * 8);
   const view = new DataView(bytes.buffer);
@@ -92,6 +98,9 @@ function render(source: Uint8Array, mean: Float64Array, threshold: Record<Scheme
 /** The mean as little-endian float64 hex, ${DIM} values. */
 export const FACEAPI_MEAN_HEX =
 ${lines};
+
+/** The parameters (without the mean) and centring strength the thresholds were measured with. */
+export const FACEAPI_THRESHOLD_PARAMS = '${thresholdParams()}';
 
 /** Decision thresholds per scheme at false match rates ${TARGET_FMRS.join(' and ')} on LFW (see make-mean.ts). */
 export const FACEAPI_THRESHOLDS = {

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FACEAPI_DIM, faceapiMean, faceapiParams, faceapiThreshold } from '../../src/embed/index.js';
+import { FACEAPI_THRESHOLD_PARAMS } from '../../src/embed/faceapi-mean.gen.js';
+import { thresholdParams } from '../../src/embed/make-mean.js';
 import { centringVector } from '../../src/eval/centring.js';
 import { checkParams, DEFAULT_CENTRING_STRENGTH, SCHEME_NAMES } from '../../src/index.js';
 import { sharedPath } from '../_lib/shared.js';
@@ -42,6 +44,10 @@ test('faceapiMean returns a fresh copy; faceapiParams are valid at dim 128 with 
   assert.throws(() => faceapiParams('nope' as 'sign'), RangeError);
   assert.throws(() => faceapiMean(0), RangeError);
   assert.throws(() => faceapiThreshold('sign', '1e-9' as '1e-4'), RangeError);
+});
+
+test('the committed thresholds were measured with the current default parameters and centring', () => {
+  assert.is(FACEAPI_THRESHOLD_PARAMS, thresholdParams(), 'defaults changed: run node --import tsx src/embed/make-mean.ts');
 });
 
 test.run();
