@@ -129,7 +129,7 @@ test('topk_hamming_u1 and topk_equal_u8 select by (distance, row) with ties, thr
 });
 
 test('iomgrp_argmax and sign_project match direct integer projections', () => {
-  for (const [dim, m, q] of [[32, 16, 4], [100, 20, 16], [512, 8, 16]] as const) {
+  for (const [dim, m, q] of [[32, 16, 4], [100, 20, 16], [88, 12, 8], [45, 9, 7], [512, 8, 16]] as const) {
     const v = new Int16Array(dim).map(() => rng.int(32769) - 16384);
     const W = new Int8Array(m * q * dim).map(() => rng.int(17) - 8);
     // A row equal to its predecessor forces a tie: the smaller index must win.

@@ -309,6 +309,13 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
   let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
   const w1 = w + dim, w2 = w1 + dim, w3 = w2 + dim;
   let i: usize = 0;
+  for (; i + 16 <= dim; i += 16) {
+    const x = v128.load(v + (i << 1)), y = v128.load(v + (i << 1), 16);
+    a0 = i32x4.add(a0, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w + i), x), i32x4.dot_i16x8_s(v128.load8x8_s(w + i, 8), y)));
+    a1 = i32x4.add(a1, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w1 + i), x), i32x4.dot_i16x8_s(v128.load8x8_s(w1 + i, 8), y)));
+    a2 = i32x4.add(a2, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w2 + i), x), i32x4.dot_i16x8_s(v128.load8x8_s(w2 + i, 8), y)));
+    a3 = i32x4.add(a3, i32x4.add(i32x4.dot_i16x8_s(v128.load8x8_s(w3 + i), x), i32x4.dot_i16x8_s(v128.load8x8_s(w3 + i, 8), y)));
+  }
   for (; i + 8 <= dim; i += 8) {
     const x = v128.load(v + (i << 1));
     a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v128.load8x8_s(w + i), x));
