@@ -21,11 +21,18 @@ interface Projector {
   material: Int8Array | undefined;
 }
 
+/** Zero-fills the projector's copy of secret material. */
+function wipeMaterial(pr: Projector): void {
+  if (pr.material) pr.inst.heap.i8.fill(0, pr.wPtr, pr.wPtr + pr.material.length);
+  pr.material = undefined;
+}
+
 let projector: Projector | undefined;
 
 function activeProjector(): Projector {
   const b = backend();
   if (!projector || projector.inst.backend !== b) {
+    if (projector) wipeMaterial(projector);
     const inst = _newInstance(4 * 65536);
     const vPtr = inst.heap.alloc(2 * DIM_MAX), outPtr = inst.heap.alloc(OUT_MAX_BYTES);
     projector = { inst, vPtr, outPtr, wPtr: inst.heap.top, material: undefined };
@@ -43,7 +50,7 @@ const kernelApply: _Apply = (v, material, p: TransformParams, out) => {
   const { heap, kernels } = pr.inst;
   const W = material as Int8Array;
   if (pr.material !== W) {
-    pr.material = undefined;
+    wipeMaterial(pr);
     heap.ensure(pr.wPtr + W.length);
     heap.i8.set(W, pr.wPtr);
     pr.material = W;
