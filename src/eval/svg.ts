@@ -1,6 +1,7 @@
 // SVG plots of an evaluation (docs/EVALUATION.md "Outputs"), written by hand with no plotting
 // dependency: the DET curve (both axes on the normal-deviate scale) and score distributions.
 import type { EvaluationResult, SystemResult } from './evaluate.js';
+import type { OperatingPoint } from './metrics.js';
 import type { ScoreHistogram } from './summary.js';
 
 const W = 640, H = 480, LEFT = 70, RIGHT = 20, TOP = 40, BOTTOM = 60;
@@ -53,21 +54,23 @@ function chart(title: string, xLabel: string, yLabel: string, series: readonly S
   return out.join('\n') + '\n';
 }
 
-const DET_TICKS: readonly (readonly [number, string])[] = [[1e-5, '0.001%'], [1e-4, '0.01%'], [1e-3, '0.1%'], [1e-2, '1%'], [0.05, '5%'], [0.2, '20%'], [0.5, '50%']];
+const DET_TICKS: readonly (readonly [number, string])[] = [[1e-6, '0.0001%'], [1e-5, '0.001%'], [1e-4, '0.01%'], [1e-3, '0.1%'], [1e-2, '1%'], [0.05, '5%'], [0.2, '20%'], [0.5, '50%']];
 
 /**
- * The DET curve of every system of a run (normal scenario per application; stolen token dashed).
+ * The DET curve of every system of a run (normal scenario per application; stolen token dashed),
+ * on normal-deviate axes from 1e-6 to 0.5; operating points outside are left out.
  * @example
  * import { detSvg } from 'templock/eval';
  * writeFileSync('det.svg', detSvg(result));
  */
 export function detSvg(result: EvaluationResult): string {
-  const lo = probit(1e-5), hi = probit(0.5);
-  const s = (v: number) => (probit(Math.min(0.5, Math.max(1e-5, v))) - lo) / (hi - lo);
+  const lo = probit(1e-6), hi = probit(0.5);
+  const s = (v: number) => (probit(v) - lo) / (hi - lo);
+  const inside = (pts: readonly OperatingPoint[]) => pts.filter((p) => p.fmr >= 1e-6 && p.fmr <= 0.5 && p.fnmr >= 1e-6 && p.fnmr <= 0.5).map((p) => [p.fmr, p.fnmr] as const);
   const series: Series[] = [];
   for (const sys of [result.raw, ...result.systems]) {
-    if (sys.normalApplication) series.push({ name: sys.label, points: sys.normalApplication.det.map((p) => [p.fmr, p.fnmr] as const) });
-    if (sys.stolenToken) series.push({ name: `${sys.label} (stolen token)`, points: sys.stolenToken.det.map((p) => [p.fmr, p.fnmr] as const), dashed: true });
+    if (sys.normalApplication) series.push({ name: sys.label, points: inside(sys.normalApplication.det) });
+    if (sys.stolenToken) series.push({ name: `${sys.label} (stolen token)`, points: inside(sys.stolenToken.det), dashed: true });
   }
   return chart(`DET, ${result.dataset.name}`, 'FMR', 'FNMR', series, s, s, DET_TICKS, DET_TICKS);
 }

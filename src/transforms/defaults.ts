@@ -25,7 +25,7 @@ export function defaultParams(scheme: SchemeName, dim: number): TransformParams 
   switch (scheme) {
     case 'iom-grp': {
       const q = 16;
-      let m = 1024;
+      let m = 2048;
       while (m * q * dim > IOM_GRP_MAX_WEIGHTS && m > 16) m /= 2;
       return checkParams({ scheme, dim, m, q });
     }
