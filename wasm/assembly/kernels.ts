@@ -181,12 +181,15 @@ export function topk_equal_u8(probe: usize, base: usize, from: u32, to: u32, n: 
   let s: i32 = 0;
   if (ASC_FEATURE_SIMD) {
     // Sign-extending loads (8 x i8 -> 8 x i16) and pairwise multiply-add into i32 lanes.
-    let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0);
-    for (; i + 16 <= n; i += 16) {
+    let acc0 = i32x4.splat(0), acc1 = i32x4.splat(0), acc2 = i32x4.splat(0), acc3 = i32x4.splat(0);
+    for (; i + 32 <= n; i += 32) {
       acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_s(a + i), v128.load8x8_s(b + i)));
       acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(v128.load8x8_s(a + i, 8), v128.load8x8_s(b + i, 8)));
+      acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(v128.load8x8_s(a + i, 16), v128.load8x8_s(b + i, 16)));
+      acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(v128.load8x8_s(a + i, 24), v128.load8x8_s(b + i, 24)));
     }
-    const acc = i32x4.add(acc0, acc1);
+    for (; i + 8 <= n; i += 8) acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(v128.load8x8_s(a + i), v128.load8x8_s(b + i)));
+    const acc = i32x4.add(i32x4.add(acc0, acc1), i32x4.add(acc2, acc3));
     s = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
   } else {
     let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
