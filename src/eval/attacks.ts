@@ -16,7 +16,12 @@ import type { _EvalRng } from './rng.js';
 export const ATTACK_NAMES = ['linear', 'genetic'] as const;
 export type AttackName = (typeof ATTACK_NAMES)[number];
 
-/** The attacks that apply to a scheme, cheapest first. */
+/**
+ * The attacks that apply to a scheme, cheapest first.
+ * @example
+ * import { attacksFor } from 'templock/eval';
+ * attacksFor('iom-grp'); // ['linear', 'genetic']
+ */
 export function attacksFor(scheme: _Instance['params']['scheme']): readonly AttackName[] {
   return scheme === 'iom-urp' ? ['genetic'] : scheme === 'iom-grp' ? ['linear', 'genetic'] : ['linear'];
 }

@@ -61,7 +61,12 @@ export function centringVector(vectors: Float32Array, dim: number, strength = 1)
   return Float32Array.from(acc, (v) => (v / n) * strength);
 }
 
-/** Splits `set` by `protocol` (seeded for `split`). */
+/**
+ * Splits `set` by `protocol` (seeded for `split`) into rows that fit the mean and rows evaluated.
+ * @example
+ * import { centringSplit, readEmbeddings } from 'templock/eval';
+ * const { mean, evalRows } = centringSplit(readEmbeddings('data'), 'auto', 1);
+ */
 export function centringSplit(set: EmbeddingSet, protocol: CentringProtocol, seed: number, strict = false, strength = 1): CentringSplit {
   if (!(strength > 0 && strength <= 1)) throw new RangeError('"strength" expected a number in (0, 1]');
   const by = _rowsByIdentity(set.labels);

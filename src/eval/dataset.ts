@@ -24,6 +24,9 @@ export function _row(set: EmbeddingSet, i: number): Float32Array {
 /**
  * Checks the invariants every reader guarantees: sizes agree, every label is a valid identity
  * index, every value is finite (the first bad row is named, never its values).
+ * @example
+ * import { checkEmbeddingSet } from 'templock/eval';
+ * checkEmbeddingSet({ name: 'mine', dim, count, vectors, labels, identities });
  */
 export function checkEmbeddingSet(set: EmbeddingSet): EmbeddingSet {
   const { dim, count, vectors, labels, identities } = set;

@@ -145,7 +145,12 @@ export interface EvaluationResult {
   readonly seconds: number;
 }
 
-/** A short label of a parameter set, e.g. "iom-grp m=512 q=16". */
+/**
+ * A short label of a parameter set.
+ * @example
+ * import { paramsLabel } from 'templock/eval';
+ * paramsLabel({ scheme: 'iom-grp', dim: 128, m: 512, q: 16 }); // 'iom-grp m=512 q=16'
+ */
 export function paramsLabel(p: TransformParams): string {
   return p.scheme === 'iom-grp' ? `iom-grp m=${p.m} q=${p.q}` : p.scheme === 'iom-urp' ? `iom-urp m=${p.m} k=${p.k} p=${p.p}` : `sign bits=${p.bits}`;
 }

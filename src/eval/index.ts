@@ -10,7 +10,7 @@ export { unlinkability, unlinkabilityFloor, type Unlinkability } from './unlinka
 export { genuinePairs, balancedGenuinePairs, impostorPairs, impostorPairTotal, type PairList } from './pairs.js';
 export { centringSplit, centringVector, CENTRING_PROTOCOLS, type CentringProtocol, type CentringSplit } from './centring.js';
 export { summariseVerification, scoreHistogram, FMR_TARGETS, type VerificationSummary, type ScoreHistogram } from './summary.js';
-export { linearInversion, geneticInversion, attacksFor, ATTACK_NAMES, type AttackName, type GeneticOptions } from './attacks.js';
+export { attacksFor, ATTACK_NAMES, type AttackName } from './attacks.js';
 export {
   evaluate, paramsLabel, SCENARIOS, SYSTEM_FMR,
   type EvaluateOptions, type EvaluationResult, type SystemResult, type ScenarioName, type RenewabilitySummary,

@@ -96,7 +96,12 @@ export function fnmrAtFmr(c: ErrorCurve, targetFmr: number): FnmrAtFmr {
   return { targetFmr, fnmr: c.fnmr[k]!, fmr: c.fmr[k]!, threshold: c.thresholds[k]!, measurable: c.impostorCount * targetFmr >= 1 };
 }
 
-/** Fraction of `scores` at or above `threshold` (a false-accept rate when they are non-mated). */
+/**
+ * Fraction of `scores` at or above `threshold` (a false-accept rate when they are non-mated).
+ * @example
+ * import { acceptRate } from 'templock/eval';
+ * acceptRate([0.1, 0.5, 0.9], 0.5); // 2 / 3
+ */
 export function acceptRate(scores: ArrayLike<number>, threshold: number): number {
   let n = 0;
   for (let i = 0; i < scores.length; i++) if (scores[i]! >= threshold) n++;
@@ -106,6 +111,9 @@ export function acceptRate(scores: ArrayLike<number>, threshold: number): number
 /**
  * At most `maxPoints` operating points of the DET curve (FMR, FNMR), chosen evenly on a log
  * scale of FMR; the first and last points with both rates positive are always kept.
+ * @example
+ * import { detPoints, errorCurve } from 'templock/eval';
+ * const det = detPoints(errorCurve(genuineScores, impostorScores)); // [{ threshold, fmr, fnmr }, ...]
  */
 export function detPoints(c: ErrorCurve, maxPoints = 300): OperatingPoint[] {
   const all: OperatingPoint[] = [];
@@ -122,7 +130,12 @@ export function detPoints(c: ErrorCurve, maxPoints = 300): OperatingPoint[] {
   return out;
 }
 
-/** Mean and standard deviation (population) of a score sample. */
+/**
+ * Mean and standard deviation (population) of a score sample.
+ * @example
+ * import { meanSd } from 'templock/eval';
+ * meanSd([1, 3]); // { mean: 2, sd: 1 }
+ */
 export function meanSd(x: ArrayLike<number>): { mean: number; sd: number } {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i]!;

@@ -22,7 +22,12 @@ export function _rowsByIdentity(labels: Int32Array): Map<number, number[]> {
   return by;
 }
 
-/** Every pair of rows (i < j) with the same label. */
+/**
+ * Every pair of rows (i < j) with the same label.
+ * @example
+ * import { genuinePairs } from 'templock/eval';
+ * genuinePairs(Int32Array.of(0, 0, 1, 1)).a.length; // 2
+ */
 export function genuinePairs(labels: Int32Array): PairList {
   const a: number[] = [], b: number[] = [];
   for (const rows of _rowsByIdentity(labels).values())
@@ -33,6 +38,9 @@ export function genuinePairs(labels: Int32Array): PairList {
 /**
  * Genuine pairs with at most `cap` per identity (a seeded sample of an identity's pairs when it
  * has more), so that a few identities with many samples do not make up the whole distribution.
+ * @example
+ * import { balancedGenuinePairs } from 'templock/eval';
+ * const mated = balancedGenuinePairs(set.labels, 20, 1);
  */
 export function balancedGenuinePairs(labels: Int32Array, cap: number, seed: number): PairList {
   const rng = new _EvalRng(seed, 'balanced-genuine');
@@ -49,7 +57,12 @@ export function balancedGenuinePairs(labels: Int32Array, cap: number, seed: numb
   return { a: Uint32Array.from(a), b: Uint32Array.from(b), exhaustive: false };
 }
 
-/** Number of unordered pairs of rows with different labels. */
+/**
+ * Number of unordered pairs of rows with different labels.
+ * @example
+ * import { impostorPairTotal } from 'templock/eval';
+ * impostorPairTotal(Int32Array.of(0, 0, 1, 1)); // 4
+ */
 export function impostorPairTotal(labels: Int32Array): number {
   const n = labels.length;
   let same = 0;
@@ -57,7 +70,12 @@ export function impostorPairTotal(labels: Int32Array): number {
   return (n * (n - 1)) / 2 - same;
 }
 
-/** `count` impostor pairs sampled with seed `seed`, or all of them when that is not more. */
+/**
+ * `count` impostor pairs sampled with seed `seed`, or all of them when that is not more.
+ * @example
+ * import { impostorPairs } from 'templock/eval';
+ * const { a, b, exhaustive } = impostorPairs(set.labels, 1_000_000, 1);
+ */
 export function impostorPairs(labels: Int32Array, count: number, seed: number): PairList {
   const n = labels.length;
   const total = impostorPairTotal(labels);

@@ -15,7 +15,12 @@ function accuracyRow(sys: string, scenario: string, v: VerificationSummary): str
 
 const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'yes' : '**no**');
 
-/** One line per parameter set: the figures the defaults are chosen by (the sweep table). */
+/**
+ * One line per parameter set: the figures the defaults are chosen by (the sweep table).
+ * @example
+ * import { sweepTable } from 'templock/eval';
+ * console.log(sweepTable(result));
+ */
 export function sweepTable(result: EvaluationResult): string {
   const raw = result.raw.normalApplication!;
   const lines = [

@@ -27,7 +27,12 @@ export interface VerificationSummary {
   readonly histogram: ScoreHistogram;
 }
 
-/** Histograms of named samples over `bins` equal bins spanning all of them. */
+/**
+ * Histograms of named samples over `bins` equal bins spanning all of them.
+ * @example
+ * import { scoreHistogram } from 'templock/eval';
+ * const h = scoreHistogram({ genuine: genuineScores, impostor: impostorScores }); // h.series.genuine[bin]
+ */
 export function scoreHistogram(samples: Readonly<Record<string, ArrayLike<number>>>, bins = 60): ScoreHistogram {
   let lo = Infinity, hi = -Infinity;
   for (const x of Object.values(samples)) for (let i = 0; i < x.length; i++) { lo = Math.min(lo, x[i]!); hi = Math.max(hi, x[i]!); }

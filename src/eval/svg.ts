@@ -7,7 +7,12 @@ import type { ScoreHistogram } from './summary.js';
 const W = 640, H = 480, LEFT = 70, RIGHT = 20, TOP = 40, BOTTOM = 60;
 const COLOURS = ['#000000', '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];
 
-/** Inverse of the standard normal CDF (rational approximation, relative error < 1.2e-9). */
+/**
+ * Inverse of the standard normal CDF (rational approximation, relative error < 1.2e-9): the DET axis scale.
+ * @example
+ * import { probit } from 'templock/eval';
+ * probit(0.975); // 1.95996...
+ */
 export function probit(p: number): number {
   const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];

@@ -29,6 +29,9 @@ export interface Unlinkability {
  * The estimator's floor: D<->sys between two disjoint parts of the non-mated scores (the first
  * `matedCount` of them against the rest), where the true value is 0. A measured D<->sys near
  * the floor is indistinguishable from fully unlinkable at this sample size and bin count.
+ * @example
+ * import { unlinkabilityFloor } from 'templock/eval';
+ * const floor = unlinkabilityFloor(nonMatedScores, matedScores.length);
  */
 export function unlinkabilityFloor(nonMated: ArrayLike<number>, matedCount: number, bins = 100): number {
   const n = Math.min(matedCount, Math.floor(nonMated.length / 2));
