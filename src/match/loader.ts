@@ -176,8 +176,9 @@ async function warm(c: Compiled): Promise<void> {
 /** A function that calls every kernel of `inst` 60 times on small arbitrary inputs. */
 function kernelRunner(inst: _Instance): () => void {
   const k = inst.kernels, h = inst.heap;
-  const rows = 256, n = 64, dim = 64;
-  const probe = h.alloc(n * 4), base = h.alloc(rows * n * 4), out = h.alloc(rows * 8);
+  // The projections get larger inputs: the engine optimises a function after enough work in it.
+  const rows = 256, n = 64, dim = 256, m = 32, q = 16;
+  const probe = h.alloc(dim * 2), base = h.alloc(Math.max(rows * n * 4, m * q * dim)), out = h.alloc(rows * 8);
   const u8 = h.u8;
   for (let i = probe; i < h.top; i++) u8[i] = (i * 167 + 13) & 0x3f;
   return () => {
@@ -189,7 +190,9 @@ function kernelRunner(inst: _Instance): () => void {
       k.scan_hamming_u1(probe, base, rows, 128, out);
       k.topk_hamming_u1(probe, base, 0, rows, n, 10, n * 8, out); k.topk_hamming_u1(probe, base, 0, rows, 128, 10, 1024, out);
       k.topk_equal_u8(probe, base, 0, rows, n, 10, n, out);
-      k.iomgrp_argmax(probe, base, dim, 8, 4, out); k.sign_project(probe, base, dim, 64, out);
+    }
+    for (let r = 0; r < 8; r++) {
+      k.iomgrp_argmax(probe, base, dim, m, q, out); k.sign_project(probe, base, dim, m * q, out);
     }
   };
 }
