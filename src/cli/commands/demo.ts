@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { _canonicalise } from '../../canonical.js';
 import type { DetectedFace } from '../../embed/embedder.js';
 import type { RgbImage } from '../../embed/image.js';
-import { faceapiMean, faceapiParams, faceapiThreshold } from '../../embed/model-params.js';
+import { faceapiParams, faceapiThreshold } from '../../embed/model-params.js';
 import { isTemplockError, TemplockError } from '../../errors.js';
 import { init } from '../../match/loader.js';
 import { Matcher } from '../../match/matcher.js';
@@ -44,6 +44,16 @@ function photoDir(): string {
   return join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
 }
 
+/** The value of `p`, or undefined when it fails with NO_FACE (a failure to enrol or acquire). */
+async function unlessNoFace<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isTemplockError(e, 'NO_FACE')) return undefined;
+    throw e;
+  }
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -69,10 +79,6 @@ async function scenario(s: Session, io: Io) {
     const t0 = performance.now();
     try { return await captureFace(s, image, salts, 'centre'); } finally { captureMs.push(performance.now() - t0); }
   };
-  /** A capture, or undefined when no face is found in it (a failure to acquire). */
-  const tryCapture = async (image: RgbImage, salts: readonly Uint8Array[]) => {
-    try { return await capture(image, salts); } catch (e) { if (isTemplockError(e, 'NO_FACE')) return undefined; throw e; }
-  };
   const threshold = s.terminal.settings.threshold;
 
   const embedder = await timed('load TF.js and the face models', () => terminalEmbedder());
@@ -97,6 +103,7 @@ async function scenario(s: Session, io: Io) {
   // kept in memory only to scan the database for it at the end; then it is zero-filled. A capture
   // without a detectable face is a failure to enrol.
   const salt0 = epochSalt(s.terminal, 0);
+  const params = faceapiParams(SCHEME);
   const scanTargets: ScanTarget[] = [];
   const raws: Float32Array[] = [];
   const residents: Person[] = [];
@@ -105,19 +112,16 @@ async function scenario(s: Session, io: Io) {
   await timed(`enrol ${people.residents.length} residents`, async () => {
     for (const [i, r] of people.residents.entries()) {
       const t0 = performance.now();
-      const raw = await embedder.embedRawUnsafe(enrolmentCapture(r.image, r.face), { face: 'centre' }).catch((e: unknown) => {
-        if (isTemplockError(e, 'NO_FACE')) return undefined;
-        throw e;
-      });
+      const raw = await unlessNoFace(embedder.embedRawUnsafe(enrolmentCapture(r.image, r.face), { face: 'centre' }));
       io.progress(i + 1, people.residents.length, 'enrol');
       if (!raw) { failuresToEnrol++; continue; }
-      const template = protect(raw, faceapiParams(SCHEME), s.terminal.applicationKey, salt0);
+      const template = protect(raw, params, s.terminal.applicationKey, salt0);
       captureMs.push(performance.now() - t0);
       s.store.put(r.id, template);
       enrolled.set(r.id, template);
       residents.push(r);
       raws.push(raw);
-      const canonical = _canonicalise(raw, faceapiMean());
+      const canonical = _canonicalise(raw, params.mean as Float32Array);
       scanTargets.push({ kind: 'raw embedding', bytes: vectorBytes(raw) }, { kind: 'canonical vector', bytes: vectorBytes(canonical) }, { kind: 'template payload', bytes: template.payload.slice() });
       canonical.fill(0);
     }
@@ -132,7 +136,7 @@ async function scenario(s: Session, io: Io) {
     for (const [i, r] of residents.entries()) {
       const { image, view } = probeCapture(r.image, r.face, i);
       views[r.id] = view;
-      const probe = (await tryCapture(image, [salt0]))?.template;
+      const probe = (await unlessNoFace(capture(image, [salt0])))?.template;
       io.progress(i + 1, residents.length, 'verify');
       if (!probe) { failuresToAcquire++; continue; }
       probes.set(r.id, probe);
@@ -161,7 +165,7 @@ async function scenario(s: Session, io: Io) {
       if (candidates[0]?.id === id) rank1++;
     }
     for (const [i, st] of strangers.entries()) {
-      const probe = (await tryCapture(enrolmentCapture(st.image, st.face), [salt0]))?.template;
+      const probe = (await unlessNoFace(capture(enrolmentCapture(st.image, st.face), [salt0])))?.template;
       io.progress(i + 1, strangers.length, 'strangers');
       if (!probe) { strangerFailuresToAcquire++; continue; }
       strangersSeen++;

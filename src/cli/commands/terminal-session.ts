@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { FaceChoice, FaceEmbedder, ProtectedFace } from '../../embed/embedder.js';
 import { createEmbedder } from '../../embed/embedder.js';
+import type { ImageInput } from '../../embed/image.js';
 import { faceapiParams } from '../../embed/model-params.js';
 import { TemplockError } from '../../errors.js';
 import { Gallery } from '../../match/gallery.js';
@@ -116,7 +117,7 @@ export function terminalEmbedder(): Promise<FaceEmbedder> {
 }
 
 /** Protects the face of `image` under the given salts with the terminal's key and parameters. */
-export async function captureFace(s: Session, image: Parameters<FaceEmbedder['protectImage']>[0], salts: readonly Uint8Array[], face: FaceChoice): Promise<ProtectedFace> {
+export async function captureFace(s: Session, image: ImageInput, salts: readonly Uint8Array[], face: FaceChoice): Promise<ProtectedFace> {
   const e = await terminalEmbedder();
   return e.protectImage(image, faceapiParams(s.terminal.settings.scheme), s.terminal.applicationKey, salts, { face });
 }
@@ -178,7 +179,7 @@ export async function searchEpochs(s: Session, groups: Map<number, Array<{ id: s
 }
 
 /** 1:N: protects the probe face once per salt epoch in use and searches every epoch. */
-export async function identifyFace(s: Session, image: Parameters<FaceEmbedder['protectImage']>[0], k: number, face: FaceChoice): Promise<{ candidates: Candidate[]; searched: number }> {
+export async function identifyFace(s: Session, image: ImageInput, k: number, face: FaceChoice): Promise<{ candidates: Candidate[]; searched: number }> {
   const { epochs, groups } = epochsInUse(s);
   const probe = await captureFace(s, image, epochs.map((e) => epochSalt(s.terminal, e)), face);
   return searchEpochs(s, groups, epochs, probe.templates, k);
