@@ -25,8 +25,8 @@ test('the demo enrols, verifies, identifies, rejects strangers, revokes, rotates
   assert.ok(f.residents >= 10 && f.residents + f.failuresToEnrol === 13);
   assert.ok(f.genuineAccepts >= f.residents - 1, 'nearly every resident is accepted from another view');
   assert.ok(f.rank1 >= f.residents - 1);
-  // Keys and salts are random on every run, so a few hard impostor pairs (people of one photo
-  // session) land on either side of the threshold: at most 3 % may pass, a stranger at most once.
+  // Keys and salts are random on every run, so a few hard impostor pairs land on either side
+  // of the threshold: at most 3 % may pass, a stranger at most once.
   assert.ok(f.impostorRejects >= Math.floor(f.impostorTrials * 0.97), 'impostors are rejected');
   assert.ok(f.strangerRejects >= f.strangers - 1, 'strangers match nobody');
   assert.is(f.revocation.refusedWith, 'NOT_FOUND');
