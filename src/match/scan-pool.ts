@@ -1,7 +1,7 @@
 // Worker threads for 1:N identification (README "Matching"): each worker instantiates the shared
 // kernel module over the gallery's shared WebAssembly memory. An identification splits the rows
 // into chunks; this thread and the workers claim chunks one at a time (compare-and-swap on a
-// per-chunk word holding the job number), so a worker that wakes late delays no one: this
+// per-chunk word holding a job number), so a worker that wakes late delays no one: this
 // thread scans what nobody claimed and waits only for chunks already being scanned. Each chunk's
 // top k goes to its own output buffer. Everything goes through a control block in that memory
 // (Atomics.wait / notify), so an identification stays one synchronous call. Node only.
@@ -26,7 +26,9 @@ export function _controlBytes(workers: number): number {
 export type _Family = 0 | 1;
 
 // The worker's whole program, run with `eval`: it touches only the control block and the kernels.
-// Job numbers wrap around: "a before b" is ((b - a) | 0) > 0.
+// A chunk is claimable only by the job right after the one its word names (the main thread sets
+// it to the previous job number before posting), so a worker that wakes late for an old job can
+// claim nothing of a newer one.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctlPtr, index } = workerData;
@@ -42,9 +44,9 @@ for (;;) {
   seen = seq;
   const topk = ctl[${FAMILY}] === 0 ? k.topk_hamming_u1 : k.topk_equal_u8;
   const chunks = ctl[${CHUNKS}], chunkRows = ctl[${CHUNK_ROWS}], rows = ctl[${ROWS}];
+  const prev = (seq - 1) | 0;
   for (let c = 0; c < chunks; c++) {
-    const old = Atomics.load(ctl, ${CLAIM} + c);
-    if (((seq - old) | 0) <= 0 || Atomics.compareExchange(ctl, ${CLAIM} + c, old, seq) !== old) continue;
+    if (Atomics.compareExchange(ctl, ${CLAIM} + c, prev, seq) !== prev) continue;
     const from = c * chunkRows, to = Math.min(rows, from + chunkRows);
     ctl[${RESULT} + c] = topk(ctl[${PROBE}], ctl[${BASE}] >>> 0, from, to, ctl[${N}], ctl[${K}], ctl[${MAX_DIST}], (ctl[${OUTS}] >>> 0) + c * ctl[${OUT_STRIDE}]);
     Atomics.store(ctl, ${DONE} + c, seq);
@@ -126,7 +128,7 @@ export class _ScanPool {
     const ctl = this.ctl;
     const prev = ctl[SEQ]!, seq = (prev + 1) | 0;
     const chunkRows = Math.ceil(job.rows / job.chunks);
-    // Chunks start as claimed by the previous job: a worker still on that job can claim none.
+    // Chunks start as claimed by the previous job: claimable by this job only, by exact compare-and-swap.
     for (let c = 0; c < job.chunks; c++) Atomics.store(ctl, CLAIM + c, prev);
     ctl[FAMILY] = job.family;
     ctl[PROBE] = job.probe;
