@@ -51,4 +51,29 @@ for (const backend of ['wasm-simd', 'wasm-scalar'] as const) {
   }
 }
 
+test('many identifications in a row, the gallery growing between them, stay equal to one thread', async () => {
+  await init({ backend: 'wasm-simd' });
+  const ref = referenceTemplate(GALLERY_PARAMS[0]!, rng);
+  const one = new Gallery(ref), two = new Gallery(ref, { threads: 2 });
+  try {
+    await two.ready();
+    let next = 0;
+    for (let round = 0; round < 12; round++) {
+      // Row counts change the number of chunks from one identification to the next.
+      const count = 1500 * (round + 1);
+      const ids = Array.from({ length: count }, () => `g${next++}`);
+      const payloads = randomPayloads(ref, count, rng);
+      one.addPayloads(ids, payloads);
+      two.addPayloads(ids, payloads);
+      for (let i = 0; i < 15; i++) {
+        const probe = withPayload(ref, randomPayloads(ref, 1, rng));
+        const opts = { k: 1 + ((round * 15 + i) % 40) };
+        assert.equal(two.identify(probe, opts), one.identify(probe, opts), `round ${round}, probe ${i}`);
+      }
+    }
+  } finally {
+    two.close();
+  }
+});
+
 test.run();
