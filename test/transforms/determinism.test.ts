@@ -36,28 +36,16 @@ test('a second call gives the same bytes', () => {
   cases.forEach((c, i) => assert.is(bytesOf(c), first[i], label(c)));
 });
 
-test('the same bytes without the derived-material cache and after eviction', () => {
+test('the same bytes without the material cache and with a small one that evicts, within its limit', () => {
   try {
-    setMaterialCacheLimit(0);
-    cases.forEach((c, i) => assert.is(bytesOf(c), first[i], label(c)));
-    setMaterialCacheLimit(1);
-    cases.forEach((c, i) => assert.is(bytesOf(c), first[i], label(c)));
-  } finally {
-    setMaterialCacheLimit(DEFAULT_CACHE_BYTES);
-  }
-});
-
-test('the material cache stays within its limit while every result stays the same', () => {
-  const limits = [0, 300_000, 2_000_000];
-  try {
-    for (const limit of limits) {
+    for (const limit of [0, 300_000]) {
       setMaterialCacheLimit(limit);
       cases.forEach((c, i) => {
         assert.is(bytesOf(c), first[i], label(c));
         assert.ok(materialCacheBytes() <= limit, `${materialCacheBytes()} cached bytes over the limit ${limit}`);
       });
     }
-    assert.ok(materialCacheBytes() > 0, 'a generous limit does cache');
+    assert.ok(materialCacheBytes() > 0, 'the small limit still caches the small material');
     assert.is(setMaterialCacheLimit(0), 0, 'a zero limit empties the cache');
   } finally {
     setMaterialCacheLimit(DEFAULT_CACHE_BYTES);
