@@ -68,7 +68,7 @@ export function fuzzRecords(count: number, seed: string): FuzzReport {
   }
   gc();
   const heapGrowthBytes = process.memoryUsage().heapUsed - heapBefore;
-  assert.ok(slowestMs < 1000, `an input took ${slowestMs.toFixed(0)} ms (hang)`);
+  assert.ok(slowestMs < 5000, `an input took ${slowestMs.toFixed(0)} ms (hang)`);
   assert.ok(heapGrowthBytes < 32 * 2 ** 20, `heap grew by ${heapGrowthBytes} bytes`);
   return { inputs: count, opened, codes, slowestMs, heapGrowthBytes };
 }
