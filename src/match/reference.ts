@@ -1,7 +1,8 @@
 // The JS reference kernels (README "Matching"): the same names and arguments as the WASM exports,
 // over the same kind of memory. They are the fallback when WebAssembly is absent and the oracle
 // of the tests; every result is defined here exactly (integer kernels are exact, dot_f32 follows
-// the fixed summation order with every step rounded to float32).
+// the fixed summation order with every step rounded to float32). Each kernel takes its typed
+// views once per call; the helpers below work on those views.
 import { POPCOUNT8 } from '../bits.js';
 import type { KernelSet } from './kernel-set.js';
 import type { _Heap } from './memory.js';
@@ -11,127 +12,135 @@ const f32 = Math.fround;
 function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Hamming distance of `bytes` bytes at a and b: by 32-bit words when both are 4-aligned. */
+function hamming(w: Int32Array, u8: Uint8Array, a: number, b: number, bytes: number): number {
+  let d = 0;
+  if (((a | b) & 3) === 0) {
+    const wa = a >>> 2, wb = b >>> 2, words = bytes >>> 2;
+    for (let i = 0; i < words; i++) d += popcount32(w[wa + i]! ^ w[wb + i]!);
+  } else {
+    for (let i = 0; i < bytes; i++) d += POPCOUNT8[u8[a + i]! ^ u8[b + i]!]!;
+  }
+  return d;
+}
+
+function unequal(u8: Uint8Array, a: number, b: number, n: number): number {
+  let d = 0;
+  for (let i = 0; i < n; i++) if (u8[a + i] !== u8[b + i]) d++;
+  return d;
+}
+
+function dotI8(i8: Int8Array, a: number, b: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += i8[a + i]! * i8[b + i]!;
+  return s;
+}
+
+/** dot_f32 in its fixed order; `acc` is 16 floats of scratch. */
+function dotF32(v: Float32Array, acc: Float64Array, a: number, b: number, n: number): number {
+  const pa = a >>> 2, pb = b >>> 2;
+  acc.fill(0);
+  const body = n - (n % 16);
+  for (let i = 0; i < body; i += 16)
+    for (let l = 0; l < 16; l++) acc[l] = f32(acc[l]! + f32(v[pa + i + l]! * v[pb + i + l]!));
+  const s0 = f32(f32(acc[0]! + acc[4]!) + f32(acc[8]! + acc[12]!));
+  const s1 = f32(f32(acc[1]! + acc[5]!) + f32(acc[9]! + acc[13]!));
+  const s2 = f32(f32(acc[2]! + acc[6]!) + f32(acc[10]! + acc[14]!));
+  const s3 = f32(f32(acc[3]! + acc[7]!) + f32(acc[11]! + acc[15]!));
+  const r = f32(f32(s0 + s1) + f32(s2 + s3));
+  let t = 0;
+  for (let i = body; i < n; i++) t = f32(t + f32(v[pa + i]! * v[pb + i]!));
+  return f32(r + t);
+}
+
+function projectRow(i8: Int8Array, i16: Int16Array, w: number, v: number, dim: number): number {
+  const pv = v >>> 1;
+  let s = 0;
+  for (let i = 0; i < dim; i++) s += i8[w + i]! * i16[pv + i]!;
+  return s;
+}
+
+/** Top-k selection of topk_*: rows with distance <= maxDist, smallest (distance, row) first. */
+function topk(u32: Uint32Array, dist: (row: number) => number, from: number, to: number, k: number, maxDist: number, out: number): number {
+  const o = out >>> 2;
+  let c = 0;
+  let limit = maxDist;
+  for (let row = from; row < to; row++) {
+    const d = dist(row);
+    if (d > limit) continue;
+    let i = c < k ? c : k - 1;
+    // Earlier rows with an equal distance stay ahead: only strictly larger entries move down.
+    while (i > 0 && u32[o + 2 * (i - 1) + 1]! > d) {
+      u32[o + 2 * i] = u32[o + 2 * (i - 1)]!;
+      u32[o + 2 * i + 1] = u32[o + 2 * (i - 1) + 1]!;
+      i--;
+    }
+    u32[o + 2 * i] = row;
+    u32[o + 2 * i + 1] = d;
+    if (c < k) c++;
+    if (c === k) limit = Math.min(maxDist, u32[o + 2 * (k - 1) + 1]! - 1);
+  }
+  return c;
 }
 
 /** The JS kernel set over `heap`. */
 export function _referenceKernels(heap: _Heap): KernelSet {
-  function hamming(a: number, b: number, bytes: number): number {
-    if (((a | b) & 3) === 0) {
-      const w = heap.i32;
-      const wa = a >>> 2, wb = b >>> 2;
-      let d = 0;
-      for (let i = 0; i < bytes >>> 2; i++) d += popcount32(w[wa + i]! ^ w[wb + i]!);
-      return d;
-    }
-    const u8 = heap.u8;
-    let d = 0;
-    for (let i = 0; i < bytes; i++) d += POPCOUNT8[u8[a + i]! ^ u8[b + i]!]!;
-    return d;
-  }
-
-  function unequal(a: number, b: number, n: number): number {
-    const u8 = heap.u8;
-    let d = 0;
-    for (let i = 0; i < n; i++) if (u8[a + i] !== u8[b + i]) d++;
-    return d;
-  }
-
-  function dotI8(a: number, b: number, n: number): number {
-    const i8 = heap.i8;
-    let s = 0;
-    for (let i = 0; i < n; i++) s += i8[a + i]! * i8[b + i]!;
-    return s;
-  }
-
-  function dotF32(a: number, b: number, n: number): number {
-    const v = heap.f32;
-    const pa = a >>> 2, pb = b >>> 2;
-    const acc = new Array<number>(16).fill(0);
-    const body = n - (n % 16);
-    for (let i = 0; i < body; i++) acc[i & 15] = f32(acc[i & 15]! + f32(v[pa + i]! * v[pb + i]!));
-    const s = [0, 1, 2, 3].map((l) => f32(f32(acc[l]! + acc[4 + l]!) + f32(acc[8 + l]! + acc[12 + l]!)));
-    const r = f32(f32(s[0]! + s[1]!) + f32(s[2]! + s[3]!));
-    let t = 0;
-    for (let i = body; i < n; i++) t = f32(t + f32(v[pa + i]! * v[pb + i]!));
-    return f32(r + t);
-  }
-
-  function projectRow(w: number, v: number, dim: number): number {
-    const i8 = heap.i8, i16 = heap.i16;
-    const pv = v >>> 1;
-    let s = 0;
-    for (let i = 0; i < dim; i++) s += i8[w + i]! * i16[pv + i]!;
-    return s;
-  }
-
-  /** Shared selection of topk_*: rows with distance <= maxDist, smallest (distance, row) first. */
-  function topk(dist: (row: number) => number, from: number, to: number, k: number, maxDist: number, out: number): number {
-    const u32 = heap.u32;
-    const o = out >>> 2;
-    let c = 0;
-    let limit = maxDist;
-    for (let row = from; row < to; row++) {
-      const d = dist(row);
-      if (d > limit) continue;
-      let i = c < k ? c : k - 1;
-      // Earlier rows with an equal distance stay ahead: only strictly larger entries move down.
-      while (i > 0 && u32[o + 2 * (i - 1) + 1]! > d) {
-        u32[o + 2 * i] = u32[o + 2 * (i - 1)]!;
-        u32[o + 2 * i + 1] = u32[o + 2 * (i - 1) + 1]!;
-        i--;
-      }
-      u32[o + 2 * i] = row;
-      u32[o + 2 * i + 1] = d;
-      if (c < k) c++;
-      if (c === k) limit = Math.min(maxDist, u32[o + 2 * (k - 1) + 1]! - 1);
-    }
-    return c;
-  }
-
+  const acc = new Float64Array(16);
   return {
-    hamming_u1: hamming,
-    equal_u8: (a, b, n) => n - unequal(a, b, n),
-    dot_i8: dotI8,
-    dot_f32: dotF32,
+    hamming_u1: (a, b, bytes) => hamming(heap.i32, heap.u8, a, b, bytes),
+    equal_u8: (a, b, n) => n - unequal(heap.u8, a, b, n),
+    dot_i8: (a, b, n) => dotI8(heap.i8, a, b, n),
+    dot_f32: (a, b, n) => dotF32(heap.f32, acc, a, b, n),
     cosine_f32(a, b, n) {
-      return dotF32(a, b, n) / Math.sqrt(dotF32(a, a, n) * dotF32(b, b, n));
+      const v = heap.f32;
+      return dotF32(v, acc, a, b, n) / Math.sqrt(dotF32(v, acc, a, a, n) * dotF32(v, acc, b, b, n));
     },
     scan_hamming_u1(probe, base, count, bytes, out) {
-      for (let i = 0; i < count; i++) { const d = hamming(probe, base + i * bytes, bytes); heap.u32[(out >>> 2) + i] = d; }
+      const w = heap.i32, u8 = heap.u8, u32 = heap.u32, o = out >>> 2;
+      for (let i = 0; i < count; i++) u32[o + i] = hamming(w, u8, probe, base + i * bytes, bytes);
     },
     scan_equal_u8(probe, base, count, n, out) {
-      for (let i = 0; i < count; i++) { const e = n - unequal(probe, base + i * n, n); heap.u32[(out >>> 2) + i] = e; }
+      const u8 = heap.u8, u32 = heap.u32, o = out >>> 2;
+      for (let i = 0; i < count; i++) u32[o + i] = n - unequal(u8, probe, base + i * n, n);
     },
     scan_dot_i8(probe, base, count, n, out) {
-      for (let i = 0; i < count; i++) { const s = dotI8(probe, base + i * n, n); heap.i32[(out >>> 2) + i] = s; }
+      const i8 = heap.i8, i32 = heap.i32, o = out >>> 2;
+      for (let i = 0; i < count; i++) i32[o + i] = dotI8(i8, probe, base + i * n, n);
     },
     scan_dot_f32(probe, base, count, n, out) {
-      for (let i = 0; i < count; i++) { const s = dotF32(probe, base + 4 * i * n, n); heap.f32[(out >>> 2) + i] = s; }
+      const v = heap.f32, o = out >>> 2;
+      for (let i = 0; i < count; i++) v[o + i] = dotF32(v, acc, probe, base + 4 * i * n, n);
     },
-    topk_hamming_u1: (probe, base, from, to, bytes, k, maxDist, out) =>
-      topk((row) => hamming(probe, base + row * bytes, bytes), from, to, k, maxDist, out),
-    topk_equal_u8: (probe, base, from, to, n, k, maxDist, out) =>
-      topk((row) => unequal(probe, base + row * n, n), from, to, k, maxDist, out),
-    iomgrp_argmax(v, W, dim, m, q, out) {
+    topk_hamming_u1(probe, base, from, to, bytes, k, maxDist, out) {
+      const w = heap.i32, u8 = heap.u8;
+      return topk(heap.u32, (row) => hamming(w, u8, probe, base + row * bytes, bytes), from, to, k, maxDist, out);
+    },
+    topk_equal_u8(probe, base, from, to, n, k, maxDist, out) {
       const u8 = heap.u8;
+      return topk(heap.u32, (row) => unequal(u8, probe, base + row * n, n), from, to, k, maxDist, out);
+    },
+    iomgrp_argmax(v, W, dim, m, q, out) {
+      const i8 = heap.i8, i16 = heap.i16, u8 = heap.u8;
       for (let j = 0, row = W; j < m; j++) {
-        let best = projectRow(row, v, dim);
+        let best = projectRow(i8, i16, row, v, dim);
         let arg = 0;
         row += dim;
         for (let t = 1; t < q; t++, row += dim) {
-          const s = projectRow(row, v, dim);
+          const s = projectRow(i8, i16, row, v, dim);
           if (s > best) { best = s; arg = t; }
         }
         u8[out + j] = arg;
       }
     },
     sign_project(v, W, dim, bits, out) {
-      const u8 = heap.u8;
+      const i8 = heap.i8, i16 = heap.i16, u8 = heap.u8;
       for (let byte = 0, row = W; byte < bits >>> 3; byte++) {
-        let acc = 0;
-        for (let b = 0; b < 8; b++, row += dim) if (projectRow(row, v, dim) > 0) acc |= 1 << b;
-        u8[out + byte] = acc;
+        let bitsOfByte = 0;
+        for (let b = 0; b < 8; b++, row += dim) if (projectRow(i8, i16, row, v, dim) > 0) bitsOfByte |= 1 << b;
+        u8[out + byte] = bitsOfByte;
       }
     },
   };
