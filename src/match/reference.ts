@@ -27,9 +27,19 @@ function hamming(w: Int32Array, u8: Uint8Array, a: number, b: number, bytes: num
   return d;
 }
 
-function unequal(u8: Uint8Array, a: number, b: number, n: number): number {
-  let d = 0;
-  for (let i = 0; i < n; i++) if (u8[a + i] !== u8[b + i]) d++;
+/** Bytes that differ among n at a and b: four at a time when both are 4-aligned. */
+function unequal(w: Int32Array, u8: Uint8Array, a: number, b: number, n: number): number {
+  let d = 0, i = 0;
+  if (((a | b) & 3) === 0) {
+    // Byte y of x = a ^ b is non-zero exactly when bit 7 of ((y & 0x7f) + 0x7f) | y is set.
+    const wa = a >>> 2, wb = b >>> 2, words = n >>> 2;
+    for (let j = 0; j < words; j++) {
+      const x = w[wa + j]! ^ w[wb + j]!;
+      d += popcount32((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080);
+    }
+    i = words << 2;
+  }
+  for (; i < n; i++) if (u8[a + i] !== u8[b + i]) d++;
   return d;
 }
 
@@ -91,7 +101,7 @@ export function _referenceKernels(heap: _Heap): KernelSet {
   const acc = new Float64Array(16);
   return {
     hamming_u1: (a, b, bytes) => hamming(heap.i32, heap.u8, a, b, bytes),
-    equal_u8: (a, b, n) => n - unequal(heap.u8, a, b, n),
+    equal_u8: (a, b, n) => n - unequal(heap.i32, heap.u8, a, b, n),
     dot_i8: (a, b, n) => dotI8(heap.i8, a, b, n),
     dot_f32: (a, b, n) => dotF32(heap.f32, acc, a, b, n),
     cosine_f32(a, b, n) {
@@ -103,8 +113,8 @@ export function _referenceKernels(heap: _Heap): KernelSet {
       for (let i = 0; i < count; i++) u32[o + i] = hamming(w, u8, probe, base + i * bytes, bytes);
     },
     scan_equal_u8(probe, base, count, n, out) {
-      const u8 = heap.u8, u32 = heap.u32, o = out >>> 2;
-      for (let i = 0; i < count; i++) u32[o + i] = n - unequal(u8, probe, base + i * n, n);
+      const w = heap.i32, u8 = heap.u8, u32 = heap.u32, o = out >>> 2;
+      for (let i = 0; i < count; i++) u32[o + i] = n - unequal(w, u8, probe, base + i * n, n);
     },
     scan_dot_i8(probe, base, count, n, out) {
       const i8 = heap.i8, i32 = heap.i32, o = out >>> 2;
@@ -119,8 +129,8 @@ export function _referenceKernels(heap: _Heap): KernelSet {
       return topk(heap.u32, (row) => hamming(w, u8, probe, base + row * bytes, bytes), from, to, k, maxDist, out);
     },
     topk_equal_u8(probe, base, from, to, n, k, maxDist, out) {
-      const u8 = heap.u8;
-      return topk(heap.u32, (row) => unequal(u8, probe, base + row * n, n), from, to, k, maxDist, out);
+      const w = heap.i32, u8 = heap.u8;
+      return topk(heap.u32, (row) => unequal(w, u8, probe, base + row * n, n), from, to, k, maxDist, out);
     },
     iomgrp_argmax(v, W, dim, m, q, out) {
       const i8 = heap.i8, i16 = heap.i16, u8 = heap.u8;
