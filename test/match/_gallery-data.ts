@@ -7,6 +7,7 @@ import { Seeded } from '../_lib/seeded.js';
 export const GALLERY_PARAMS: TransformParams[] = [
   { scheme: 'sign', dim: 64, bits: 512 },
   { scheme: 'iom-grp', dim: 64, m: 48, q: 4 },
+  { scheme: 'iom-urp', dim: 64, m: 37, k: 8, p: 2 },
 ];
 
 /** A template of `params` under a fixed key and salt, to fix a gallery's reference. */
