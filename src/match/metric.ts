@@ -81,9 +81,13 @@ export function _referenceOf(name: string, t: ProtectedTemplate): _Reference {
 /** True when `p` has exactly the reference parameters' values (extra fields such as a mean are ignored). */
 export function _paramsEqual(p: unknown, ref: TransformParams): boolean {
   if (typeof p !== 'object' || p === null) return false;
-  const a = p as Record<string, unknown>, b = ref as unknown as Record<string, unknown>;
-  for (const key of Object.keys(b)) if (a[key] !== b[key]) return false;
-  return true;
+  const a = p as Partial<Record<string, unknown>>;
+  if (a.scheme !== ref.scheme || a.dim !== ref.dim) return false;
+  switch (ref.scheme) {
+    case 'iom-grp': return a.m === ref.m && a.q === ref.q;
+    case 'iom-urp': return a.m === ref.m && a.k === ref.k && a.p === ref.p;
+    case 'sign': return a.bits === ref.bits;
+  }
 }
 
 /**
