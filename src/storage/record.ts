@@ -141,11 +141,15 @@ export function _recordHeader(rec: _ParsedRecord): RecordHeader {
   });
 }
 
+/** Scratch space for associated data: the AEAD reads it only during the call that receives it. */
+let aadScratch = new Uint8Array(1024);
+
 function associatedData(context: Uint8Array, authenticated: Uint8Array): Uint8Array {
-  const aad = new Uint8Array(context.length + authenticated.length);
-  aad.set(context, 0);
-  aad.set(authenticated, context.length);
-  return aad;
+  const n = context.length + authenticated.length;
+  if (n > aadScratch.length) aadScratch = new Uint8Array(n);
+  aadScratch.set(context, 0);
+  aadScratch.set(authenticated, context.length);
+  return aadScratch.subarray(0, n);
 }
 
 /**
