@@ -12,7 +12,7 @@ import { readEmbeddings } from '../../eval/readers.js';
 import { markdownReport, sweepTable } from '../../eval/report.js';
 import { detSvg, scoreSvgs } from '../../eval/svg.js';
 import { sweepGrid } from '../../eval/sweep.js';
-import { defaultParams } from '../../transforms/defaults.js';
+import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../../transforms/defaults.js';
 import { checkParams, SCHEME_NAMES } from '../../transforms/registry.js';
 import type { SchemeName, TransformParams } from '../../transforms/scheme.js';
 import type { Command, Io, OptionValues } from '../command.js';
@@ -71,7 +71,8 @@ export const evaluateCommand: Command = {
   --seed N               seed of pairs, keys, salts and attacks (default 1)
   --impostors N          impostor pairs to sample (default 1000000; --sweep 300000)
   --centring NAME        ${CENTRING_PROTOCOLS.join(' | ')} (default auto)
-  --centring-strength X  fraction of the fitted mean subtracted, in (0, 1] (default 1)
+  --centring-strength X  fraction of the fitted mean subtracted, in (0, 1], for every scheme
+                         (default: each scheme's DEFAULT_CENTRING_STRENGTH: sign ${DEFAULT_CENTRING_STRENGTH.sign}, iom-grp ${DEFAULT_CENTRING_STRENGTH['iom-grp']}, iom-urp ${DEFAULT_CENTRING_STRENGTH['iom-urp']})
   --strict               fail on identities with a single sample instead of setting them aside
   --stolen-victims N     victims of the stolen-token scenario (default 200)
   --stolen-probes N      impostor probes per victim (default 250)
