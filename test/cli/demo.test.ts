@@ -29,7 +29,7 @@ test('the demo enrols, verifies, identifies, rejects strangers, revokes, rotates
   // of the threshold: at most 3 % may pass, a stranger at most once.
   assert.ok(f.impostorRejects >= Math.floor(f.impostorTrials * 0.97), 'impostors are rejected');
   assert.ok(f.strangerRejects >= f.strangers - 1, 'strangers match nobody');
-  assert.is(f.revocation.refusedWith, 'NOT_FOUND');
+  assert.is(f.revocation.refusedWith, 'REVOKED');
   assert.equal([f.revocation.newAccepted, f.revocation.oldMatchesNew, f.revocation.identifiedAfter], [true, false, true]);
   assert.equal([f.rotation.rewrapped, f.rotation.underOldKey, f.rotation.oldKeyDisabled], [f.residents, 0, true]);
   assert.equal([f.scan.selfCheck, f.scan.rawFound, f.scan.canonicalFound, f.scan.payloadFound], [true, 0, 0, 0]);

@@ -139,7 +139,9 @@ test('revoke then reissue: the revoked resident is refused until re-issued under
   const r = await runJson('revoke', '--id', 'alice');
   assert.is(r.code, 0);
   assert.is(r.json.deleted, 1);
-  assert.is((await runJson('verify', '--id', 'alice', '--image', img.aliceMirrored)).code, 1);
+  const refused = await runJson('verify', '--id', 'alice', '--image', img.aliceMirrored);
+  assert.is(refused.code, 1);
+  assert.match(refused.err, /REVOKED: "alice" is revoked/);
   assert.match((await runJson('enroll', '--id', 'alice', '--image', img.alice)).err, /REVOKED/);
   const re = await runJson('reissue', '--id', 'alice', '--image', img.alice);
   assert.is(re.code, 0, re.err);

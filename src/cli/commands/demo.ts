@@ -23,7 +23,7 @@ import { countFound, databaseFiles, vectorBytes, type ScanTarget } from './demo-
 import { enrolmentCapture, probeCapture } from './demo-views.js';
 import { rewrapAndRetire } from './keys-rotation.js';
 import { createKeyFile, createTerminal, type KekSource } from './terminal-file.js';
-import { captureFace, emit, epochSalt, epochsInUse, reissueSubject, searchEpochs, sessionOf, terminalEmbedder, type Session } from './terminal-session.js';
+import { captureFace, emit, enrolledTemplate, epochSalt, epochsInUse, reissueSubject, searchEpochs, sessionOf, terminalEmbedder, type Session } from './terminal-session.js';
 
 const PHOTOS = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'];
 /** Photos whose people are residents; the people of the others are strangers. */
@@ -184,7 +184,7 @@ async function scenario(s: Session, io: Io) {
     const leaked = s.store.get(target.id);
     s.store.revokeSubject(target.id);
     let refusedWith = 'accepted';
-    try { s.store.get(target.id); } catch (e) { refusedWith = isTemplockError(e) ? e.code : 'error'; }
+    try { enrolledTemplate(s, target.id); } catch (e) { refusedWith = isTemplockError(e) ? e.code : 'error'; }
     const { template: reissued, epoch } = await reissueSubject(s, target.id, async (salt) => (await capture(probeCapture(target.image, target.face, 3).image, [salt])).template);
     const salt1 = epochSalt(s.terminal, epoch);
     const fresh = (await capture(probeCapture(target.image, target.face, 0).image, [salt1])).template;
@@ -283,7 +283,7 @@ export const demoCommand: Command = {
       pad('identification rank-1, 1:N', `${f.rank1}/${f.residents}`),
       pad('impostor rejects, 1:1 (residents and strangers)', `${f.impostorRejects}/${f.impostorTrials}`),
       pad('strangers rejected, 1:N', `${f.strangerRejects}/${f.strangers} (failures to acquire: ${f.strangerFailuresToAcquire})`),
-      pad(`revoked ${r.id}: store refuses the old record`, r.refusedWith),
+      pad(`revoked ${r.id}: verification refused with`, r.refusedWith),
       pad('re-issued template accepts a new capture', yes(r.newAccepted)),
       pad('leaked old template matches the re-issued one', r.oldMatchesNew || r.oldMatchesFresh ? 'YES' : 'no'),
       pad(`re-issued ${r.id} identified 1:N (${r.epochs} salt epochs)`, yes(r.identifiedAfter)),

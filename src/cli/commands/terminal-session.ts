@@ -8,7 +8,7 @@ import type { FaceChoice, FaceEmbedder, ProtectedFace } from '../../embed/embedd
 import { createEmbedder } from '../../embed/embedder.js';
 import type { ImageInput } from '../../embed/image.js';
 import { faceapiParams } from '../../embed/model-params.js';
-import { TemplockError } from '../../errors.js';
+import { isTemplockError, TemplockError } from '../../errors.js';
 import { Gallery } from '../../match/gallery.js';
 import { init } from '../../match/loader.js';
 import { Matcher } from '../../match/matcher.js';
@@ -94,6 +94,17 @@ export function sessionOf(db: string, keyringPath: string, source: KekSource, te
 export async function withSession<T>(values: OptionValues, body: (s: Session) => Promise<T>): Promise<T> {
   const s = await openSession(values);
   try { return await body(s); } finally { s.close(); }
+}
+
+/** The stored template of `id`; REVOKED (not NOT_FOUND) when the resident was revoked. */
+export function enrolledTemplate(s: Session, id: string): ProtectedTemplate {
+  try {
+    return s.store.get(id);
+  } catch (e) {
+    if (isTemplockError(e, 'NOT_FOUND') && s.store.revocations().some((r) => r.kind === 'subject' && r.value === id))
+      throw new TemplockError('REVOKED', `"${id}" is revoked: re-issue it with \`templock reissue\``);
+    throw e;
+  }
 }
 
 /** The salt of epoch `index` (the current one when omitted). */

@@ -2,7 +2,7 @@
 // under the salt of the resident's stored template and compared at the terminal threshold;
 // exit status 0 when accepted, 1 when rejected. The score of a rejection is not shown.
 import type { Command } from '../command.js';
-import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, verifyTemplate, withSession } from './terminal-session.js';
+import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, enrolledTemplate, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, verifyTemplate, withSession } from './terminal-session.js';
 
 export const verifyCommand: Command = {
   name: ['verify'],
@@ -20,7 +20,7 @@ ${COMMON_HELP}`,
     const image = requireOption(values, 'image');
     const face = faceChoice(values);
     return withSession(values, async (s) => {
-      const enrolled = s.store.get(id);
+      const enrolled = enrolledTemplate(s, id);
       const t0 = performance.now();
       const probe = await captureFace(s, image, [enrolled.salt], face);
       const { match, score } = await verifyTemplate(s, probe.template, enrolled);
