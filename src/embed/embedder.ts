@@ -10,6 +10,7 @@ import { checkParams } from '../transforms/registry.js';
 import { aBytes, aNumber } from '../validate.js';
 import { decodeImage, type ImageInput, type ImageLimits, type RgbImage } from './image.js';
 import { padImage, type PixelBox } from './image-ops.js';
+import { FACEAPI_DIM } from './model-params.js';
 import { _loadRuntime, type _Runtime, type RuntimeName, type RuntimePreference } from './runtime.js';
 
 /**
@@ -107,7 +108,7 @@ function aChoice(options: FaceOptions | undefined): FaceChoice {
  */
 export class FaceEmbedder {
   /** Dimension of the embeddings (128). */
-  readonly dim = 128;
+  readonly dim = FACEAPI_DIM;
   readonly #rt: _Runtime;
   readonly #minConfidence: number;
   readonly #limits: ImageLimits;

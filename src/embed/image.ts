@@ -5,6 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { TemplockError } from '../errors.js';
+import { aInt } from '../validate.js';
 
 /** Decoded pixels: `width * height * 3` bytes, row-major, R G B per pixel. */
 export interface RgbImage {
@@ -186,8 +187,8 @@ function readImageFile(path: string, maxFileBytes: number): Uint8Array {
  * const { width, height, data } = decodeImage('visitor.jpg');
  */
 export function decodeImage(image: ImageInput, limits: ImageLimits = {}): RgbImage {
-  const maxFileBytes = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxFileBytes = limits.maxFileBytes === undefined ? DEFAULT_MAX_FILE_BYTES : aInt('limits.maxFileBytes', limits.maxFileBytes, 1, Number.MAX_SAFE_INTEGER);
+  const maxPixels = limits.maxPixels === undefined ? DEFAULT_MAX_PIXELS : aInt('limits.maxPixels', limits.maxPixels, 1, Number.MAX_SAFE_INTEGER);
   if (typeof image === 'string') {
     if (image.length === 0) throw new RangeError('"image" expected a non-empty file path, got an empty string');
     return decodeEncoded(readImageFile(image, maxFileBytes), maxPixels);

@@ -103,6 +103,8 @@ test('malformed raw pixels are TypeError / RangeError', () => {
   assert.throws(() => decodeImage({ width: 2, height: 2, data: [1, 2] as unknown as Uint8Array }), TypeError);
   assert.throws(() => decodeImage(42 as unknown as string), TypeError);
   assert.throws(() => decodeImage(''), RangeError);
+  assert.throws(() => decodeImage(SAMPLE, { maxPixels: 0 }), RangeError);
+  assert.throws(() => decodeImage(SAMPLE, { maxFileBytes: '1' as unknown as number }), TypeError);
 });
 
 test('pixel operations: mirror twice and rotate by 0 are the identity; crop and scale give the sizes asked', () => {
