@@ -108,6 +108,8 @@ function group(alg: AeadName, label: string, other: Uint8Array): GroupSpec {
       bad('key commitment changed', ['ModifiedHeader'], flip(rSgn, 14), 'DECRYPT_FAILED'),
       bad('last commitment byte changed', ['ModifiedHeader'], flip(rSgn, 45, 0x80), 'DECRYPT_FAILED'),
       bad('unknown scheme in the parameter block', ['ModifiedHeader'], set(rSgn, 46, 9), 'MALFORMED'),
+      bad('dimension 4097 in the parameter block', ['ModifiedHeader'], set(set(rSgn, 47, 0x01), 48, 0x10), 'MALFORMED'),
+      bad('dimension 31 in the parameter block', ['ModifiedHeader'], set(set(rSgn, 47, 31), 48, 0), 'MALFORMED'),
       bad('parameters changed (sign bits 512 -> 256: lengths disagree)', ['ModifiedHeader'], set(set(rSgn, 49, 0), 50, 1), 'MALFORMED'),
       bad('parameters changed within range (IoM-GRP q 8 -> 9)', ['ModifiedHeader'], set(rGrp, 51, 9), 'DECRYPT_FAILED'),
       bad('template key id changed', ['ModifiedHeader'], flip(rSgn, 54), 'DECRYPT_FAILED'),
