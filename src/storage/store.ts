@@ -68,6 +68,17 @@ export interface PutItem {
   readonly purpose?: string;
 }
 
+/** Options of entries(). */
+export interface EntriesOptions {
+  /** Only records of this purpose. */
+  readonly purpose?: string;
+  /**
+   * Called with each record that fails to open (by code, never by content), which is then
+   * skipped; without it the first failure throws.
+   */
+  readonly onFailure?: (failure: RecordFailure) => void;
+}
+
 /** Options common to every store. */
 export interface StoreOptions {
   /** Opens and seals every record. */
@@ -94,7 +105,7 @@ export interface TemplateStore {
   reinstateSubject(subjectId: string): boolean;
   revokeSalt(saltOrId: Uint8Array | string): number;
   revocations(): Revocation[];
-  entries(options?: { readonly purpose?: string }): IterableIterator<StoredTemplate>;
+  entries(options?: EntriesOptions): IterableIterator<StoredTemplate>;
   verify(): IntegrityReport;
   rewrap(options?: { readonly batchSize?: number }): RewrapReport;
   close(): void;
@@ -306,21 +317,31 @@ export abstract class _SealedTemplateStore implements TemplateStore {
 
   /**
    * Opens every record (of one purpose, if given) that is not revoked, e.g. to load a Gallery.
-   * Revoked records are refused (skipped); any other failure throws.
+   * Revoked records are refused (skipped); a record that fails to open throws, or is reported to
+   * `onFailure` and skipped.
    * @example
    * import { MemoryTemplateStore } from 'templock/storage';
-   * for (const { subjectId, template } of store.entries()) gallery.add(subjectId, template);
+   * for (const { subjectId, template } of store.entries({ onFailure: (f) => log(f.subjectId, f.code) })) gallery.add(subjectId, template);
    */
-  *entries(options?: { readonly purpose?: string }): IterableIterator<StoredTemplate> {
+  *entries(options?: EntriesOptions): IterableIterator<StoredTemplate> {
     const purpose = options?.purpose === undefined ? undefined : (aUtf8('purpose', options.purpose), options.purpose);
+    const onFailure = options?.onFailure;
+    if (onFailure !== undefined && typeof onFailure !== 'function') throw new TypeError(`"options.onFailure" expected function, got ${typeof onFailure}`);
     const revoked = this.backend.revocations();
     const subjects = new Set(revoked.filter((r) => r.kind === 'subject').map((r) => r.value));
     const salts = new Set(revoked.filter((r) => r.kind === 'salt').map((r) => r.value));
     for (const [subjectId, rowPurpose, record] of this.backend.records(purpose)) {
       if (subjects.has(subjectId)) continue;
-      const parsed = _parseRecord(record);
-      if (salts.size > 0 && salts.has(_recordSaltId(parsed))) continue;
-      const template = _openRecord(this.keyring._openKey(parsed.keyId), parsed, this.#context(subjectId, rowPurpose));
+      let template: ProtectedTemplate;
+      try {
+        const parsed = _parseRecord(record);
+        if (salts.size > 0 && salts.has(_recordSaltId(parsed))) continue;
+        template = _openRecord(this.keyring._openKey(parsed.keyId), parsed, this.#context(subjectId, rowPurpose));
+      } catch (e) {
+        if (!onFailure) throw e;
+        onFailure({ subjectId, purpose: rowPurpose, code: failureCode(e) });
+        continue;
+      }
       yield { subjectId, purpose: rowPurpose, template };
     }
   }

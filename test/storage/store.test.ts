@@ -117,7 +117,7 @@ for (const [kind, make] of Object.entries(KINDS)) {
     store.close();
   });
 
-  test(`${kind}: verify() reports records under a disabled key by code`, () => {
+  test(`${kind}: verify() and entries({ onFailure }) report records under a disabled key by code`, () => {
     const ring = newRing();
     const store = make(ring);
     store.put('a', T.make());
@@ -129,6 +129,10 @@ for (const [kind, make] of Object.entries(KINDS)) {
     assert.not.ok(r.ok);
     assert.equal(r.failures, [{ subjectId: 'a', purpose: 'access', code: 'KEY_DISABLED' }]);
     throwsCode(() => store.get('a'), 'KEY_DISABLED');
+    throwsCode(() => [...store.entries()], 'KEY_DISABLED');
+    const skipped: unknown[] = [];
+    assert.equal([...store.entries({ onFailure: (f) => skipped.push(f) })].map((e) => e.subjectId), ['b']);
+    assert.equal(skipped, [{ subjectId: 'a', purpose: 'access', code: 'KEY_DISABLED' }]);
     assert.equal(store.rewrap().failures, [{ subjectId: 'a', purpose: 'access', code: 'KEY_DISABLED' }]);
     store.close();
   });
