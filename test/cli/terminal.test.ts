@@ -96,6 +96,7 @@ test('enroll: faces are enrolled; duplicates, group photos, unreadable files and
   const bob = await runJson('enroll', '--id', 'bob', '--image', img.bob);
   assert.is(bob.code, 0, bob.err);
   assert.equal([bob.json.enrolled, bob.json.epoch], ['bob', 0]);
+  assert.ok(bob.json.runtime === 'tfjs-wasm' || bob.json.runtime === 'tfjs-node', 'the runtime is reported');
   const dup = await runJson('enroll', '--id', 'alice', '--image', img.alice);
   assert.is(dup.code, 1);
   assert.match(dup.err, /DUPLICATE_ID/);

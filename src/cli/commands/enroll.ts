@@ -2,7 +2,7 @@
 // and current salt epoch, and stores the sealed template; the raw embedding never leaves memory.
 import { TemplockError } from '../../errors.js';
 import type { Command } from '../command.js';
-import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, epochSalt, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, withSession } from './terminal-session.js';
+import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, epochSalt, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, terminalRuntime, withSession } from './terminal-session.js';
 
 export const enrollCommand: Command = {
   name: ['enroll'],
@@ -25,7 +25,8 @@ ${COMMON_HELP}`,
       const captured = await captureFace(s, image, [epochSalt(s.terminal)], face);
       s.store.put(id, captured.template);
       const ms = Math.round(performance.now() - t0);
-      emit(io, values, { enrolled: id, epoch, db: s.db, ms }, [`enrolled "${id}" (salt epoch ${epoch}) into ${s.db} in ${ms} ms`]);
+      const runtime = await terminalRuntime();
+      emit(io, values, { enrolled: id, epoch, db: s.db, ms, runtime }, [`enrolled "${id}" (salt epoch ${epoch}) into ${s.db} in ${ms} ms (${runtime})`]);
       return 0;
     });
   },

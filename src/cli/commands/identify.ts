@@ -3,7 +3,7 @@
 // first; exit status 1 when nobody matches.
 import { aInt } from '../../validate.js';
 import type { Command } from '../command.js';
-import { COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceChoice, identifyFace, requireOption, withSession } from './terminal-session.js';
+import { COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceChoice, identifyFace, requireOption, terminalRuntime, withSession } from './terminal-session.js';
 
 export const identifyCommand: Command = {
   name: ['identify'],
@@ -23,10 +23,11 @@ ${COMMON_HELP}`,
       const t0 = performance.now();
       const { candidates, searched } = await identifyFace(s, image, k, face);
       const ms = Math.round(performance.now() - t0);
+      const runtime = await terminalRuntime();
       const lines = candidates.length === 0
-        ? [`no match among ${searched} residents (${ms} ms)`]
-        : [`${candidates.length} match(es) among ${searched} residents (${ms} ms):`, ...candidates.map((c, i) => `  ${i + 1}. ${c.id}  score ${c.score.toFixed(3)}`)];
-      emit(io, values, { candidates, searched, ms }, lines);
+        ? [`no match among ${searched} residents (${ms} ms, ${runtime})`]
+        : [`${candidates.length} match(es) among ${searched} residents (${ms} ms, ${runtime}):`, ...candidates.map((c, i) => `  ${i + 1}. ${c.id}  score ${c.score.toFixed(3)}`)];
+      emit(io, values, { candidates, searched, ms, runtime }, lines);
       return candidates.length > 0 ? 0 : 1;
     });
   },

@@ -127,6 +127,11 @@ export function terminalEmbedder(): Promise<FaceEmbedder> {
   return embedder;
 }
 
+/** The TF.js runtime of the command line's embedder ('tfjs-node' or 'tfjs-wasm'). */
+export async function terminalRuntime(): Promise<string> {
+  return (await terminalEmbedder()).runtime;
+}
+
 /** Protects the face of `image` under the given salts with the terminal's key and parameters. */
 export async function captureFace(s: Session, image: ImageInput, salts: readonly Uint8Array[], face: FaceChoice): Promise<ProtectedFace> {
   const e = await terminalEmbedder();

@@ -2,7 +2,7 @@
 // under the salt of the resident's stored template and compared at the terminal threshold;
 // exit status 0 when accepted, 1 when rejected. The score of a rejection is not shown.
 import type { Command } from '../command.js';
-import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, enrolledTemplate, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, verifyTemplate, withSession } from './terminal-session.js';
+import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, enrolledTemplate, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, terminalRuntime, verifyTemplate, withSession } from './terminal-session.js';
 
 export const verifyCommand: Command = {
   name: ['verify'],
@@ -25,8 +25,9 @@ ${COMMON_HELP}`,
       const probe = await captureFace(s, image, [enrolled.salt], face);
       const { match, score } = await verifyTemplate(s, probe.template, enrolled);
       const ms = Math.round(performance.now() - t0);
-      if (match) emit(io, values, { id, match, score, ms }, [`accepted "${id}" (score ${score.toFixed(3)}, threshold ${s.terminal.settings.threshold}) in ${ms} ms`]);
-      else emit(io, values, { id, match, ms }, [`rejected "${id}" in ${ms} ms`]);
+      const runtime = await terminalRuntime();
+      if (match) emit(io, values, { id, match, score, ms, runtime }, [`accepted "${id}" (score ${score.toFixed(3)}, threshold ${s.terminal.settings.threshold}) in ${ms} ms (${runtime})`]);
+      else emit(io, values, { id, match, ms, runtime }, [`rejected "${id}" in ${ms} ms (${runtime})`]);
       return match ? 0 : 1;
     });
   },
