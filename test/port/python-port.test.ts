@@ -1,9 +1,10 @@
 // The independent Python port (test/port/templock_port.py, written from SPEC.md alone) must
 // reproduce every published vector: template bytes, scores, canonical vectors, derivations,
-// sampler outputs and decodings, and reject every invalid case with its error. Also checks that
-// the port recomputes the SPEC.md worked example, reports a corrupted expectation as a failure,
-// and writes an outputs file that passes `templock vectors verify --outputs` (the check a vendor
-// runs on a port). Skipped when python3 is absent.
+// sampler outputs, decodings and opened sealed records, and reject every invalid case with its
+// error. Also checks the port's ChaCha20, HKDF and AEADs against the RFC and Wycheproof files of
+// ../shared, that it recomputes the SPEC.md worked example, that it reports a corrupted
+// expectation as a failure, and that its outputs file passes `templock vectors verify --outputs`
+// (the check a vendor runs on a port). Skipped when python3 is absent.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
