@@ -1,7 +1,7 @@
-// Keyed randomness (SPEC.md §3): the stream key is RFC 5869 HKDF-SHA256 and the keystream is the
-// RFC 8439 ChaCha20 keystream (zero nonce, counter from 0), checked against the RFC vectors in
-// ../shared/vectors/rfc through the ChaCha20 block function written below from RFC 8439 §2.3;
-// the samplers (SPEC.md §3.3–3.5) match straightforward re-implementations word for word and are
+// Keyed randomness (SPEC.md §3): the stream key is RFC 5869 HKDF-SHA256 (checked against the
+// RFC and Wycheproof HKDF vectors in ../shared/vectors) and the keystream is the RFC 8439 ChaCha20
+// keystream (zero nonce, counter from 0), checked through the ChaCha20 block function written
+// below from RFC 8439 §2.3, itself checked against the RFC 8439 vectors; the samplers (SPEC.md §3.3–3.5) match straightforward re-implementations word for word and are
 // unbiased (chi-square, fixed seeds).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,6 +71,15 @@ test('_deriveStreamKey is HKDF-SHA256 with L = 32 (RFC 5869 A.1–A.3, first 32 
   const file = JSON.parse(readFileSync(join(rfcDir, 'rfc5869_hkdf_sha256.json'), 'utf8')) as { tests: { ikm: string; salt: string; info: string; okm: string }[] };
   assert.is(file.tests.length, 3);
   for (const t of file.tests) assert.is(hex(_deriveStreamKey(unhex(t.ikm), unhex(t.salt), unhex(t.info))), t.okm.slice(0, 64));
+});
+
+test('_deriveStreamKey matches the Wycheproof HKDF-SHA256 cases of 32 bytes or more (first 32 bytes)', () => {
+  const dir = sharedPath('vectors/wycheproof', 'keystream Wycheproof HKDF vectors');
+  if (!dir) return;
+  const file = JSON.parse(readFileSync(join(dir, 'hkdf_sha256_test.json'), 'utf8')) as { testGroups: { tests: { ikm: string; salt: string; info: string; size: number; okm: string; result: string }[] }[] };
+  const cases = file.testGroups.flatMap((g) => g.tests).filter((t) => t.result === 'valid' && t.size >= 32);
+  assert.ok(cases.length > 50);
+  for (const t of cases) assert.is(hex(_deriveStreamKey(unhex(t.ikm), unhex(t.salt), unhex(t.info))), t.okm.slice(0, 64));
 });
 
 test('_KeyStream is the zero-nonce ChaCha20 keystream from counter 0, whatever the read sizes', () => {
