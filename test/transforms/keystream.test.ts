@@ -1,8 +1,9 @@
 // Keyed randomness (SPEC.md §3): the stream key is RFC 5869 HKDF-SHA256 (checked against the
 // RFC and Wycheproof HKDF vectors in ../shared/vectors) and the keystream is the RFC 8439 ChaCha20
 // keystream (zero nonce, counter from 0), checked through the ChaCha20 block function written
-// below from RFC 8439 §2.3, itself checked against the RFC 8439 vectors; the samplers (SPEC.md §3.3–3.5) match straightforward re-implementations word for word and are
-// unbiased (chi-square, fixed seeds).
+// below from RFC 8439 §2.3, itself checked against the RFC 8439 vectors; the samplers
+// (SPEC.md §3.3–3.5) match straightforward re-implementations word for word and are unbiased
+// (chi-square, fixed seeds).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
