@@ -6,7 +6,7 @@
 //   split:      fit on a seeded 25 % of the identities with two or more rows, evaluate the rest;
 //   none:       no centring; evaluate every identity with two or more rows;
 //   auto:       singletons when they hold at least 2 x dim rows, otherwise split.
-// The public vector protect() subtracts is `strength` x the fitted mean (strength in (0, 1]):
+// The public vector protect() subtracts is a fraction (the centring strength) of the fitted mean:
 // partial centring keeps part of the common direction, which some models' angular geometry needs.
 // Identities with a single row are never evaluated; `strict` makes their presence an error
 // (for the protocols that do not use them).
@@ -20,8 +20,7 @@ export type CentringProtocol = (typeof CENTRING_PROTOCOLS)[number];
 /** The rows that fit the mean and the rows that are evaluated. */
 export interface CentringSplit {
   readonly protocol: Exclude<CentringProtocol, 'auto'>;
-  /** Fraction of the fitted mean that is subtracted. */
-  readonly strength: number;
+  /** The fitted mean (undefined for `none`); a system subtracts a fraction of it. */
   readonly mean: Float32Array | undefined;
   readonly fitRows: Uint32Array;
   readonly evalRows: Uint32Array;
@@ -67,8 +66,7 @@ export function centringVector(vectors: Float32Array, dim: number, strength = 1)
  * import { centringSplit, readEmbeddings } from 'templock/eval';
  * const { mean, evalRows } = centringSplit(readEmbeddings('data'), 'auto', 1);
  */
-export function centringSplit(set: EmbeddingSet, protocol: CentringProtocol, seed: number, strict = false, strength = 1): CentringSplit {
-  if (!(strength > 0 && strength <= 1)) throw new RangeError('"strength" expected a number in (0, 1]');
+export function centringSplit(set: EmbeddingSet, protocol: CentringProtocol, seed: number, strict = false): CentringSplit {
   const by = _rowsByIdentity(set.labels);
   const multi: number[][] = [], single: number[] = [];
   for (const rows of by.values()) if (rows.length >= 2) multi.push(rows); else single.push(rows[0]!);
@@ -86,9 +84,9 @@ export function centringSplit(set: EmbeddingSet, protocol: CentringProtocol, see
   }
   if (evalSets.length < 2) throw new RangeError(`"labels" expected at least 2 evaluated identities with 2 or more samples, got ${evalSets.length}`);
   if (chosen !== 'none' && fit.length === 0) throw new RangeError(`centring "${chosen}" found no rows to fit the mean on`);
-  const mean = chosen === 'none' ? undefined : _meanOf(set, fit).map((v) => v * strength);
+  const mean = chosen === 'none' ? undefined : _meanOf(set, fit);
   return {
-    protocol: chosen, strength: chosen === 'none' ? 0 : strength, mean, fitRows: Uint32Array.from(fit), evalRows: Uint32Array.from(evalSets.flat()),
+    protocol: chosen, mean, fitRows: Uint32Array.from(fit), evalRows: Uint32Array.from(evalSets.flat()),
     fitIdentities: chosen === 'singletons' ? single.length : chosen === 'split' ? multi.length - evalSets.length : 0,
     evalIdentities: evalSets.length, singletonIdentities: single.length,
   };
