@@ -75,6 +75,20 @@ test('protocol: singletons fit the mean, multi-sample identities are evaluated, 
   assert.is(result.systems.length, 3);
 });
 
+test('centring protocols none and split: no centring at all, or a seeded quarter of the identities fits the mean', () => {
+  const opts = { params: [small[0]!], scenarios: ['inversion'] as const, attackTargets: 3 };
+  const none = evaluate(set, { ...opts, centring: 'none' });
+  assert.is(none.dataset.fitRows, 0);
+  assert.is(none.systems[0]!.centringStrength, 0);
+  assert.equal(none.rawCentred.map((c) => c.centringStrength), [0]);
+  assert.ok(none.systems[0]!.inversion![0]!.meanCosine > 0.8);
+  const split = evaluate(set, { ...opts, centring: 'split' });
+  assert.is(split.dataset.fitIdentities, 6);
+  assert.is(split.dataset.fitRows, 24);
+  assert.is(split.dataset.evalRows, 72);
+  assert.is(split.systems[0]!.centringStrength, DEFAULT_CENTRING_STRENGTH.sign);
+});
+
 test('raw baseline separates the synthetic identities and is fully linkable', () => {
   const raw = result.raw.normalApplication!;
   assert.ok(raw.eer < 0.02, `raw EER ${raw.eer}`);
