@@ -3,9 +3,9 @@
 // ../shared/data/lfw-faceapi128/embeddings.f32 (kept in float64, so that strength x mean rounds
 // to float32 exactly as centringVector() of templock/eval does); and per scheme the decision
 // thresholds at false match rates of 1e-3 and 1e-4: the matching quantiles of the protected scores
-// of 200,000 seeded different-person pairs (one key, one salt, faceapiParams(scheme): the default
-// parameters at dim 128 and the default centring strength), rounded up to 0.01. Run from the
-// repository root:
+// of 200,000 seeded different-person pairs spread over four keys, each with its own salt
+// (faceapiParams(scheme): the default parameters at dim 128 and the default centring strength),
+// rounded up to 0.01. Run from the repository root:
 //   node --import tsx src/embed/make-mean.ts [--check] [path/to/lfw-faceapi128]
 // --check exits 1 when the committed file differs from a fresh generation. Only this script reads
 // the data set; the package itself never does.
@@ -24,6 +24,8 @@ import { _faceapiParamsFrom } from './model-params.js';
 const DIM = 128;
 const DEFAULT_SOURCE = '../shared/data/lfw-faceapi128';
 const IMPOSTOR_PAIRS = 200_000;
+/** Keys (each with its own salt) the impostor pairs are spread over. */
+const KEYS = 4;
 const TARGET_FMRS = ['1e-3', '1e-4'] as const;
 type Fmr = (typeof TARGET_FMRS)[number];
 const TARGET = fileURLToPath(new URL('./faceapi-mean.gen.ts', import.meta.url));
@@ -51,22 +53,27 @@ function impostorPairs(labels: readonly number[]): Array<[number, number]> {
   return pairs;
 }
 
-/** The score of each scheme at which each target rate of the impostor pairs match. */
+/** The score of each scheme at which each target rate of the impostor pairs match, over KEYS keys. */
 function thresholds(bytes: Uint8Array, labels: readonly number[], paramsOf: (scheme: SchemeName) => ProtectParams): Record<SchemeName, Record<Fmr, number>> {
   const rows = new Float32Array(Uint8Array.from(bytes).buffer);
-  const key = new Uint8Array(32).fill(1);
-  const salt = new Uint8Array(16).fill(2);
   const pairs = impostorPairs(labels);
   const out = {} as Record<SchemeName, Record<Fmr, number>>;
   for (const scheme of SCHEME_NAMES) {
     const params = paramsOf(scheme);
-    const cache = new Map<number, ReturnType<typeof protect>>();
-    const t = (i: number) => {
-      let v = cache.get(i);
-      if (!v) cache.set(i, (v = protect(rows.subarray(i * DIM, (i + 1) * DIM), params, key, salt)));
-      return v;
-    };
-    const scores = pairs.map(([i, j]) => compareTemplates(t(i), t(j))).sort((a, b) => a - b);
+    const scores: number[] = [];
+    for (let k = 0; k < KEYS; k++) {
+      // Each key (and salt) scores its own share of the pairs.
+      const key = new Uint8Array(32).fill(k + 1);
+      const salt = new Uint8Array(16).fill(k + 101);
+      const cache = new Map<number, ReturnType<typeof protect>>();
+      const t = (i: number) => {
+        let v = cache.get(i);
+        if (!v) cache.set(i, (v = protect(rows.subarray(i * DIM, (i + 1) * DIM), params, key, salt)));
+        return v;
+      };
+      for (let p = k; p < pairs.length; p += KEYS) scores.push(compareTemplates(t(pairs[p]![0]), t(pairs[p]![1])));
+    }
+    scores.sort((a, b) => a - b);
     const at = (fmr: Fmr) => Math.ceil(scores[Math.ceil(scores.length * (1 - Number(fmr)))]! * 100) / 100;
     out[scheme] = { '1e-3': at('1e-3'), '1e-4': at('1e-4') };
   }

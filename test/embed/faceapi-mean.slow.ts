@@ -1,6 +1,7 @@
 // The generated mean and thresholds of the face-api recogniser (src/embed/faceapi-mean.gen.ts)
 // are exactly what src/embed/make-mean.ts computes from ../shared/data/lfw-faceapi128 now
-// (about two minutes: it protects every LFW descriptor under each scheme). Skipped without ../shared.
+// (several minutes: it protects every LFW descriptor under each scheme and four keys). Skipped
+// without ../shared.
 import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
