@@ -262,7 +262,7 @@ export const demoCommand: Command = {
     const source: KekSource = { kind: 'key-file', path: `${db}.kek` };
     createKeyFile(source.path);
     const terminal = await createTerminal(keyring, source, { tenant: 'templock-demo', scheme: SCHEME, threshold: faceapiThreshold(SCHEME) });
-    const session = sessionOf(db, keyring, source, terminal);
+    const session = await sessionOf(db, keyring, source, terminal);
     let result;
     try {
       result = await scenario(session, io);

@@ -37,7 +37,7 @@ ${COMMON_HELP}`,
       keyFileCreated = true;
     }
     const terminal = await createTerminal(keyring, source, { tenant, scheme, threshold, argon2MemoryKiB });
-    sessionOf(db, keyring, source, terminal).close();
+    (await sessionOf(db, keyring, source, terminal)).close();
     const data = { keyring, db, protection: source.kind, keyFileCreated, storageKeyId: terminal.ring.primaryId, scheme, threshold, tenant };
     emit(io, values, data, [
       `created terminal keys ${keyring} (sealed under ${source.kind === 'passphrase' ? 'the passphrase' : `key file ${source.path}${keyFileCreated ? ', created' : ''}`})`,

@@ -14,7 +14,7 @@ import { init } from '../../match/loader.js';
 import { Matcher } from '../../match/matcher.js';
 import { generateSalt } from '../../random/secrets.js';
 import { saltId } from '../../storage/seal.js';
-import { openSqliteStore, type SqliteTemplateStore } from '../../storage/sqlite/sqlite-store.js';
+import type { SqliteTemplateStore } from '../../storage/sqlite/sqlite-store.js';
 import type { ProtectedTemplate } from '../../template.js';
 import type { Io, OptionSpec, OptionValues } from '../command.js';
 import { kekSource, openTerminal, saveTerminal, type KekSource, type Terminal } from './terminal-file.js';
@@ -77,11 +77,18 @@ export async function openSession(values: OptionValues, env: NodeJS.ProcessEnv =
   const { db, keyring } = terminalPaths(values);
   const source = kekSource(typeof values['key-file'] === 'string' ? values['key-file'] : undefined, env);
   const terminal = await openTerminal(keyring, source);
-  return sessionOf(db, keyring, source, terminal);
+  return await sessionOf(db, keyring, source, terminal);
 }
 
-/** A session over an opened terminal. */
-export function sessionOf(db: string, keyringPath: string, source: KekSource, terminal: Terminal): Session {
+/**
+ * A session over an opened terminal. The SQLite store (and so better-sqlite3, an optional peer)
+ * is loaded here, on first use, so commands that need no database run without it.
+ */
+export async function sessionOf(db: string, keyringPath: string, source: KekSource, terminal: Terminal): Promise<Session> {
+  const { openSqliteStore } = await import('../../storage/sqlite/sqlite-store.js').catch((e: { code?: string }) => {
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new TemplockError('BACKEND_UNAVAILABLE', 'the SQLite store needs the optional package better-sqlite3@12: npm install better-sqlite3@12');
+  });
   const store = openSqliteStore(db, { keyring: terminal.ring, tenant: terminal.settings.tenant });
   return {
     db, keyringPath, source, terminal, store,
