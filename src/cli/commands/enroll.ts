@@ -2,7 +2,7 @@
 // and current salt epoch, and stores the sealed template; the raw embedding never leaves memory.
 import { TemplockError } from '../../errors.js';
 import type { Command } from '../command.js';
-import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, epochSalt, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, terminalRuntime, withSession } from './terminal-session.js';
+import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceRequest, epochSalt, terminalRuntime, withSession } from './terminal-session.js';
 
 export const enrollCommand: Command = {
   name: ['enroll'],
@@ -15,9 +15,7 @@ ${FACE_HELP}
 ${COMMON_HELP}`,
   options: { id: { type: 'string' }, ...FACE_OPTIONS, ...COMMON_OPTIONS },
   async run(values, _positionals, io) {
-    const id = requireOption(values, 'id');
-    const image = requireOption(values, 'image');
-    const face = faceChoice(values);
+    const { id, image, face } = faceRequest(values);
     return withSession(values, async (s) => {
       if (s.store.list().some((r) => r.subjectId === id)) throw new TemplockError('DUPLICATE_ID', `"${id}" is enrolled already: use \`templock reissue\` to replace the template`);
       const epoch = s.terminal.settings.epochs.length - 1;

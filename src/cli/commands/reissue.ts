@@ -1,7 +1,7 @@
 // `templock reissue --id ID --image FILE`: a new template for a resident from a new capture,
 // under a new salt epoch (so it cannot be linked to the old one), lifting any revocation of ID.
 import type { Command } from '../command.js';
-import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceChoice, reissueSubject, requireOption, withSession } from './terminal-session.js';
+import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceRequest, reissueSubject, withSession } from './terminal-session.js';
 
 export const reissueCommand: Command = {
   name: ['reissue'],
@@ -15,9 +15,7 @@ ${FACE_HELP}
 ${COMMON_HELP}`,
   options: { id: { type: 'string' }, ...FACE_OPTIONS, ...COMMON_OPTIONS },
   async run(values, _positionals, io) {
-    const id = requireOption(values, 'id');
-    const image = requireOption(values, 'image');
-    const face = faceChoice(values);
+    const { id, image, face } = faceRequest(values);
     return withSession(values, async (s) => {
       const t0 = performance.now();
       const { epoch } = await reissueSubject(s, id, async (salt) => (await captureFace(s, image, [salt], face)).template);

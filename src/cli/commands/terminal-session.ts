@@ -126,6 +126,11 @@ export function faceChoice(values: OptionValues): FaceChoice {
   return v;
 }
 
+/** The options of every command that captures one resident's face: --id, --image and --face. */
+export function faceRequest(values: OptionValues): { id: string; image: string; face: FaceChoice } {
+  return { id: requireOption(values, 'id'), image: requireOption(values, 'image'), face: faceChoice(values) };
+}
+
 let embedder: Promise<FaceEmbedder> | undefined;
 
 /** The process-wide embedder of the command line. */

@@ -2,7 +2,7 @@
 // under the salt of the resident's stored template and compared at the terminal threshold;
 // exit status 0 when accepted, 1 when rejected. The score of a rejection is not shown.
 import type { Command } from '../command.js';
-import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, enrolledTemplate, FACE_HELP, FACE_OPTIONS, faceChoice, requireOption, terminalRuntime, verifyTemplate, withSession } from './terminal-session.js';
+import { captureFace, COMMON_HELP, COMMON_OPTIONS, emit, FACE_HELP, FACE_OPTIONS, faceRequest, enrolledTemplate, terminalRuntime, verifyTemplate, withSession } from './terminal-session.js';
 
 export const verifyCommand: Command = {
   name: ['verify'],
@@ -16,9 +16,7 @@ ${FACE_HELP}
 ${COMMON_HELP}`,
   options: { id: { type: 'string' }, ...FACE_OPTIONS, ...COMMON_OPTIONS },
   async run(values, _positionals, io) {
-    const id = requireOption(values, 'id');
-    const image = requireOption(values, 'image');
-    const face = faceChoice(values);
+    const { id, image, face } = faceRequest(values);
     return withSession(values, async (s) => {
       const enrolled = enrolledTemplate(s, id);
       const t0 = performance.now();
