@@ -35,6 +35,15 @@ export interface _Instance {
 
 const compiling = new Map<Backend, Promise<Compiled>>();
 let active: Compiled | undefined;
+const initHooks: (() => void)[] = [];
+
+/**
+ * Registers work that every `init()` does once its backend is selected: preparing state that the
+ * first call would otherwise set up (instances, paged-in memory). Hooks must be idempotent.
+ */
+export function _onInit(hook: () => void): void {
+  initHooks.push(hook);
+}
 
 function decode(target: KernelTarget): Uint8Array<ArrayBuffer> {
   const m = KERNEL_MODULES[target];
@@ -109,6 +118,7 @@ export async function init(options: InitOptions = {}): Promise<Backend> {
     }
   }
   active = c!;
+  for (const hook of initHooks) hook();
   return active.backend;
 }
 

@@ -7,10 +7,17 @@ import { _canonicalFor, _prepare, _protectAllWith, _transformMany, type _Apply, 
 import { _schemeOf, DIM_MAX } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { aBytes, type EmbeddingInput } from '../validate.js';
-import { _newInstance, backend, type _Instance } from './loader.js';
+import { _newInstance, _onInit, backend, type _Instance } from './loader.js';
 
 /** Largest payload of a projected scheme: IoM m <= 4096 indices, sign <= 8192 bits. */
 const OUT_MAX_BYTES = 4096;
+/**
+ * Bytes of weight space the projector pages in when `init()` creates it: the material of sign
+ * 8192 bits and of IoM-GRP m 512 q 16 at dim 512. Copying material into memory that was never
+ * touched costs a page fault per 4 KiB (milliseconds for 4 MiB), which would otherwise fall on the
+ * first protectFast; larger material pages in the rest on its first use.
+ */
+const PREFAULT_BYTES = 4 * 1024 * 1024;
 
 interface Projector {
   readonly inst: _Instance;
@@ -34,11 +41,16 @@ function activeProjector(): Projector {
   if (!projector || projector.inst.backend !== b) {
     if (projector) wipeMaterial(projector);
     const inst = _newInstance(4 * 65536);
-    const vPtr = inst.heap.alloc(2 * DIM_MAX), outPtr = inst.heap.alloc(OUT_MAX_BYTES);
-    projector = { inst, vPtr, outPtr, wPtr: inst.heap.top, material: undefined };
+    const { heap } = inst;
+    const vPtr = heap.alloc(2 * DIM_MAX), outPtr = heap.alloc(OUT_MAX_BYTES), wPtr = heap.top;
+    heap.ensure(wPtr + PREFAULT_BYTES);
+    heap.u8.fill(0, wPtr, wPtr + PREFAULT_BYTES);
+    projector = { inst, vPtr, outPtr, wPtr, material: undefined };
   }
   return projector;
 }
+
+_onInit(activeProjector);
 
 /** The kernel-backed evaluation step; identical bytes to each scheme's own `apply`. */
 const kernelApply: _Apply = (v, material, p: TransformParams, out) => {

@@ -344,16 +344,18 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
   return r;
 }
 
-/** IoM-GRP: out[j] = argmax over t < q of dot(W[j * q + t], v), the smallest t winning ties. */
+/**
+ * IoM-GRP: out[j] = argmax over t < q of dot(W[j * q + t], v), the smallest t winning ties. Every
+ * dot is above i32.MIN_VALUE (|dot| < 2^25), so starting from it row 0 always takes the lead.
+ */
 export function iomgrp_argmax(v: usize, W: usize, dim: usize, m: u32, q: u32, out: usize): void {
   let row = W;
   for (let j: u32 = 0; j < m; j++) {
-    let best = projectRow(row, v, dim);
+    let best: i32 = i32.MIN_VALUE;
     let arg: u32 = 0;
-    row += dim;
-    let t: u32 = 1;
+    let t: u32 = 0;
     if (ASC_FEATURE_SIMD) {
-      // Rows 1..q-1 four at a time, compared in index order so the first maximum wins.
+      // Rows four at a time, compared in index order so the first maximum wins.
       for (; t + 4 <= q; t += 4) {
         const r = project4(row, v, dim);
         const s0 = i32x4.extract_lane(r, 0), s1 = i32x4.extract_lane(r, 1);
