@@ -9,7 +9,7 @@ export { Keyring, KEYRING_MAX_KEYS, type KeyInfo, type KeyOptions, type KeyStatu
 export { localKeyWrapper, type KeyWrapper } from './key-wrapper.js';
 export { exportKeyring, importKeyring, KEYRING_MAGIC, KEYRING_VERSION, type KeyringProtection } from './keyring-export.js';
 export {
-  type TemplateStore, type StoreOptions, type EntriesOptions, type PutItem, type RecordInfo, type StoredTemplate, type Revocation,
+  type TemplateStore, type StoreOptions, type EntriesOptions, type OpenEntriesOptions, type PutItem, type RecordInfo, type StoredTemplate, type Revocation,
   type RecordFailure, type IntegrityReport, type RewrapReport,
 } from './store.js';
 export { MemoryTemplateStore } from './memory-store.js';

@@ -183,24 +183,41 @@ export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context:
   }
 }
 
-/** Opens a parsed record under `key` (whose id matches) and `context`; checks the commitment first. */
-export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array): ProtectedTemplate {
+/**
+ * Authenticates a parsed record under `key` (whose id matches) and `context`, checking the
+ * commitment first and that the header names the sealed template; returns the template bytes,
+ * not yet decoded (the caller decodes them with _decodeSealed and wipes them).
+ */
+export function _openRecordBytes(key: _SealKey, rec: _ParsedRecord, context: Uint8Array): Uint8Array {
   if (key.algorithm !== rec.algorithm || !_equalBytes(key.commitment, rec.commitment)) throw decryptFailed();
   const plaintext = _aeadDecrypt(key.algorithm, key.aeadKey, rec.nonce, rec.sealed, associatedData(context, rec.authenticated));
+  // The template block repeats the template's parameter block (bytes 5..13), key id and mean id
+  // (bytes 14..30) and its salt's id: a sealer cannot label a template as another.
+  const a = rec.authenticated;
+  const saltLen = plaintext[13]!;
+  if (plaintext.length < TEMPLATE_FIXED_BYTES + saltLen || !_equalBytes(plaintext.subarray(5, 13), a.subarray(OFF_BLOCK, OFF_TKEY)) ||
+    !_equalBytes(plaintext.subarray(14, 30), a.subarray(OFF_TKEY, OFF_SALT_ID)) ||
+    !_equalBytes(_saltIdBytes(plaintext.subarray(30, 30 + saltLen)), a.subarray(OFF_SALT_ID, OFF_LENGTH))) {
+    plaintext.fill(0);
+    throw malformed('header does not match the sealed template');
+  }
+  return plaintext;
+}
+
+/** Strictly decodes template bytes returned by _openRecordBytes (MALFORMED when they do not decode). */
+export function _decodeSealed(plaintext: Uint8Array): ProtectedTemplate {
   try {
-    // The template block repeats the template's parameter block (bytes 5..13), key id and mean id
-    // (bytes 14..30) and its salt's id: a sealer cannot label a template as another.
-    const a = rec.authenticated;
-    const saltLen = plaintext[13]!;
-    if (plaintext.length < TEMPLATE_FIXED_BYTES + saltLen || !_equalBytes(plaintext.subarray(5, 13), a.subarray(OFF_BLOCK, OFF_TKEY)) ||
-      !_equalBytes(plaintext.subarray(14, 30), a.subarray(OFF_TKEY, OFF_SALT_ID)) ||
-      !_equalBytes(_saltIdBytes(plaintext.subarray(30, 30 + saltLen)), a.subarray(OFF_SALT_ID, OFF_LENGTH)))
-      throw malformed('header does not match the sealed template');
-    try {
-      return decodeTemplate(plaintext);
-    } catch {
-      throw malformed('sealed template does not decode');
-    }
+    return decodeTemplate(plaintext);
+  } catch {
+    throw malformed('sealed template does not decode');
+  }
+}
+
+/** Opens a parsed record under `key` (whose id matches) and `context`; checks the commitment first. */
+export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array): ProtectedTemplate {
+  const plaintext = _openRecordBytes(key, rec, context);
+  try {
+    return _decodeSealed(plaintext);
   } finally {
     plaintext.fill(0);
   }
