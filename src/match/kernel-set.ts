@@ -36,6 +36,8 @@ export interface KernelSet {
   topk_equal_u8(probe: number, base: number, from: number, to: number, n: number, k: number, maxDist: number, out: number): number;
   /** IoM-GRP: out[j] (u8) = argmax over t < q of dot(W[j*q + t], v), smallest t on ties; v int16[dim], W int8. */
   iomgrp_argmax(v: number, W: number, dim: number, m: number, q: number, out: number): void;
+  /** iomgrp_argmax of `count` vectors: v int16[count * dim] contiguous, out (u8) [count * m], out[e * m + j] for vector e. */
+  iomgrp_argmax_batch(v: number, W: number, dim: number, m: number, q: number, count: number, out: number): void;
   /** Sign projection: bit l of out (LSB first) = dot(W[l], v) > 0; v int16[dim], W int8[bits * dim]. */
   sign_project(v: number, W: number, dim: number, bits: number, out: number): void;
 }
@@ -44,5 +46,5 @@ export interface KernelSet {
 export const KERNEL_NAMES = [
   'hamming_u1', 'equal_u8', 'dot_i8', 'dot_f32', 'cosine_f32',
   'scan_hamming_u1', 'scan_equal_u8', 'scan_dot_i8', 'scan_dot_f32',
-  'topk_hamming_u1', 'topk_equal_u8', 'iomgrp_argmax', 'sign_project',
+  'topk_hamming_u1', 'topk_equal_u8', 'iomgrp_argmax', 'iomgrp_argmax_batch', 'sign_project',
 ] as const satisfies readonly (keyof KernelSet)[];

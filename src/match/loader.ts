@@ -203,6 +203,7 @@ function kernelRunner(inst: _Instance): () => void {
     }
     for (let r = 0; r < 8; r++) {
       k.iomgrp_argmax(probe, base, dim, m, q, out); k.sign_project(probe, base, dim, m * q, out);
+      k.iomgrp_argmax_batch(probe, base, dim / 4, m, q, 4, out);
     }
   };
 }

@@ -1,9 +1,10 @@
 // protect() with the projection step in the active kernel backend (README "Matching"): the
 // keyed derivation and canonicalisation are the core's (SPEC.md §2–§3); IoM-GRP argmax and the
-// sign projection run as iomgrp_argmax / sign_project, IoM-URP stays in JS. The templates are
+// sign projection run as iomgrp_argmax / sign_project (a batch of IoM-GRP as iomgrp_argmax_batch,
+// which reads the weights once per four embeddings), IoM-URP stays in JS. The templates are
 // byte-identical to `protect()` from 'templock'.
 import { SALT_MAX_BYTES, SALT_MIN_BYTES, type ProtectedTemplate } from '../template.js';
-import { _canonicalFor, _prepare, _protectAllWith, _transformMany, type _Apply, type ProtectParams } from '../transforms/protect.js';
+import { _canonicalFor, _prepare, _protectAllWith, _transformMany, type _Apply, type _ApplyMany, type ProtectParams } from '../transforms/protect.js';
 import { _schemeOf, DIM_MAX } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { aBytes, type EmbeddingInput } from '../validate.js';
@@ -11,6 +12,8 @@ import { _newInstance, _onInit, backend, type _Instance } from './loader.js';
 
 /** Largest payload of a projected scheme: IoM m <= 4096 indices, sign <= 8192 bits. */
 const OUT_MAX_BYTES = 4096;
+/** Canonical vectors protectBatch hands to iomgrp_argmax_batch at once (a multiple of 4). */
+const BATCH_VECTORS = 64;
 /**
  * Bytes of weight space the projector pages in when `init()` creates it: the material of sign
  * 8192 bits and of IoM-GRP m 512 q 16 at dim 512. Copying material into memory that was never
@@ -21,7 +24,9 @@ const PREFAULT_BYTES = 4 * 1024 * 1024;
 
 interface Projector {
   readonly inst: _Instance;
+  /** BATCH_VECTORS canonical vectors of up to DIM_MAX int16 each. */
   readonly vPtr: number;
+  /** BATCH_VECTORS payloads of up to OUT_MAX_BYTES each. */
   readonly outPtr: number;
   readonly wPtr: number;
   /** The material whose copy is at wPtr (derived material is immutable while referenced). */
@@ -42,9 +47,9 @@ function activeProjector(): Projector {
     if (projector) wipeMaterial(projector);
     const inst = _newInstance(4 * 65536);
     const { heap } = inst;
-    const vPtr = heap.alloc(2 * DIM_MAX), outPtr = heap.alloc(OUT_MAX_BYTES), wPtr = heap.top;
+    const vPtr = heap.alloc(BATCH_VECTORS * 2 * DIM_MAX), outPtr = heap.alloc(BATCH_VECTORS * OUT_MAX_BYTES), wPtr = heap.top;
     heap.ensure(wPtr + PREFAULT_BYTES);
-    heap.u8.fill(0, wPtr, wPtr + PREFAULT_BYTES);
+    heap.u8.fill(0, vPtr, wPtr + PREFAULT_BYTES);
     projector = { inst, vPtr, outPtr, wPtr, material: undefined };
   }
   return projector;
@@ -52,21 +57,26 @@ function activeProjector(): Projector {
 
 _onInit(activeProjector);
 
+/** The projector, with a copy of the weights W at wPtr (made on W's first use). */
+function residentProjector(W: Int8Array): Projector {
+  const pr = activeProjector();
+  if (pr.material !== W) {
+    wipeMaterial(pr);
+    pr.inst.heap.ensure(pr.wPtr + W.length);
+    pr.inst.heap.i8.set(W, pr.wPtr);
+    pr.material = W;
+  }
+  return pr;
+}
+
 /** The kernel-backed evaluation step; identical bytes to each scheme's own `apply`. */
 const kernelApply: _Apply = (v, material, p: TransformParams, out) => {
   if (p.scheme === 'iom-urp') {
     _schemeOf(p).apply(v, material, p, out);
     return;
   }
-  const pr = activeProjector();
+  const pr = residentProjector(material as Int8Array);
   const { heap, kernels } = pr.inst;
-  const W = material as Int8Array;
-  if (pr.material !== W) {
-    wipeMaterial(pr);
-    heap.ensure(pr.wPtr + W.length);
-    heap.i8.set(W, pr.wPtr);
-    pr.material = W;
-  }
   heap.i16.set(v, pr.vPtr >>> 1);
   try {
     if (p.scheme === 'iom-grp') kernels.iomgrp_argmax(pr.vPtr, pr.wPtr, p.dim, p.m, p.q, pr.outPtr);
@@ -74,6 +84,28 @@ const kernelApply: _Apply = (v, material, p: TransformParams, out) => {
     out.set(heap.u8.subarray(pr.outPtr, pr.outPtr + out.length));
   } finally {
     heap.i16.fill(0, pr.vPtr >>> 1, (pr.vPtr >>> 1) + v.length);
+  }
+};
+
+/** kernelApply over many vectors; IoM-GRP runs iomgrp_argmax_batch on BATCH_VECTORS at a time. */
+const kernelApplyMany: _ApplyMany = (vs, material, p: TransformParams, outs) => {
+  if (p.scheme !== 'iom-grp') {
+    vs.forEach((v, i) => kernelApply(v, material, p, outs[i]!));
+    return;
+  }
+  const pr = residentProjector(material as Int8Array);
+  const { heap, kernels } = pr.inst;
+  for (let at = 0; at < vs.length; at += BATCH_VECTORS) {
+    const n = Math.min(BATCH_VECTORS, vs.length - at);
+    const i16 = heap.i16;
+    for (let e = 0; e < n; e++) i16.set(vs[at + e]!, (pr.vPtr >>> 1) + e * p.dim);
+    try {
+      kernels.iomgrp_argmax_batch(pr.vPtr, pr.wPtr, p.dim, p.m, p.q, n, pr.outPtr);
+      const u8 = heap.u8;
+      for (let e = 0; e < n; e++) outs[at + e]!.set(u8.subarray(pr.outPtr + e * p.m, pr.outPtr + (e + 1) * p.m));
+    } finally {
+      heap.i16.fill(0, pr.vPtr >>> 1, (pr.vPtr >>> 1) + n * p.dim);
+    }
   }
 };
 
@@ -119,7 +151,7 @@ export function protectBatch(embeddings: readonly EmbeddingInput[], params: Prot
   try {
     aBytes('salt', salt, SALT_MIN_BYTES, SALT_MAX_BYTES);
     for (const e of embeddings) vs.push(_canonicalFor(e, prep));
-    return _transformMany(vs, prep, salt, kernelApply);
+    return _transformMany(vs, prep, salt, kernelApply, kernelApplyMany);
   } finally {
     for (const v of vs) v.fill(0);
     prep.key.fill(0);

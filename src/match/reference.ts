@@ -99,7 +99,7 @@ function topk(u32: Uint32Array, dist: (row: number) => number, from: number, to:
 /** The JS kernel set over `heap`. */
 export function _referenceKernels(heap: _Heap): KernelSet {
   const acc = new Float64Array(16);
-  return {
+  const kernels: KernelSet = {
     hamming_u1: (a, b, bytes) => hamming(heap.i32, heap.u8, a, b, bytes),
     equal_u8: (a, b, n) => n - unequal(heap.i32, heap.u8, a, b, n),
     dot_i8: (a, b, n) => dotI8(heap.i8, a, b, n),
@@ -145,6 +145,9 @@ export function _referenceKernels(heap: _Heap): KernelSet {
         u8[out + j] = arg;
       }
     },
+    iomgrp_argmax_batch(v, W, dim, m, q, count, out) {
+      for (let e = 0; e < count; e++) kernels.iomgrp_argmax(v + e * 2 * dim, W, dim, m, q, out + e * m);
+    },
     sign_project(v, W, dim, bits, out) {
       const i8 = heap.i8, i16 = heap.i16, u8 = heap.u8;
       for (let byte = 0, row = W; byte < bits >>> 3; byte++) {
@@ -154,4 +157,5 @@ export function _referenceKernels(heap: _Heap): KernelSet {
       }
     },
   };
+  return kernels;
 }

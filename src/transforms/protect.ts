@@ -45,13 +45,19 @@ export function _prepare(params: ProtectParams, key: Uint8Array): _Prepared {
 /** A scheme's evaluation step (`_Scheme.apply`), or an equivalent one giving the same bytes. */
 export type _Apply = (v: Int16Array, material: Int8Array | Uint16Array, p: TransformParams, out: Uint8Array) => void;
 
+/** An evaluation step over several canonical vectors at once: outs[i] receives vs[i]'s payload, as `_Apply` would write it. */
+export type _ApplyMany = (vs: readonly Int16Array[], material: Int8Array | Uint16Array, p: TransformParams, outs: readonly Uint8Array[]) => void;
+
 /** Applies a prepared transform under `salt` to a canonical vector (by `apply` when given). */
 export function _transformCanonical(v: Int16Array, prep: _Prepared, salt: Uint8Array, apply?: _Apply): ProtectedTemplate {
   return _transformMany([v], prep, salt, apply)[0]!;
 }
 
-/** Applies a prepared transform under one salt to several canonical vectors, deriving its key and material once. */
-export function _transformMany(vs: readonly Int16Array[], prep: _Prepared, salt: Uint8Array, apply?: _Apply): ProtectedTemplate[] {
+/**
+ * Applies a prepared transform under one salt to several canonical vectors, deriving its key and
+ * material once; `applyMany`, when given, evaluates all of them in one call.
+ */
+export function _transformMany(vs: readonly Int16Array[], prep: _Prepared, salt: Uint8Array, apply?: _Apply, applyMany?: _ApplyMany): ProtectedTemplate[] {
   const p = prep.params;
   const scheme = _schemeOf(p);
   const streamKey = _deriveStreamKey(prep.key, salt, prep.info);
@@ -60,7 +66,7 @@ export function _transformMany(vs: readonly Int16Array[], prep: _Prepared, salt:
     _withMaterial(streamKey, scheme.materialBytes(p), () => {
       const ks = new _KeyStream(streamKey);
       try { return scheme.derive(ks, p); } finally { ks.wipe(); }
-    }, (material) => vs.forEach((v, i) => (apply ?? scheme.apply)(v, material, p, payloads[i]!)));
+    }, (material) => applyMany ? applyMany(vs, material, p, payloads) : vs.forEach((v, i) => (apply ?? scheme.apply)(v, material, p, payloads[i]!)));
   } finally {
     streamKey.fill(0);
   }

@@ -161,6 +161,31 @@ test('iomgrp_argmax and sign_project match direct integer projections', () => {
   }
 });
 
+test('iomgrp_argmax_batch equals iomgrp_argmax of each vector, for every batch size around the four-vector pass', () => {
+  for (const [dim, m, q] of [[512, 6, 16], [37, 5, 5], [100, 4, 1], [24, 3, 7]] as const) {
+    const count = 9;
+    const W = new Int8Array(m * q * dim).map(() => rng.int(17) - 8);
+    W.copyWithin(dim, 0, dim); // a tie between rows 0 and 1 of the first group
+    const vs = new Int16Array(count * dim).map(() => rng.int(32769) - 16384);
+    const input = new Uint8Array(vs.byteLength + W.length);
+    input.set(new Uint8Array(vs.buffer));
+    input.set(new Uint8Array(W.buffer), vs.byteLength);
+    const got = everywhere(input, (k, at, inst) => {
+      const w = at + vs.byteLength, single = inst.heap.alloc(count * m), batch = inst.heap.alloc(count * m);
+      for (let e = 0; e < count; e++) k.iomgrp_argmax(at + e * 2 * dim, w, dim, m, q, single + e * m);
+      const u8 = () => inst.heap.u8;
+      const each = Array.from(u8().subarray(single, single + count * m));
+      for (let n = 1; n <= count; n++) {
+        u8().fill(255, batch, batch + count * m);
+        k.iomgrp_argmax_batch(at, w, dim, m, q, n, batch);
+        assert.equal(Array.from(u8().subarray(batch, batch + count * m)), [...each.slice(0, n * m), ...new Array((count - n) * m).fill(255)], `dim ${dim} q ${q} count ${n}`);
+      }
+      return each;
+    });
+    for (const g of got) assert.equal(g, got[0], `dim ${dim}`);
+  }
+});
+
 test('createKernels: views taken after the memory grows see the earlier data, on every backend', async () => {
   for (const b of BACKENDS) {
     await init({ backend: b });

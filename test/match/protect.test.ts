@@ -51,6 +51,9 @@ for (const b of BACKENDS) {
       assert.equal(protectBatch(xs, params, key, salt).map(hex), xs.map((x) => hex(protect(x, params, key, salt))));
     }
     assert.equal(protectBatch([], PARAMS[1]!, key, rng.bytes(16)), []);
+    // More embeddings than one kernel call takes (64), with a remainder of the four-vector pass.
+    const many = Array.from({ length: 70 }, () => rng.unitVector(PARAMS[1]!.dim)), salt = rng.bytes(16);
+    assert.equal(protectBatch(many, PARAMS[1]!, key, salt).map(hex), many.map((x) => hex(protect(x, PARAMS[1]!, key, salt))));
   });
 }
 

@@ -303,6 +303,20 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
   return s;
 }
 
+/** Transpose-and-add: lane r of the result is the sum of the four lanes of a_r. */
+// @ts-ignore: decorator
+@inline function laneSums(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const t01 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), v128.shuffle<i32>(a0, a1, 2, 6, 3, 7));
+  const t23 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), v128.shuffle<i32>(a2, a3, 2, 6, 3, 7));
+  return i32x4.add(v128.shuffle<i32>(t01, t23, 0, 1, 4, 5), v128.shuffle<i32>(t01, t23, 2, 3, 6, 7));
+}
+
+/** i32x4 of four scalars. */
+// @ts-ignore: decorator
+@inline function lanes(s0: i32, s1: i32, s2: i32, s3: i32): v128 {
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3);
+}
+
 /**
  * The dot products of four consecutive weight rows (row stride dim) with v, as i32x4 lanes
  * [row 0, row 1, row 2, row 3]: v is loaded once for the four rows.
@@ -326,10 +340,7 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
     a2 = i32x4.add(a2, i32x4.dot_i16x8_s(v128.load8x8_s(w2 + i), x));
     a3 = i32x4.add(a3, i32x4.dot_i16x8_s(v128.load8x8_s(w3 + i), x));
   }
-  // Transpose-and-add: lane r of the result is the sum of the lanes of a_r.
-  const t01 = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 4, 1, 5), v128.shuffle<i32>(a0, a1, 2, 6, 3, 7));
-  const t23 = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 4, 1, 5), v128.shuffle<i32>(a2, a3, 2, 6, 3, 7));
-  let r = i32x4.add(v128.shuffle<i32>(t01, t23, 0, 1, 4, 5), v128.shuffle<i32>(t01, t23, 2, 3, 6, 7));
+  let r = laneSums(a0, a1, a2, a3);
   if (i < dim) {
     let s0: i32 = 0, s1: i32 = 0, s2: i32 = 0, s3: i32 = 0;
     for (; i < dim; i++) {
@@ -339,7 +350,7 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
       s2 += <i32>load<i8>(w2 + i) * x;
       s3 += <i32>load<i8>(w3 + i) * x;
     }
-    r = i32x4.add(r, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3));
+    r = i32x4.add(r, lanes(s0, s1, s2, s3));
   }
   return r;
 }
@@ -374,6 +385,80 @@ export function iomgrp_argmax(v: usize, W: usize, dim: usize, m: u32, q: u32, ou
     }
     store<u8>(out + <usize>j, <u8>arg);
   }
+}
+
+/**
+ * iomgrp_argmax of four canonical vectors (v: 4 x dim int16, out: 4 x m): each weight load and
+ * sign extension serves the four vectors, two rows per pass; lane e of every vector below is
+ * vector e, and the argmax is kept per lane (rows in index order, so the first maximum wins).
+ */
+function iomgrpArgmax4(v: usize, W: usize, dim: usize, m: u32, q: u32, out: usize): void {
+  const v1 = v + (dim << 1), v2 = v1 + (dim << 1), v3 = v2 + (dim << 1);
+  const simdDim = dim & ~(<usize>7);
+  let row = W;
+  for (let j: u32 = 0; j < m; j++) {
+    let best = i32x4.splat(i32.MIN_VALUE), arg = i32x4.splat(0);
+    for (let t: u32 = 0; t < q; t += 2) {
+      // Rows t and t + 1 (row t again when t is the last: its second result is not used).
+      const pair = t + 1 < q;
+      const r0 = row, r1 = pair ? row + dim : row;
+      let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+      let b0 = i32x4.splat(0), b1 = i32x4.splat(0), b2 = i32x4.splat(0), b3 = i32x4.splat(0);
+      for (let i: usize = 0; i < simdDim; i += 8) {
+        const w0 = v128.load8x8_s(r0 + i), w1 = v128.load8x8_s(r1 + i), o = i << 1;
+        let x = v128.load(v + o);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(w0, x)); b0 = i32x4.add(b0, i32x4.dot_i16x8_s(w1, x));
+        x = v128.load(v1 + o);
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(w0, x)); b1 = i32x4.add(b1, i32x4.dot_i16x8_s(w1, x));
+        x = v128.load(v2 + o);
+        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(w0, x)); b2 = i32x4.add(b2, i32x4.dot_i16x8_s(w1, x));
+        x = v128.load(v3 + o);
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(w0, x)); b3 = i32x4.add(b3, i32x4.dot_i16x8_s(w1, x));
+      }
+      let s0 = laneSums(a0, a1, a2, a3), s1 = laneSums(b0, b1, b2, b3);
+      if (simdDim < dim) {
+        let c0: i32 = 0, c1: i32 = 0, c2: i32 = 0, c3: i32 = 0, d0: i32 = 0, d1: i32 = 0, d2: i32 = 0, d3: i32 = 0;
+        for (let i = simdDim; i < dim; i++) {
+          const w0 = <i32>load<i8>(r0 + i), w1 = <i32>load<i8>(r1 + i), o = i << 1;
+          const x0 = <i32>load<i16>(v + o), x1 = <i32>load<i16>(v1 + o), x2 = <i32>load<i16>(v2 + o), x3 = <i32>load<i16>(v3 + o);
+          c0 += w0 * x0; c1 += w0 * x1; c2 += w0 * x2; c3 += w0 * x3;
+          d0 += w1 * x0; d1 += w1 * x1; d2 += w1 * x2; d3 += w1 * x3;
+        }
+        s0 = i32x4.add(s0, lanes(c0, c1, c2, c3));
+        s1 = i32x4.add(s1, lanes(d0, d1, d2, d3));
+      }
+      let gt = i32x4.gt_s(s0, best);
+      best = v128.bitselect(s0, best, gt);
+      arg = v128.bitselect(i32x4.splat(t), arg, gt);
+      if (pair) {
+        gt = i32x4.gt_s(s1, best);
+        best = v128.bitselect(s1, best, gt);
+        arg = v128.bitselect(i32x4.splat(t + 1), arg, gt);
+        row += dim << 1;
+      } else {
+        row += dim;
+      }
+    }
+    const at = out + <usize>j;
+    store<u8>(at, <u8>i32x4.extract_lane(arg, 0));
+    store<u8>(at + <usize>m, <u8>i32x4.extract_lane(arg, 1));
+    store<u8>(at + (<usize>m << 1), <u8>i32x4.extract_lane(arg, 2));
+    store<u8>(at + <usize>m * 3, <u8>i32x4.extract_lane(arg, 3));
+  }
+}
+
+/**
+ * IoM-GRP of `count` canonical vectors (v: count x dim int16, contiguous; out: count x m):
+ * out[e * m + j] is iomgrp_argmax of vector e. The SIMD build reads the weights once per four
+ * vectors.
+ */
+export function iomgrp_argmax_batch(v: usize, W: usize, dim: usize, m: u32, q: u32, count: u32, out: usize): void {
+  const vBytes = dim << 1;
+  let e: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; e + 4 <= count; e += 4) iomgrpArgmax4(v + <usize>e * vBytes, W, dim, m, q, out + <usize>e * <usize>m);
+  }
+  for (; e < count; e++) iomgrp_argmax(v + <usize>e * vBytes, W, dim, m, q, out + <usize>e * <usize>m);
 }
 
 /** Sign projection: bit l of out (LSB first) is 1 exactly when dot(W[l], v) > 0. */
