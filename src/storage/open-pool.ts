@@ -7,7 +7,7 @@
 import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
 import { _contextEncoder } from './context.js';
 import type { _SealKey } from './key-material.js';
-import { _openRecordBytes, _parseRecord } from './record.js';
+import { _openRecordBytes, _parseRecord, _SaltIdMemo } from './record.js';
 
 /** One record to open under `key` for (tenant, subjectId, purpose). */
 export interface _OpenJob {
@@ -53,6 +53,7 @@ interface PortLike {
 export function _serveOpenRequests(port: PortLike, tenant: string): void {
   const context = _contextEncoder(tenant);
   const keys: _SealKey[] = [];
+  const saltIds = new _SaltIdMemo();
   port.on('message', (req) => {
     keys.push(...req.keys);
     const n = req.subjects.length;
@@ -63,7 +64,7 @@ export function _serveOpenRequests(port: PortLike, tenant: string): void {
       const record = req.records.subarray(from, req.ends[i]);
       from = req.ends[i]!;
       try {
-        const bytes = _openRecordBytes(keys[req.keyIndex[i]!]!, _parseRecord(record), context(req.subjects[i], req.purposes[i]));
+        const bytes = _openRecordBytes(keys[req.keyIndex[i]!]!, _parseRecord(record), context(req.subjects[i], req.purposes[i]), saltIds);
         parts.push(bytes);
         total += bytes.length;
         errors.push(null);

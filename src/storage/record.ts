@@ -45,6 +45,37 @@ export function _saltIdBytes(salt: Uint8Array): Uint8Array {
   return sha256(input).subarray(0, SALT_ID_BYTES);
 }
 
+/**
+ * Salt ids of a run of records, remembering the last salt: the records of one gallery share a
+ * salt, so a load hashes it once. Holds a copy of that salt until wipe().
+ */
+export class _SaltIdMemo {
+  #salt = new Uint8Array(0);
+  #id: Uint8Array = new Uint8Array(0);
+
+  idOf(salt: Uint8Array): Uint8Array {
+    if (!_equalBytes(salt, this.#salt)) {
+      this.#salt.fill(0);
+      this.#salt = Uint8Array.from(salt);
+      this.#id = _saltIdBytes(salt);
+    }
+    return this.#id;
+  }
+
+  wipe(): void {
+    this.#salt.fill(0);
+    this.#salt = new Uint8Array(0);
+  }
+}
+
+/** Hex of the last storage key id parsed: records of a store name few keys. */
+let lastKeyId = { bytes: new Uint8Array(KEY_ID_BYTES), hex: bytesToHex(new Uint8Array(KEY_ID_BYTES)) };
+
+function keyIdHex(bytes: Uint8Array): string {
+  if (!_equalBytes(bytes, lastKeyId.bytes)) lastKeyId = { bytes: Uint8Array.from(bytes), hex: bytesToHex(bytes) };
+  return lastKeyId.hex;
+}
+
 /** What a record's header says, readable without any key. */
 export interface RecordHeader {
   readonly version: number;
@@ -79,9 +110,17 @@ function malformed(why: string): TemplockError {
 }
 
 const paramsByBlock = new Map<string, TransformParams | null>();
+let lastParams: { readonly block: Uint8Array; readonly params: TransformParams | null } | undefined;
 
 /** Parameters of a canonical parameter block, or null; memoised (few distinct blocks exist). */
 function paramsOf(block: Uint8Array): TransformParams | null {
+  if (lastParams !== undefined && _equalBytes(block, lastParams.block)) return lastParams.params;
+  const params = paramsOfBlock(block);
+  lastParams = { block: Uint8Array.from(block), params };
+  return params;
+}
+
+function paramsOfBlock(block: Uint8Array): TransformParams | null {
   const k = bytesToHex(block);
   const known = paramsByBlock.get(k);
   if (known !== undefined) return known;
@@ -113,7 +152,7 @@ export function _parseRecord(bytes: Uint8Array): _ParsedRecord {
   if (bytes.length > nonceEnd + templateBytes + TAG_BYTES) throw malformed('trailing bytes');
   return {
     algorithm,
-    keyId: bytesToHex(bytes.subarray(OFF_KEY_ID, OFF_COMMIT)),
+    keyId: keyIdHex(bytes.subarray(OFF_KEY_ID, OFF_COMMIT)),
     params,
     commitment: bytes.subarray(OFF_COMMIT, OFF_BLOCK),
     authenticated: bytes.subarray(0, nonceEnd),
@@ -188,7 +227,7 @@ export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context:
  * commitment first and that the header names the sealed template; returns the template bytes,
  * not yet decoded (the caller decodes them with _decodeSealed and wipes them).
  */
-export function _openRecordBytes(key: _SealKey, rec: _ParsedRecord, context: Uint8Array): Uint8Array {
+export function _openRecordBytes(key: _SealKey, rec: _ParsedRecord, context: Uint8Array, saltIds?: _SaltIdMemo): Uint8Array {
   if (key.algorithm !== rec.algorithm || !_equalBytes(key.commitment, rec.commitment)) throw decryptFailed();
   const plaintext = _aeadDecrypt(key.algorithm, key.aeadKey, rec.nonce, rec.sealed, associatedData(context, rec.authenticated));
   // The template block repeats the template's parameter block (bytes 5..13), key id and mean id
@@ -197,7 +236,7 @@ export function _openRecordBytes(key: _SealKey, rec: _ParsedRecord, context: Uin
   const saltLen = plaintext[13]!;
   if (plaintext.length < TEMPLATE_FIXED_BYTES + saltLen || !_equalBytes(plaintext.subarray(5, 13), a.subarray(OFF_BLOCK, OFF_TKEY)) ||
     !_equalBytes(plaintext.subarray(14, 30), a.subarray(OFF_TKEY, OFF_SALT_ID)) ||
-    !_equalBytes(_saltIdBytes(plaintext.subarray(30, 30 + saltLen)), a.subarray(OFF_SALT_ID, OFF_LENGTH))) {
+    !_equalBytes(saltIds ? saltIds.idOf(plaintext.subarray(30, 30 + saltLen)) : _saltIdBytes(plaintext.subarray(30, 30 + saltLen)), a.subarray(OFF_SALT_ID, OFF_LENGTH))) {
     plaintext.fill(0);
     throw malformed('header does not match the sealed template');
   }
@@ -214,8 +253,8 @@ export function _decodeSealed(plaintext: Uint8Array): ProtectedTemplate {
 }
 
 /** Opens a parsed record under `key` (whose id matches) and `context`; checks the commitment first. */
-export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array): ProtectedTemplate {
-  const plaintext = _openRecordBytes(key, rec, context);
+export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array, saltIds?: _SaltIdMemo): ProtectedTemplate {
+  const plaintext = _openRecordBytes(key, rec, context, saltIds);
   try {
     return _decodeSealed(plaintext);
   } finally {

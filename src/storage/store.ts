@@ -11,7 +11,7 @@ import { _contextEncoder, DEFAULT_PURPOSE } from './context.js';
 import { Keyring } from './keyring.js';
 import type { _SealKey } from './key-material.js';
 import { _OpenPool, type _OpenOutcome } from './open-pool.js';
-import { _decodeSealed, _openRecord, _parseRecord, _recordSaltId, _saltIdBytes, _sealRecord, type _ParsedRecord } from './record.js';
+import { _decodeSealed, _openRecord, _parseRecord, _recordSaltId, _SaltIdMemo, _saltIdBytes, _sealRecord, type _ParsedRecord } from './record.js';
 
 /** Public facts about one stored record (no decryption involved). */
 export interface RecordInfo {
@@ -381,16 +381,21 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    */
   *entries(options?: EntriesOptions): IterableIterator<StoredTemplate> {
     const { purpose, onFailure } = aEntriesOptions(options);
-    for (const c of this.#candidates(purpose)) {
-      let template: ProtectedTemplate;
-      try {
-        if (!c.ok) throw c.error;
-        template = _openRecord(c.key, c.parsed, this.#context(c.subjectId, c.purpose));
-      } catch (e) {
-        reportFailure(e, c.subjectId, c.purpose, onFailure);
-        continue;
+    const saltIds = new _SaltIdMemo();
+    try {
+      for (const c of this.#candidates(purpose)) {
+        let template: ProtectedTemplate;
+        try {
+          if (!c.ok) throw c.error;
+          template = _openRecord(c.key, c.parsed, this.#context(c.subjectId, c.purpose), saltIds);
+        } catch (e) {
+          reportFailure(e, c.subjectId, c.purpose, onFailure);
+          continue;
+        }
+        yield { subjectId: c.subjectId, purpose: c.purpose, template };
       }
-      yield { subjectId: c.subjectId, purpose: c.purpose, template };
+    } finally {
+      saltIds.wipe();
     }
   }
 
