@@ -6,7 +6,7 @@
 // load finishes. Node only: elsewhere start() returns undefined and the caller opens in-thread.
 import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
 import { _contextEncoder } from './context.js';
-import type { _SealKey } from './key-material.js';
+import { _wipeSealKey, type _SealKey } from './key-material.js';
 import { _openRecordBytes, _parseRecord, _SaltIdMemo } from './record.js';
 
 /** One record to open under `key` for (tenant, subjectId, purpose). */
@@ -41,8 +41,13 @@ interface OpenReply {
   readonly errors: ReadonlyArray<readonly [ErrorCode, string] | null>;
 }
 
+/** Tells a worker to zero-fill and forget its keys and its remembered salt. */
+interface WipeRequest {
+  readonly wipe: true;
+}
+
 interface PortLike {
-  on(event: 'message', listener: (request: OpenRequest) => void): void;
+  on(event: 'message', listener: (request: OpenRequest | WipeRequest) => void): void;
   postMessage(value: OpenReply, transfer: ArrayBuffer[]): void;
 }
 
@@ -55,6 +60,11 @@ export function _serveOpenRequests(port: PortLike, tenant: string): void {
   const keys: _SealKey[] = [];
   const saltIds = new _SaltIdMemo();
   port.on('message', (req) => {
+    if ('wipe' in req) {
+      for (const k of keys.splice(0)) _wipeSealKey(k);
+      saltIds.wipe();
+      return;
+    }
     keys.push(...req.keys);
     const n = req.subjects.length;
     const parts: Uint8Array[] = [];
@@ -102,7 +112,7 @@ interface WorkerLike {
   on(event: 'message', listener: (reply: OpenReply) => void): void;
   on(event: 'error', listener: (e: unknown) => void): void;
   on(event: 'exit', listener: (code: number) => void): void;
-  postMessage(value: OpenRequest, transfer: ArrayBuffer[]): void;
+  postMessage(value: OpenRequest | WipeRequest, transfer?: ArrayBuffer[]): void;
   ref(): void;
   unref(): void;
   terminate(): Promise<number>;
@@ -128,7 +138,11 @@ interface Slot {
   keysSent: number;
 }
 
-/** Worker threads opening batches of records for one tenant. */
+/**
+ * Worker threads opening batches of records for one tenant. A store keeps an idle pool between
+ * loads (unreferenced: it does not keep the process alive); release() makes every worker wipe
+ * the keys it received, so no key outlives the load that sent it.
+ */
 export class _OpenPool {
   readonly #slots: Slot[] = [];
   readonly #keys: _SealKey[] = [];
@@ -146,6 +160,26 @@ export class _OpenPool {
       worker.unref();
       this.#slots.push(slot);
     }
+  }
+
+  /** Number of workers. */
+  get threads(): number {
+    return this.#slots.length;
+  }
+
+  /** False once a worker failed or the pool was closed. */
+  get usable(): boolean {
+    return this.#failure === undefined;
+  }
+
+  /** After a load: every worker zero-fills the keys it received; the next load sends them again. */
+  release(): void {
+    for (const slot of this.#slots) {
+      slot.worker.postMessage({ wipe: true });
+      slot.keysSent = 0;
+    }
+    this.#keys.length = 0;
+    this.#keyIndex.clear();
   }
 
   /** Starts `threads` workers, or returns undefined where worker threads are unavailable. */

@@ -224,6 +224,8 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   readonly keyring: Keyring;
   protected readonly backend: _Backend;
   readonly #context: (subjectId: string, purpose: string) => Uint8Array;
+  /** Workers of the last completed openEntries(), idle, holding no key. */
+  #idlePool: _OpenPool | undefined;
 
   protected constructor(options: StoreOptions, backend: _Backend) {
     this.tenant = options.tenant;
@@ -412,7 +414,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     const threads = options?.threads ?? 2;
     if (typeof threads !== 'number') throw new TypeError(`"options.threads" expected number, got ${typeof threads}`);
     if (!Number.isSafeInteger(threads) || threads < 1 || threads > THREADS_MAX) throw new RangeError(`"options.threads" expected integer in [1, ${THREADS_MAX}]`);
-    const pool = threads > 1 ? _OpenPool.start(this.tenant, threads) : undefined;
+    const pool = threads > 1 ? this.#takePool(threads) : undefined;
     if (!pool) {
       yield* this.entries({ purpose, onFailure });
       return;
@@ -438,6 +440,8 @@ export abstract class _SealedTemplateStore implements TemplateStore {
       settled.catch(() => undefined); // observed when its turn comes; no unhandled rejection meanwhile
       inFlight.push(settled);
     };
+    let current: readonly Settled[] = [];
+    let completed = false;
     try {
       let batch: Candidate[] = [];
       for (const c of this.#candidates(purpose)) {
@@ -445,14 +449,30 @@ export abstract class _SealedTemplateStore implements TemplateStore {
         if (batch.length < OPEN_BATCH) continue;
         send(batch);
         batch = [];
-        if (inFlight.length >= threads * BATCHES_PER_THREAD) yield* deliver(await inFlight.shift()!);
+        if (inFlight.length >= threads * BATCHES_PER_THREAD) yield* deliver((current = await inFlight.shift()!));
       }
       if (batch.length > 0) send(batch);
-      while (inFlight.length > 0) yield* deliver(await inFlight.shift()!);
+      while (inFlight.length > 0) yield* deliver((current = await inFlight.shift()!));
+      completed = true;
     } finally {
-      pool.close();
+      if (completed && pool.usable && this.#idlePool === undefined) {
+        pool.release();
+        this.#idlePool = pool;
+      } else {
+        pool.close();
+      }
+      wipeSettled(current);
       for (const settled of inFlight) void settled.then(wipeSettled, () => undefined);
     }
+  }
+
+  /** The idle pool if it has `threads` workers, else a new one (undefined without worker threads). */
+  #takePool(threads: number): _OpenPool | undefined {
+    const idle = this.#idlePool;
+    this.#idlePool = undefined;
+    if (idle?.usable && idle.threads === threads) return idle;
+    idle?.close();
+    return _OpenPool.start(this.tenant, threads);
   }
 
   /** Every record (of one purpose, if given) not on the revocation list, parsed, its key resolved. */
@@ -529,8 +549,10 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     return { keyId, rewrapped, alreadyCurrent: total - pending.length, failures };
   }
 
-  /** Releases the backend. */
+  /** Releases the backend and ends the workers of openEntries(). */
   close(): void {
+    this.#idlePool?.close();
+    this.#idlePool = undefined;
     this.backend.close();
   }
 }
