@@ -1,6 +1,7 @@
 // The TemplateStore interface and the one implementation of its semantics over a raw row
 // backend (README "Storage"): sealing on put, opening on get, the revocation list, iteration
-// for loading a gallery, integrity verification and re-wrap to the primary key.
+// for loading a gallery (in this thread, or on worker threads through open-pool.ts), integrity
+// verification and re-wrap to the primary key.
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
 import type { ProtectedTemplate } from '../template.js';
@@ -404,7 +405,9 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   /**
    * As entries() — the same templates in the same order, the same revocation refusals and the
    * same failure handling — but the records are opened on worker threads, which makes loading a
-   * large gallery faster. Ending the iteration early ends the workers.
+   * large gallery faster. After a complete pass the workers wipe the keys they received and stay
+   * idle for the next load (without keeping the process alive) until close(); ending the
+   * iteration early, or a failure, ends them.
    * @example
    * import { openSqliteStore } from 'templock/storage/sqlite';
    * for await (const { subjectId, template } of store.openEntries({ threads: 2 })) gallery.add(subjectId, template);
