@@ -161,8 +161,9 @@ test('iomgrp_argmax and sign_project match direct integer projections', () => {
   }
 });
 
-test('iomgrp_argmax_batch equals iomgrp_argmax of each vector, for every batch size around the four-vector pass', () => {
-  for (const [dim, m, q] of [[512, 6, 16], [37, 5, 5], [100, 4, 1], [24, 3, 7]] as const) {
+test('iomgrp_argmax_batch equals iomgrp_argmax of each vector, for batch sizes around the four-vector pass and weights over several blocks', () => {
+  // [512, 40, 16] and [100, 23, 256] span two and three 256 KiB weight blocks (the last one partial).
+  for (const [dim, m, q] of [[512, 6, 16], [37, 5, 5], [100, 4, 1], [24, 3, 7], [512, 40, 16], [100, 23, 256]] as const) {
     const count = 9;
     const W = new Int8Array(m * q * dim).map(() => rng.int(17) - 8);
     W.copyWithin(dim, 0, dim); // a tie between rows 0 and 1 of the first group
@@ -175,7 +176,7 @@ test('iomgrp_argmax_batch equals iomgrp_argmax of each vector, for every batch s
       for (let e = 0; e < count; e++) k.iomgrp_argmax(at + e * 2 * dim, w, dim, m, q, single + e * m);
       const u8 = () => inst.heap.u8;
       const each = Array.from(u8().subarray(single, single + count * m));
-      for (let n = 1; n <= count; n++) {
+      for (const n of [1, 3, 4, 5, 8, 9]) {
         u8().fill(255, batch, batch + count * m);
         k.iomgrp_argmax_batch(at, w, dim, m, q, n, batch);
         assert.equal(Array.from(u8().subarray(batch, batch + count * m)), [...each.slice(0, n * m), ...new Array((count - n) * m).fill(255)], `dim ${dim} q ${q} count ${n}`);

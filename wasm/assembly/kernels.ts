@@ -334,62 +334,94 @@ export function iomgrp_argmax(v: usize, W: usize, dim: usize, m: u32, q: u32, ou
   return i32x4.add(v128.shuffle<i32>(t01, t23, 0, 1, 4, 5), v128.shuffle<i32>(t01, t23, 2, 3, 6, 7));
 }
 
+/** i32x4 of four scalars. */
+// @ts-ignore: decorator
+@inline function lanes(s0: i32, s1: i32, s2: i32, s3: i32): v128 {
+  return i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(s0), 1, s1), 2, s2), 3, s3);
+}
+
 /**
- * iomgrp_argmax of four canonical vectors (v: 4 x dim int16, out: 4 x m): each weight load and
- * sign extension serves the four vectors; lane e of the sums is vector e, and the argmax is kept
- * per lane (rows in index order, strictly greater replaces, so the first maximum wins).
+ * iomgrp_argmax of four canonical vectors (v: 4 x dim int16; codes of vector e at out + e *
+ * outStride): each weight load and sign extension serves the four vectors, two rows per pass;
+ * lane e of every vector below is vector e, and the argmax is kept per lane (rows in index
+ * order, strictly greater replaces, so the first maximum wins).
  */
-function iomgrpArgmax4(v: usize, W: usize, dim: usize, m: u32, q: u32, out: usize): void {
+function iomgrpArgmax4(v: usize, W: usize, dim: usize, m: u32, q: u32, out: usize, outStride: usize): void {
   const v1 = v + (dim << 1), v2 = v1 + (dim << 1), v3 = v2 + (dim << 1);
   const simdDim = dim & ~(<usize>7);
   let row = W;
   for (let j: u32 = 0; j < m; j++) {
     let best = i32x4.splat(i32.MIN_VALUE), arg = i32x4.splat(0);
-    for (let t: u32 = 0; t < q; t++) {
+    for (let t: u32 = 0; t < q; t += 2) {
+      // Rows t and t + 1 (row t again when t is the last: its second result is not used).
+      const pair = t + 1 < q;
+      const r0 = row, r1 = pair ? row + dim : row;
       let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+      let b0 = i32x4.splat(0), b1 = i32x4.splat(0), b2 = i32x4.splat(0), b3 = i32x4.splat(0);
       for (let i: usize = 0; i < simdDim; i += 8) {
-        const w = v128.load8x8_s(row + i), o = i << 1;
-        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(w, v128.load(v + o)));
-        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(w, v128.load(v1 + o)));
-        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(w, v128.load(v2 + o)));
-        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(w, v128.load(v3 + o)));
+        const w0 = v128.load8x8_s(r0 + i), w1 = v128.load8x8_s(r1 + i), o = i << 1;
+        let x = v128.load(v + o);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(w0, x)); b0 = i32x4.add(b0, i32x4.dot_i16x8_s(w1, x));
+        x = v128.load(v1 + o);
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(w0, x)); b1 = i32x4.add(b1, i32x4.dot_i16x8_s(w1, x));
+        x = v128.load(v2 + o);
+        a2 = i32x4.add(a2, i32x4.dot_i16x8_s(w0, x)); b2 = i32x4.add(b2, i32x4.dot_i16x8_s(w1, x));
+        x = v128.load(v3 + o);
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(w0, x)); b3 = i32x4.add(b3, i32x4.dot_i16x8_s(w1, x));
       }
-      let s = laneSums(a0, a1, a2, a3);
+      let s0 = laneSums(a0, a1, a2, a3), s1 = laneSums(b0, b1, b2, b3);
       if (simdDim < dim) {
-        let c0: i32 = 0, c1: i32 = 0, c2: i32 = 0, c3: i32 = 0;
+        let c0: i32 = 0, c1: i32 = 0, c2: i32 = 0, c3: i32 = 0, d0: i32 = 0, d1: i32 = 0, d2: i32 = 0, d3: i32 = 0;
         for (let i = simdDim; i < dim; i++) {
-          const w = <i32>load<i8>(row + i), o = i << 1;
-          c0 += w * <i32>load<i16>(v + o); c1 += w * <i32>load<i16>(v1 + o);
-          c2 += w * <i32>load<i16>(v2 + o); c3 += w * <i32>load<i16>(v3 + o);
+          const w0 = <i32>load<i8>(r0 + i), w1 = <i32>load<i8>(r1 + i), o = i << 1;
+          const x0 = <i32>load<i16>(v + o), x1 = <i32>load<i16>(v1 + o), x2 = <i32>load<i16>(v2 + o), x3 = <i32>load<i16>(v3 + o);
+          c0 += w0 * x0; c1 += w0 * x1; c2 += w0 * x2; c3 += w0 * x3;
+          d0 += w1 * x0; d1 += w1 * x1; d2 += w1 * x2; d3 += w1 * x3;
         }
-        s = i32x4.add(s, i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(c0), 1, c1), 2, c2), 3, c3));
+        s0 = i32x4.add(s0, lanes(c0, c1, c2, c3));
+        s1 = i32x4.add(s1, lanes(d0, d1, d2, d3));
       }
-      // Every dot is above i32.MIN_VALUE (|dot| < 2^25): row 0 always takes the lead.
-      const gt = i32x4.gt_s(s, best);
-      best = v128.bitselect(s, best, gt);
+      let gt = i32x4.gt_s(s0, best);
+      best = v128.bitselect(s0, best, gt);
       arg = v128.bitselect(i32x4.splat(t), arg, gt);
-      row += dim;
+      if (pair) {
+        gt = i32x4.gt_s(s1, best);
+        best = v128.bitselect(s1, best, gt);
+        arg = v128.bitselect(i32x4.splat(t + 1), arg, gt);
+        row += dim << 1;
+      } else {
+        row += dim;
+      }
     }
     const at = out + <usize>j;
     store<u8>(at, <u8>i32x4.extract_lane(arg, 0));
-    store<u8>(at + <usize>m, <u8>i32x4.extract_lane(arg, 1));
-    store<u8>(at + (<usize>m << 1), <u8>i32x4.extract_lane(arg, 2));
-    store<u8>(at + <usize>m * 3, <u8>i32x4.extract_lane(arg, 3));
+    store<u8>(at + outStride, <u8>i32x4.extract_lane(arg, 1));
+    store<u8>(at + (outStride << 1), <u8>i32x4.extract_lane(arg, 2));
+    store<u8>(at + outStride * 3, <u8>i32x4.extract_lane(arg, 3));
   }
 }
 
+/** Weight bytes iomgrp_argmax_batch takes through all its vectors before moving on (stays in L2). */
+const BATCH_BLOCK_BYTES: usize = 256 << 10;
+
 /**
  * IoM-GRP of `count` canonical vectors (v: count x dim int16, contiguous; out: count x m):
- * out[e * m + j] is iomgrp_argmax of vector e. The SIMD build reads the weights once per four
- * vectors.
+ * out[e * m + j] is iomgrp_argmax of vector e. The weights go block by block (whole groups of q
+ * rows, about BATCH_BLOCK_BYTES) through every vector, so each block is read from memory once
+ * per call and from cache after that; the SIMD build takes four vectors per pass over a block.
  */
 export function iomgrp_argmax_batch(v: usize, W: usize, dim: usize, m: u32, q: u32, count: u32, out: usize): void {
-  const vBytes = dim << 1;
-  let e: u32 = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; e + 4 <= count; e += 4) iomgrpArgmax4(v + <usize>e * vBytes, W, dim, m, q, out + <usize>e * <usize>m);
+  const vBytes = dim << 1, groupBytes = <usize>q * dim;
+  let groups = <u32>(BATCH_BLOCK_BYTES / groupBytes);
+  if (groups == 0) groups = 1;
+  for (let j: u32 = 0; j < m; j += groups) {
+    const n = min(groups, m - j), block = W + <usize>j * groupBytes;
+    let e: u32 = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; e + 4 <= count; e += 4) iomgrpArgmax4(v + <usize>e * vBytes, block, dim, n, q, out + <usize>e * <usize>m + <usize>j, <usize>m);
+    }
+    for (; e < count; e++) iomgrp_argmax(v + <usize>e * vBytes, block, dim, n, q, out + <usize>e * <usize>m + <usize>j);
   }
-  for (; e < count; e++) iomgrp_argmax(v + <usize>e * vBytes, W, dim, m, q, out + <usize>e * <usize>m);
 }
 
 /** Sign projection: bit l of out (LSB first) is 1 exactly when dot(W[l], v) > 0. */
