@@ -6,7 +6,6 @@
 import { IOM_GRP_MAX_WEIGHTS } from '../transforms/iom-grp.js';
 import { checkParams } from '../transforms/registry.js';
 import type { SchemeName, TransformParams } from '../transforms/scheme.js';
-import { SIGN_MAX_WEIGHTS } from '../transforms/sign-projection.js';
 
 /**
  * The sweep's parameter sets of `scheme` for embeddings of dimension `dim`.
@@ -17,7 +16,7 @@ import { SIGN_MAX_WEIGHTS } from '../transforms/sign-projection.js';
 export function sweepGrid(scheme: SchemeName, dim: number): TransformParams[] {
   const out: unknown[] = [];
   if (scheme === 'sign')
-    for (const bits of [1024, 2048, 4096, 8192]) if (bits * dim <= SIGN_MAX_WEIGHTS) out.push({ scheme, dim, bits });
+    for (const bits of [1024, 2048, 4096, 8192]) out.push({ scheme, dim, bits });
   if (scheme === 'iom-grp')
     for (const m of [512, 1024, 2048]) for (const q of [8, 16]) if (m * q * dim <= IOM_GRP_MAX_WEIGHTS) out.push({ scheme, dim, m, q });
   if (scheme === 'iom-urp')
