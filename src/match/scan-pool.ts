@@ -6,6 +6,7 @@
 // top k goes to its own output buffer. Everything goes through a control block in that memory
 // (Atomics.wait / notify), so an identification stays one synchronous call. Node only.
 import { TemplockError } from '../errors.js';
+import { _workerConstructor } from '../worker-threads.js';
 
 /** Control block layout (int32 words): job header, per-chunk words, per-worker ready flags. */
 const SEQ = 0, STOP = 1, FAMILY = 2, PROBE = 3, BASE = 4, N = 5, K = 6, MAX_DIST = 7;
@@ -60,13 +61,6 @@ interface WorkerLike {
   unref(): void;
   terminate(): Promise<number>;
 }
-type WorkerCtor = new (src: string, opts: object) => WorkerLike;
-
-function workerConstructor(): WorkerCtor | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerCtor } | undefined;
-  return wt?.Worker;
-}
 
 /** One identification: the kernel family and its arguments, the rows and their chunking. */
 export interface _Job {
@@ -96,7 +90,7 @@ export class _ScanPool {
    * @throws TemplockError BACKEND_UNAVAILABLE without node:worker_threads.
    */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, ctlPtr: number, count: number) {
-    const Worker = workerConstructor();
+    const Worker = _workerConstructor<WorkerLike>();
     if (!Worker) throw new TemplockError('BACKEND_UNAVAILABLE', 'match: worker threads need node:worker_threads (Node.js)');
     this.ctl = new Int32Array(memory.buffer, ctlPtr, _controlBytes(count) / 4);
     for (let index = 0; index < count; index++) {

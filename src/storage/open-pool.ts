@@ -8,6 +8,7 @@ import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
 import { _contextEncoder } from './context.js';
 import { _wipeSealKey, type _SealKey } from './key-material.js';
 import { _openRecordBytes, _parseRecord, _SaltIdMemo } from './record.js';
+import { _workerConstructor, type _WorkerCtor } from '../worker-threads.js';
 
 /** One record to open under `key` for (tenant, subjectId, purpose). */
 export interface _OpenJob {
@@ -117,13 +118,7 @@ interface WorkerLike {
   unref(): void;
   terminate(): Promise<number>;
 }
-type WorkerCtor = new (src: string, opts: object) => WorkerLike;
-
-function workerConstructor(): WorkerCtor | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerCtor } | undefined;
-  return wt?.Worker;
-}
+type WorkerCtor = _WorkerCtor<WorkerLike>;
 
 interface Pending {
   readonly jobs: readonly _OpenJob[];
@@ -184,7 +179,7 @@ export class _OpenPool {
 
   /** Starts `threads` workers, or returns undefined where worker threads are unavailable. */
   static start(tenant: string, threads: number): _OpenPool | undefined {
-    const Worker = workerConstructor();
+    const Worker = _workerConstructor<WorkerLike>();
     return Worker ? new _OpenPool(Worker, tenant, threads) : undefined;
   }
 
