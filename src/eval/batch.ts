@@ -6,7 +6,8 @@
 import { POPCOUNT8 } from '../bits.js';
 import { _canonicalise } from '../canonical.js';
 import { _deriveStreamKey, _KeyStream } from '../random/keystream.js';
-import { _newInstance, backend, type _Instance as _KernelInstance } from '../match/loader.js';
+import { backend } from '../match/loader.js';
+import { _forgetMaterial, _kernelApplyMany } from '../match/protect-fast.js';
 import { _prepare } from '../transforms/protect.js';
 import { _schemeOf } from '../transforms/registry.js';
 import type { _Scheme, TransformParams } from '../transforms/scheme.js';
@@ -75,46 +76,14 @@ function sign4(W: Int8Array, bits: number, d: number, V: Int16Array, offs: reado
   }
 }
 
-let kernelInstance: _KernelInstance | undefined;
-/** The material whose copy sits in the kernel heap, and where. */
-let loaded: { material: Int8Array; wPtr: number } | undefined;
-
-/** A kernel instance of the active templock/match backend, or undefined before init(). */
-function activeKernels(): _KernelInstance | undefined {
-  let active: string;
-  try { active = backend(); } catch { return undefined; }
-  if (!kernelInstance || kernelInstance.backend !== active) { kernelInstance = _newInstance(1 << 20); loaded = undefined; }
-  return kernelInstance;
-}
-
-/** Projection-scheme payloads with the templock/match kernels, one row at a time. */
-function applyWithKernels(k: _KernelInstance, inst: _Instance, canon: Int16Array, rows: ArrayLike<number>): Uint8Array {
-  const p = inst.params, d = p.dim, nb = inst.payloadBytes, W = inst.material as Int8Array;
-  const { heap, kernels } = k;
-  const vPtr = heap.top, outPtr = vPtr + 2 * 4096, wPtr = outPtr + 4096;
-  if (loaded?.material !== W) {
-    heap.ensure(wPtr + W.length);
-    heap.i8.set(W, wPtr);
-    loaded = { material: W, wPtr };
-  }
-  const out = new Uint8Array(rows.length * nb);
-  const i16 = heap.i16, u8 = heap.u8;
-  for (let r = 0; r < rows.length; r++) {
-    i16.set(canon.subarray(rows[r]! * d, (rows[r]! + 1) * d), vPtr >>> 1);
-    if (p.scheme === 'iom-grp') kernels.iomgrp_argmax(vPtr, wPtr, d, p.m, p.q, outPtr);
-    else kernels.sign_project(vPtr, wPtr, d, (p as { bits: number }).bits, outPtr);
-    out.set(u8.subarray(outPtr, outPtr + nb), r * nb);
-  }
-  u8.fill(0, vPtr, wPtr);
-  return out;
+/** True once templock/match's init() has run: its kernels then do the projections. */
+function kernelsReady(): boolean {
+  try { backend(); return true; } catch { return false; }
 }
 
 /** Zero-fills an instance's material, and its copy in the kernel heap. */
 export function _wipeInstance(inst: _Instance): void {
-  if (loaded && loaded.material === inst.material && kernelInstance) {
-    kernelInstance.heap.u8.fill(0, loaded.wPtr, loaded.wPtr + inst.material.length);
-    loaded = undefined;
-  }
+  _forgetMaterial(inst.material);
   inst.material.fill(0);
 }
 
@@ -131,8 +100,12 @@ export function _applyRows(inst: _Instance, canon: Int16Array, rows: ArrayLike<n
       inst.scheme.apply(canon.subarray(rows[k]! * d, (rows[k]! + 1) * d), inst.material, p, out.subarray(k * nb, (k + 1) * nb));
     return out;
   }
-  const kernels = activeKernels();
-  if (kernels) return applyWithKernels(kernels, inst, canon, rows);
+  if (kernelsReady()) {
+    const out = new Uint8Array(n * nb);
+    const vs = Array.from({ length: n }, (_, k) => canon.subarray(rows[k]! * d, (rows[k]! + 1) * d));
+    _kernelApplyMany(vs, inst.material, p, Array.from({ length: n }, (_, k) => out.subarray(k * nb, (k + 1) * nb)));
+    return out;
+  }
   const W = inst.material as Int8Array;
   const padded = new Uint8Array(Math.ceil(n / 4) * 4 * nb);
   for (let k = 0; k < n; k += 4) {

@@ -109,6 +109,14 @@ const kernelApplyMany: _ApplyMany = (vs, material, p: TransformParams, outs) => 
   }
 };
 
+/** kernelApplyMany for callers that hold canonical vectors and material themselves (the evaluation). */
+export const _kernelApplyMany: _ApplyMany = kernelApplyMany;
+
+/** Zero-fills the kernel heap's copy of the weights W, if the projector holds them. */
+export function _forgetMaterial(W: Int8Array | Uint16Array): void {
+  if (projector && projector.material === W) wipeMaterial(projector);
+}
+
 /**
  * `protect()` with its projection step in WebAssembly: the same template, byte for byte, in a
  * fraction of the time. Requires `await init()`.
