@@ -1,26 +1,21 @@
 // Comparison of two protected templates (SPEC.md §4.4): the scheme's score in [0, 1], only for
 // templates of the same scheme, parameters, key and centring; anything else is INCOMPATIBLE.
+import { _equalBytes } from './bytes.js';
 import { TemplockError } from './errors.js';
 import type { ProtectedTemplate } from './template.js';
 import { _paramBlock } from './transforms/ids.js';
 import { _schemeOf, checkParams } from './transforms/registry.js';
 import { aBytes } from './validate.js';
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Throws INCOMPATIBLE unless a and b can be compared (same parameters, key id and mean id). */
 export function assertComparable(a: ProtectedTemplate, b: ProtectedTemplate): void {
   for (const [name, t] of [['a', a], ['b', b]] as const)
     if (typeof t !== 'object' || t === null) throw new TypeError(`"${name}" expected ProtectedTemplate, got ${t === null ? 'null' : typeof t}`);
-  if (!sameBytes(_paramBlock(checkParams(a.params)), _paramBlock(checkParams(b.params))))
+  if (!_equalBytes(_paramBlock(checkParams(a.params)), _paramBlock(checkParams(b.params))))
     throw new TemplockError('INCOMPATIBLE', 'templates differ in scheme or parameters');
-  if (!sameBytes(aBytes('a.keyId', a.keyId, 8), aBytes('b.keyId', b.keyId, 8)))
+  if (!_equalBytes(aBytes('a.keyId', a.keyId, 8), aBytes('b.keyId', b.keyId, 8)))
     throw new TemplockError('INCOMPATIBLE', 'templates were made under different keys');
-  if (!sameBytes(aBytes('a.meanId', a.meanId, 8), aBytes('b.meanId', b.meanId, 8)))
+  if (!_equalBytes(aBytes('a.meanId', a.meanId, 8), aBytes('b.meanId', b.meanId, 8)))
     throw new TemplockError('INCOMPATIBLE', 'templates were centred by different mean vectors');
 }
 

@@ -1,5 +1,6 @@
 // Byte codecs of the vector files (vectors/README.md): lowercase hex, embeddings as hex of
 // little-endian float32, canonical vectors as hex of little-endian int16, material as bytes.
+import { bytesToHex } from '@noble/hashes/utils.js';
 
 /**
  * Lowercase hex of `bytes`, the byte encoding of every vector file.
@@ -7,11 +8,7 @@
  * import { toHex } from 'templock/conformance';
  * toHex(Uint8Array.of(0x54, 0x4c)); // '544c'
  */
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
-  return s;
-}
+export const toHex: (bytes: Uint8Array) => string = bytesToHex;
 
 /**
  * Bytes of a lowercase, even-length hex string; TypeError/RangeError otherwise.

@@ -2,6 +2,7 @@
 // bits for sign projection, equal-index count over u8 codes for IoM), the distance the top-k
 // kernels minimise, and the exact score and threshold conversions. Scores equal
 // compareTemplates() from 'templock' bit for bit.
+import { _equalBytes } from '../bytes.js';
 import { TemplockError } from '../errors.js';
 import type { ProtectedTemplate } from '../template.js';
 import { _schemeOf, checkParams } from '../transforms/registry.js';
@@ -53,12 +54,6 @@ export function _metricOf(params: TransformParams): _Metric {
   };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** What a template must share with another to be compared: parameters, key, centring and salt. */
 export interface _Reference {
   readonly params: TransformParams;
@@ -101,10 +96,10 @@ export function _assertMatches(ref: _Reference, name: string, t: ProtectedTempla
     checkParams(t.params); // TypeError / RangeError when they are not parameters at all
     throw new TemplockError('INCOMPATIBLE', `"${name}" differs in scheme or parameters`);
   }
-  if (!sameBytes(aBytes(`${name}.keyId`, t.keyId, 8), ref.keyId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different key`);
-  if (!sameBytes(aBytes(`${name}.meanId`, t.meanId, 8), ref.meanId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was centred by a different mean vector`);
+  if (!_equalBytes(aBytes(`${name}.keyId`, t.keyId, 8), ref.keyId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different key`);
+  if (!_equalBytes(aBytes(`${name}.meanId`, t.meanId, 8), ref.meanId)) throw new TemplockError('INCOMPATIBLE', `"${name}" was centred by a different mean vector`);
   const salt = aBytes(`${name}.salt`, t.salt, 16, 32);
-  if (sameSalt && !sameBytes(salt, ref.salt)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different salt`);
+  if (sameSalt && !_equalBytes(salt, ref.salt)) throw new TemplockError('INCOMPATIBLE', `"${name}" was made under a different salt`);
   const scheme = _schemeOf(ref.params);
   const payload = aBytes(`${name}.payload`, t.payload, scheme.payloadBytes(ref.params));
   if (!scheme.payloadValid(ref.params, payload)) throw new RangeError(`"${name}.payload" holds values out of range for its parameters`);

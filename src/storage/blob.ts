@@ -2,7 +2,7 @@
 // with associated data prefix || commitment || nonce. It seals a keyring body and, in the
 // in-process key wrapper, a data-encryption key.
 import { _aeadDecrypt, _aeadEncrypt, AEADS, decryptFailed } from './aead.js';
-import { _equalBytes } from './bytes.js';
+import { _equalBytes } from '../bytes.js';
 import { COMMITMENT_BYTES, type _SealKey } from './key-material.js';
 
 /** Bytes a blob adds to its plaintext: commitment, nonce and tag. */

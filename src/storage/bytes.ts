@@ -1,14 +1,6 @@
-// Small byte helpers of the storage area: constant-time equality, bounded UTF-8 fields and
+// Small byte helpers of the storage area: bounded UTF-8 fields and
 // length-prefixed concatenation (SPEC.md §7.3).
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-
-/** Constant-time equality of two byte strings of public length. */
-export function _equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

@@ -15,7 +15,7 @@ import { _paramBlock, PARAM_BLOCK_BYTES } from '../transforms/ids.js';
 import { _schemeById, DIM_MAX, DIM_MIN } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { _aeadById, _aeadDecrypt, _aeadEncrypt, AEADS, decryptFailed, TAG_BYTES, type AeadName } from './aead.js';
-import { _equalBytes } from './bytes.js';
+import { _equalBytes } from '../bytes.js';
 import { COMMITMENT_BYTES, KEY_ID_BYTES, type _SealKey } from './key-material.js';
 
 /** "TLSR": the first four bytes of every sealed record. */
