@@ -5,4 +5,5 @@ export { BACKENDS, KERNEL_NAMES, type Backend, type KernelSet } from './kernel-s
 export { createKernels, type Kernels } from './kernels.js';
 export { protectFast, protectAllFast, protectBatch } from './protect-fast.js';
 export { Matcher, type MatcherOptions, type Verification } from './matcher.js';
+export { coarsenScore, COARSE_SCORE_STEP, SCORE_DISCLOSURES, type ScoreDisclosure } from './disclosure.js';
 export { Gallery, K_MAX, THREADS_MAX, type GalleryOptions, type IdentifyOptions, type Candidate } from './gallery.js';
