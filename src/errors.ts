@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'IMAGE_TOO_LARGE',
   'BACKEND_UNAVAILABLE',
   'INTEGRITY',
+  'ROLLBACK',
+  'LOCKED_OUT',
+  'STORAGE_FAILED',
 ] as const;
 
 /** A domain failure code; see {@link ERROR_CODES}. */
