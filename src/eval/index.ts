@@ -16,6 +16,10 @@ export {
   type EvaluateOptions, type EvaluationResult, type SystemResult, type ScenarioName, type RenewabilitySummary,
   type UnlinkabilitySummary, type InversionSummary, type TargetCheck,
 } from './evaluate.js';
+export {
+  DEFAULT_SCORE_FEEDBACK_SHAPE,
+  type ScoreFeedbackShape, type ScoreFeedbackResult, type ScoreFeedbackSummary, type ScoreFeedbackTarget, type ScoreFeedbackBaseline,
+} from './score-feedback.js';
 export { markdownReport, sweepTable } from './report.js';
 export { detSvg, scoreSvgs, probit } from './svg.js';
 export { sweepGrid } from './sweep.js';

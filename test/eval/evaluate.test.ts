@@ -64,7 +64,7 @@ test('pairs: all genuine pairs, impostors exhaustive when few, seeded sample oth
   for (let k = 0; k < 500; k++) assert.ok(labels[s1.a[k]!] !== labels[s1.b[k]!]);
 });
 
-const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenVictims: 8, stolenProbes: 30, attackTargets: 6, geneticEvaluations: 400 });
+const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenVictims: 8, stolenProbes: 30, attackTargets: 6, geneticEvaluations: 400, feedbackTargets: 3, feedbackQueries: 300 });
 
 test('protocol: singletons fit the mean, multi-sample identities are evaluated, counts reported', () => {
   assert.is(result.protocol.centring, 'singletons');
@@ -104,6 +104,8 @@ test('every scheme: accurate when normal, unlinkable across keys, renewable', ()
     assert.ok(s.normalSubject!.impostor.mean < s.normalApplication!.genuine.mean);
     assert.is(s.stolenToken!.impostorCount, 8 * 30);
     assert.ok(s.targets !== undefined);
+    assert.is(s.scoreFeedback!.baseline.acceptRate, 0, 'at centring strength 1 the public mean is the centring vector, which protection refuses');
+    assert.equal(s.scoreFeedback!.attacks.map((a) => a.targets), [3, 3, 3]);
   }
 });
 
@@ -122,7 +124,7 @@ test('inversion under full disclosure: the linear attack reconstructs sign and I
 
 test('report, DET and score plots', () => {
   const md = markdownReport(result, 'templock evaluate x');
-  for (const h of ['## Accuracy', '## Renewability', '## Unlinkability', '## Irreversibility', '## Targets', 'stolen token', 'per-subject secrets'])
+  for (const h of ['## Accuracy', '## Renewability', '## Unlinkability', '## Irreversibility', '## Score feedback', '## Targets', 'stolen token', 'per-subject secrets'])
     assert.ok(md.includes(h), h);
   const det = detSvg(result);
   assert.ok(det.startsWith('<svg') && det.trimEnd().endsWith('</svg>'));

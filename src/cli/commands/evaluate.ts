@@ -6,10 +6,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATTACK_NAMES, type AttackName } from '../../eval/attacks.js';
 import { CENTRING_PROTOCOLS, type CentringProtocol } from '../../eval/centring.js';
+import { SCORE_DISCLOSURES, type ScoreDisclosure } from '../../match/disclosure.js';
 import { init } from '../../match/loader.js';
 import { evaluate, SCENARIOS, type EvaluateOptions, type ScenarioName } from '../../eval/evaluate.js';
 import { readEmbeddings } from '../../eval/readers.js';
 import { markdownReport, sweepTable } from '../../eval/report.js';
+import { FMR_TARGETS } from '../../eval/summary.js';
 import { detSvg, scoreSvgs } from '../../eval/svg.js';
 import { sweepGrid } from '../../eval/sweep.js';
 import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../../transforms/defaults.js';
@@ -58,7 +60,7 @@ function commandLine(data: string, values: OptionValues): string {
 
 export const evaluateCommand: Command = {
   name: ['evaluate'],
-  summary: 'Measure accuracy, renewability, unlinkability and inversion resistance on labelled embeddings',
+  summary: 'Measure accuracy, renewability, unlinkability, inversion and score-feedback resistance on labelled embeddings',
   help: `<data> [options]
   <data>                 a folder (embeddings.f32 + meta.json), a .npy file (with --labels) or a .csv file
   --labels FILE          identity per line, for .npy input
@@ -79,6 +81,11 @@ export const evaluateCommand: Command = {
   --attack-targets N     templates attacked per attack (default 50; --sweep 20)
   --attacks LIST         ${ATTACK_NAMES.join(',')} (default: those that apply; --sweep: linear for sign and iom-grp, genetic for iom-urp)
   --genetic-evaluations N  fitness evaluations of the genetic attack (default 3000)
+  --feedback-targets N   persons attacked by score feedback (default 20)
+  --feedback-queries N   query budget of each score-feedback attack (default 10000)
+  --feedback-disclosures LIST  ${SCORE_DISCLOSURES.join(',')} (default: all): what the matcher returns
+  --feedback-fmr X       ${FMR_TARGETS.join(' | ')}: the operating point whose threshold the attack must
+                         reach (default 0.001, the system threshold)
   --out DIR              write report.md, result.json, det.svg and scores-*.svg there
   --json                 print the result as JSON on stdout (no progress)`,
   options: {
@@ -86,7 +93,8 @@ export const evaluateCommand: Command = {
     sweep: { type: 'boolean' }, scenarios: { type: 'string' }, seed: { type: 'string' }, impostors: { type: 'string' },
     centring: { type: 'string' }, 'centring-strength': { type: 'string' }, strict: { type: 'boolean' },
     'stolen-victims': { type: 'string' }, 'stolen-probes': { type: 'string' }, 'attack-targets': { type: 'string' },
-    attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, 'feedback-targets': { type: 'string' }, 'feedback-queries': { type: 'string' },
+    'feedback-disclosures': { type: 'string' }, 'feedback-fmr': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   },
   positionals: true,
   async run(values, positionals, io: Io) {
@@ -96,6 +104,9 @@ export const evaluateCommand: Command = {
     const scenarioList = list(values.scenarios).map((s) => oneOf('scenarios', s, SCENARIOS));
     const strength = values['centring-strength'] === undefined ? undefined : Number(values['centring-strength']);
     const attacks = list(values.attacks).map((a) => oneOf('attacks', a, ATTACK_NAMES));
+    const disclosures = list(values['feedback-disclosures']).map((a) => oneOf('feedback-disclosures', a, SCORE_DISCLOSURES as readonly ScoreDisclosure[]));
+    const fmrText = values['feedback-fmr'], feedbackFmr = fmrText === undefined ? undefined : FMR_TARGETS.find((f) => f === Number(fmrText));
+    if (fmrText !== undefined && feedbackFmr === undefined) throw new RangeError(`"--feedback-fmr" expected one of ${FMR_TARGETS.join(', ')}, got ${String(fmrText)}`);
     const opts: EvaluateOptions = {
       params: paramSets(values, set.dim, sweep),
       scenarios: scenarioList.length > 0 ? scenarioList : sweep ? (['renewability', 'unlinkability', 'inversion'] as ScenarioName[]) : SCENARIOS,
@@ -109,6 +120,10 @@ export const evaluateCommand: Command = {
       attackTargets: int('attack-targets', values['attack-targets'], 1) ?? (sweep ? 20 : 50),
       ...(attacks.length > 0 ? { attacks: attacks as AttackName[] } : sweep ? { attacks: 'cheapest' as const } : {}),
       geneticEvaluations: int('genetic-evaluations', values['genetic-evaluations'], 10) ?? 3000,
+      feedbackTargets: int('feedback-targets', values['feedback-targets'], 1) ?? 20,
+      feedbackQueries: int('feedback-queries', values['feedback-queries'], 1) ?? 10_000,
+      ...(disclosures.length > 0 ? { feedbackDisclosures: disclosures } : {}),
+      ...(feedbackFmr === undefined ? {} : { feedbackFmr }),
       onProgress: (done, total, label) => io.progress(done, total, label),
     };
     await init();
