@@ -38,14 +38,11 @@ interface Presentation {
  * itself) is a rejection with feedback 0.
  */
 export class _FeedbackOracle {
-  private readonly score: (A: Uint8Array, ia: number, B: Uint8Array, ib: number) => number;
   constructor(
     private readonly inst: _Instance, private readonly centring: Float32Array | undefined, private readonly enrolled: Uint8Array,
     private readonly enrolledRow: number, private readonly threshold: number, private readonly disclosure: ScoreDisclosure,
-    score: (A: Uint8Array, ia: number, B: Uint8Array, ib: number) => number,
-  ) {
-    this.score = score;
-  }
+    private readonly score: (A: Uint8Array, ia: number, B: Uint8Array, ib: number) => number,
+  ) {}
 
   /** Presents `rows` in order and answers each, up to and including the first accepted one. */
   present(rows: readonly Float32Array[]): Presentation[] {
@@ -54,7 +51,7 @@ export class _FeedbackOracle {
     rows.forEach((x, k) => {
       try { canon.set(_canonicalise(x, this.centring), k * d); valid.push(k); } catch { /* refused: the centring vector itself */ }
     });
-    const P = _applyRows(this.inst, canon, Array.from(valid, (k) => k));
+    const P = _applyRows(this.inst, canon, valid);
     const out: Presentation[] = [];
     for (let k = 0, v = 0; k < rows.length; k++) {
       if (valid[v] !== k) { out.push({ accepted: false, feedback: 0 }); continue; }
