@@ -2,7 +2,9 @@
 // and salt, held contiguously in the memory of one kernel instance (row i = the i-th enrolled
 // subject); top-k search by one kernel call, optionally split over worker threads that share
 // the memory. Every failed operation leaves the gallery unchanged.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { TemplockError } from '../errors.js';
+import { _saltIdBytes } from '../salt-id.js';
 import type { ProtectedTemplate } from '../template.js';
 import { _schemeOf } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
@@ -62,6 +64,8 @@ const ID_MAX_LENGTH = 256;
 export class Gallery {
   /** The parameters every template of this gallery has. */
   readonly params: TransformParams;
+  /** Salt id (32 hex characters, SPEC.md §7.4) of the salt every template shares: what a salt revocation names. */
+  readonly saltId: string;
   private readonly ref: _Reference;
   private readonly metric: _Metric;
   private readonly inst: _Instance;
@@ -86,6 +90,7 @@ export class Gallery {
     const threads = aInt('threads', options.threads ?? 1, 1, THREADS_MAX);
     const maxMemoryBytes = aInt('maxMemoryBytes', options.maxMemoryBytes ?? MAX_PAGES * PAGE_BYTES, 1 << 20, MAX_PAGES * PAGE_BYTES);
     this.params = this.ref.params;
+    this.saltId = bytesToHex(_saltIdBytes(this.ref.salt));
     this.metric = _metricOf(this.params);
     this.family = this.params.scheme === 'sign' ? 0 : 1;
     if (threads > 1 && !_threadsAvailable())

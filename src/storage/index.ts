@@ -13,3 +13,4 @@ export {
   type RecordFailure, type IntegrityReport, type RewrapReport,
 } from './store.js';
 export { MemoryTemplateStore } from './memory-store.js';
+export { syncRevocations, type RevocableGallery, type RevocationSync, type RevocationSyncOptions } from './gallery-sync.js';
