@@ -37,9 +37,12 @@ export interface EvaluateOptions {
   readonly centringStrength?: number;
   /** Reject identities with a single sample instead of setting them aside. */
   readonly strict?: boolean;
-  /** Stolen token: victims (identities) and impostor probes per victim (defaults 200 and 250). */
-  readonly stolenVictims?: number;
-  readonly stolenProbes?: number;
+  /**
+   * Stolen token: how many of the normal scenario's impostor pairs are replayed with the victim's
+   * own key and salt (default 200,000; the first ones of the same seeded sample, so both scenarios
+   * and the raw figure beside them see the same impostors).
+   */
+  readonly stolenPairs?: number;
   /** Inversion: targets (one row of distinct identities; default 50), attacks (default all that apply) and genetic budget. */
   readonly attackTargets?: number;
   readonly attacks?: readonly AttackName[] | 'cheapest';
@@ -157,7 +160,7 @@ export interface EvaluationResult {
   readonly protocol: {
     readonly seed: number; readonly centring: string; readonly scenarios: readonly ScenarioName[];
     readonly genuinePairs: number; readonly impostorPairs: number; readonly impostorPairsExhaustive: boolean;
-    readonly systemFmr: number; readonly stolenVictims: number; readonly stolenProbes: number;
+    readonly systemFmr: number; readonly stolenPairs: number;
     readonly attackTargets: number; readonly geneticEvaluations: number; readonly unlinkabilityBins: number; readonly matedPerIdentity: number;
   };
   /** The unprotected baseline: cosine of the embeddings as the model gives them. */
@@ -225,7 +228,8 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new RangeError(`"scenarios" expected names from ${SCENARIOS.join(', ')}, got ${s}`);
   const paramSets = (options.params ?? SCHEME_NAMES.map((s) => defaultParams(s, set.dim))).map((p) => checkParams(p));
   for (const p of paramSets) if (p.dim !== set.dim) throw new RangeError(`"params.dim" expected ${set.dim} (the embeddings' dim), got ${p.dim}`);
-  const stolenVictims = options.stolenVictims ?? 200, stolenProbes = options.stolenProbes ?? 250;
+  const stolenPairs = options.stolenPairs ?? 200_000;
+  if (!Number.isSafeInteger(stolenPairs) || stolenPairs < 1) throw new RangeError('"stolenPairs" expected a positive integer');
   const attackTargets = options.attackTargets ?? 50, geneticEvaluations = options.geneticEvaluations ?? DEFAULT_GENETIC.evaluations;
   const bins = options.unlinkabilityBins ?? 100;
   const matedPerIdentity = options.matedPerIdentity ?? 20;
@@ -247,9 +251,14 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   const U = unitRows(X, d, undefined);
   const rawG = cosineScores(U, d, G), rawI = cosineScores(U, d, I);
   const rawNormal = summariseVerification(rawG, rawI, I.exhaustive);
+  const stolen = subsample(I, stolenPairs), stolenSample = stolen.pairs;
+  const rawStolen = scenarios.includes('stolen-token') ? summariseVerification(rawG, Float64Array.from(stolen.index, (k) => rawI[k]!), stolenSample.exhaustive) : undefined;
   const rawThreshold = atFmr(rawNormal, SYSTEM_FMR).threshold;
   const rawUnlink = scenarios.includes('unlinkability') ? unlinkabilitySummary(cosineScores(U, d, M), rawI, bins) : undefined;
-  const raw: SystemResult = { label: 'raw cosine', normalApplication: rawNormal, ...(rawUnlink ? { unlinkability: rawUnlink } : {}), seconds: (performance.now() - t0) / 1000 };
+  const raw: SystemResult = {
+    label: 'raw cosine', normalApplication: rawNormal, ...(rawStolen ? { stolenToken: rawStolen } : {}), ...(rawUnlink ? { unlinkability: rawUnlink } : {}),
+    seconds: (performance.now() - t0) / 1000,
+  };
   progress(1, paramSets.length + 1, 'raw cosine');
 
   // One centring per strength in use: the public vector, the canonical rows, the typical radius.
@@ -299,7 +308,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
       out.unlinkability = unlinkabilitySummary(payloadScores(score, T1, T3, M), payloadScores(score, T1, T3, I), bins);
     }
     if (scenarios.includes('normal-subject') || scenarios.includes('stolen-token')) {
-      Object.assign(out, perSubject(p, seed, canon, labels, byId, ids, G, I, score, stolenVictims, stolenProbes, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
+      Object.assign(out, perSubject(p, seed, canon, labels, byId, ids, G, stolenSample, I, score, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
     }
     if (scenarios.includes('inversion')) {
       const applicable = attacksFor(p.scheme);
@@ -332,10 +341,21 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     },
     protocol: {
       seed, centring: split.protocol, scenarios: [...scenarios], genuinePairs: G.a.length, impostorPairs: I.a.length, impostorPairsExhaustive: I.exhaustive,
-      systemFmr: SYSTEM_FMR, stolenVictims, stolenProbes, attackTargets, geneticEvaluations, unlinkabilityBins: bins, matedPerIdentity,
+      systemFmr: SYSTEM_FMR, stolenPairs: stolenSample.a.length, attackTargets, geneticEvaluations, unlinkabilityBins: bins, matedPerIdentity,
     },
     raw, rawCentred: [...centrings.values()].map((c) => ({ centringStrength: c.strength, normal: c.normal })), systems, seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * `n` pairs of a pair list (all of it when shorter), and their indices in it: the first n of a
+ * seeded sample (itself a uniform sample), or n evenly spaced pairs of an exhaustive enumeration.
+ */
+function subsample(pairs: PairList, n: number): { pairs: PairList; index: Uint32Array } {
+  const total = pairs.a.length;
+  if (n >= total) return { pairs, index: Uint32Array.from({ length: total }, (_, k) => k) };
+  const index = pairs.exhaustive ? Uint32Array.from({ length: n }, (_, k) => Math.floor((k * total) / n)) : Uint32Array.from({ length: n }, (_, k) => k);
+  return { pairs: { a: index.map((k) => pairs.a[k]!), b: index.map((k) => pairs.b[k]!), exhaustive: false }, index };
 }
 
 /** A centring in use: strength, public vector, canonical rows, radius and the raw cosine after it. */
@@ -380,43 +400,40 @@ function unlinkabilitySummary(mated: Float64Array, nonMated: Float64Array, bins:
  */
 function perSubject(
   p: TransformParams, seed: number, canon: Int16Array, labels: Int32Array, byId: Map<number, number[]>, ids: number[],
-  G: PairList, I: PairList, score: ReturnType<typeof _payloadScorer>, victims: number, probes: number,
+  G: PairList, stolenSample: PairList, I: PairList, score: ReturnType<typeof _payloadScorer>,
   scenarios: readonly ScenarioName[], tick: (k: number, n: number) => void,
 ): Pick<SystemResult, 'normalSubject' | 'stolenToken'> {
   const nb = _schemeOf(p).payloadBytes(p);
   const TS = new Uint8Array(labels.length * nb);
-  const rng = new _EvalRng(seed, 'stolen-token');
-  const victimSet = new Map<number, { enrolled: number[]; probes: number[] }>();
+  // Stolen token: impostor pair k (a, b) presents b protected with a's key and salt against a's
+  // template. Pairs grouped by a's identity, so each identity's material is derived once.
+  const replay = new Map<number, number[]>();
   if (scenarios.includes('stolen-token')) {
-    const order = ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(victims, ids.length));
-    for (const { id } of order) {
-      const own = byId.get(id)!, enrolled: number[] = [], pr: number[] = [];
-      while (pr.length < probes) {
-        const b = rng.int(labels.length);
-        if (labels[b] === id) continue;
-        pr.push(b); enrolled.push(own[rng.int(own.length)]!);
-      }
-      victimSet.set(id, { enrolled, probes: pr });
+    for (let k = 0; k < stolenSample.a.length; k++) {
+      const id = labels[stolenSample.a[k]!]!;
+      let list = replay.get(id);
+      if (!list) replay.set(id, (list = []));
+      list.push(k);
     }
   }
-  const stolen: number[] = [];
+  const stolen = new Float64Array(stolenSample.a.length);
   ids.forEach((id, k) => {
     if (k % 64 === 0) tick(k, ids.length);
     const inst = _instance(p, _evalSecret(seed, 'subject-key', id, 32), _evalSecret(seed, 'subject-salt', id, 16));
     const rows = byId.get(id)!;
     const own = _applyRows(inst, canon, rows);
     rows.forEach((r, i) => TS.set(own.subarray(i * nb, (i + 1) * nb), r * nb));
-    const v = victimSet.get(id);
-    if (v) {
-      const P = _applyRows(inst, canon, v.probes);
-      v.probes.forEach((_, i) => stolen.push(score(TS, v.enrolled[i]!, P, i)));
+    const pairs = replay.get(id);
+    if (pairs) {
+      const P = _applyRows(inst, canon, pairs.map((q) => stolenSample.b[q]!));
+      pairs.forEach((q, i) => { stolen[q] = score(TS, stolenSample.a[q]!, P, i); });
     }
     _wipeInstance(inst);
   });
   const genuine = payloadScores(score, TS, TS, G);
   return {
     ...(scenarios.includes('normal-subject') ? { normalSubject: summariseVerification(genuine, payloadScores(score, TS, TS, I), I.exhaustive) } : {}),
-    ...(scenarios.includes('stolen-token') ? { stolenToken: summariseVerification(genuine, Float64Array.from(stolen), false) } : {}),
+    ...(scenarios.includes('stolen-token') ? { stolenToken: summariseVerification(genuine, stolen, stolenSample.exhaustive) } : {}),
   };
 }
 

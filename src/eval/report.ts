@@ -66,11 +66,12 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
     `- ${d.rows.toLocaleString('en-US')} rows of dim ${d.dim}, ${d.identities.toLocaleString('en-US')} identities; evaluated: ${d.evalRows.toLocaleString('en-US')} rows of ${d.evalIdentities.toLocaleString('en-US')} identities with two or more rows.`,
     `- Centring: ${p.centring}${p.centring === 'none' ? '' : `, strength per system in the tables`} (mean fitted on ${d.fitRows.toLocaleString('en-US')} rows of ${d.fitIdentities.toLocaleString('en-US')} identities disjoint from the evaluated ones).`,
     `- Comparisons: ${p.genuinePairs.toLocaleString('en-US')} genuine pairs (all), ${p.impostorPairs.toLocaleString('en-US')} impostor pairs (${p.impostorPairsExhaustive ? 'all' : `seeded sample, seed ${p.seed}`}).`,
-    `- Stolen token: ${p.stolenVictims} victims x ${p.stolenProbes} impostor probes; inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: at most ${p.matedPerIdentity} mated pairs per identity, ${p.unlinkabilityBins} bins.`,
+    `- Stolen token: ${p.stolenPairs.toLocaleString('en-US')} of the impostor pairs replayed with the victim's key and salt (raw cosine on the same pairs beside it); inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: at most ${p.matedPerIdentity} mated pairs per identity, ${p.unlinkabilityBins} bins.`,
     `- Run time ${result.seconds.toFixed(0)} s. n/m: not measurable (fewer than 1/FMR impostor comparisons).`, '',
     '## Accuracy', '',
     row(['system', 'scenario', 'genuine', 'impostor', 'genuine score', 'impostor score', 'EER', 'FNMR @ 1e-2', 'FNMR @ 1e-3', 'FNMR @ 1e-4', 'threshold @ 1e-3']), rule(11),
     accuracyRow('raw cosine', 'normal', result.raw.normalApplication!));
+  if (result.raw.stolenToken) L.push(accuracyRow('raw cosine', 'stolen-token impostors', result.raw.stolenToken));
   for (const c of result.rawCentred) if (c.centringStrength > 0) L.push(accuracyRow(`raw cosine, centred x ${c.centringStrength}`, 'normal', c.normal));
   for (const s of result.systems) {
     if (s.normalApplication) L.push(accuracyRow(s.label, `normal, per application${s.centringStrength ? ` (centred x ${s.centringStrength})` : ''}`, s.normalApplication));

@@ -64,7 +64,7 @@ test('pairs: all genuine pairs, impostors exhaustive when few, seeded sample oth
   for (let k = 0; k < 500; k++) assert.ok(labels[s1.a[k]!] !== labels[s1.b[k]!]);
 });
 
-const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenVictims: 8, stolenProbes: 30, attackTargets: 6, geneticEvaluations: 400 });
+const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenPairs: 240, attackTargets: 6, geneticEvaluations: 400 });
 
 test('protocol: singletons fit the mean, multi-sample identities are evaluated, counts reported', () => {
   assert.is(result.protocol.centring, 'singletons');
@@ -102,7 +102,8 @@ test('every scheme: accurate when normal, unlinkable across keys, renewable', ()
     assert.ok(s.unlinkability!.dSys < 0.3, `${s.label} D<->sys ${s.unlinkability!.dSys}`);
     assert.ok(s.renewability!.acceptRate <= 0.02, `${s.label} renewal FAR ${s.renewability!.acceptRate}`);
     assert.ok(s.normalSubject!.impostor.mean < s.normalApplication!.genuine.mean);
-    assert.is(s.stolenToken!.impostorCount, 8 * 30);
+    assert.is(s.stolenToken!.impostorCount, 240);
+    assert.equal(s.stolenToken!.impostorCount, result.raw.stolenToken!.impostorCount, 'the raw figure is measured on the same impostors');
     assert.ok(s.targets !== undefined);
   }
 });
@@ -157,7 +158,9 @@ test('report, DET and score plots', () => {
     assert.ok(md.includes(h), h);
   const det = detSvg(result);
   assert.ok(det.startsWith('<svg') && det.trimEnd().endsWith('</svg>'));
-  assert.is((det.match(/<polyline/g) ?? []).length, 1 + 3 * 2);
+  // raw cosine: normal and on the stolen-token impostors; each scheme: normal and stolen token.
+  assert.is((det.match(/<polyline/g) ?? []).length, 2 + 3 * 2);
+  assert.ok(md.includes('stolen-token impostors'), 'the raw figure under the stolen-token sampling');
   assert.equal(Object.keys(scoreSvgs(result.systems[0]!)), ['normal', 'renewability', 'unlinkability']);
 });
 
