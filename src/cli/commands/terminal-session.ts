@@ -153,7 +153,7 @@ export async function captureFace(s: Session, image: ImageInput, salts: readonly
 /** 1:1: the probe against the subject's stored template at the terminal threshold. */
 export async function verifyTemplate(s: Session, probe: ProtectedTemplate, enrolled: ProtectedTemplate): Promise<{ match: boolean; score: number }> {
   await init();
-  return new Matcher({ threshold: s.terminal.settings.threshold }).verify(probe, enrolled);
+  return new Matcher({ threshold: s.terminal.settings.threshold, scores: 'exact' }).verify(probe, enrolled) as { match: boolean; score: number };
 }
 
 /** A candidate of 1:N identification. */
@@ -193,11 +193,11 @@ export async function searchEpochs(s: Session, groups: Map<number, Array<{ id: s
   let searched = 0;
   epochs.forEach((e, i) => {
     const rows = groups.get(e)!;
-    const gallery = new Gallery(rows[0]!.template);
+    const gallery = new Gallery(rows[0]!.template, { scores: 'exact' });
     try {
       for (const r of rows) gallery.add(r.id, r.template);
       searched += rows.length;
-      candidates.push(...gallery.identify(probes[i]!, { k, threshold: s.terminal.settings.threshold }));
+      candidates.push(...gallery.identify(probes[i]!, { k, threshold: s.terminal.settings.threshold }) as Candidate[]);
     } finally {
       gallery.close();
     }
