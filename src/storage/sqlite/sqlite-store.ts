@@ -7,6 +7,7 @@ import { TemplockError } from '../../errors.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from '../store.js';
 import { aString } from '../../validate.js';
 import { _migrate } from './migrations.js';
+import { _SqliteLedger } from './sqlite-ledger.js';
 
 /** Options of openSqliteStore(). */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -173,19 +174,21 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
     if (!Number.isSafeInteger(busy) || busy < 0 || busy > 600_000) throw new RangeError('"options.busyTimeoutMs" expected integer in [0, 600000]');
     const db = new Database(path, { timeout: busy });
     let backend: SqliteBackend;
+    let ledger: _SqliteLedger;
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('secure_delete = ON');
       _migrate(db, options.tenant);
       backend = new SqliteBackend(db);
+      ledger = new _SqliteLedger(db);
     } catch (e) {
       db.close();
       const code = (e as { code?: unknown }).code;
       if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new TemplockError('INTEGRITY', 'store: the file is not a database or is damaged');
       throw e;
     }
-    super(options, backend);
+    super(options, backend, ledger);
     this.path = path;
   }
 }
