@@ -3,7 +3,9 @@
 // subject); top-k search by one kernel call, optionally split over worker threads that share
 // the memory. Decisions and ranks only, unless a score disclosure is asked for by name (an
 // identification under 'none' needs a threshold). Every failed operation leaves the gallery unchanged.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { TemplockError } from '../errors.js';
+import { _saltIdBytes } from '../salt-id.js';
 import type { ProtectedTemplate } from '../template.js';
 import { _schemeOf } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
@@ -78,6 +80,8 @@ export class Gallery {
   readonly params: TransformParams;
   /** What verify() and identify() disclose beside decisions and ranks. */
   readonly scores: ScoreDisclosure;
+  /** Salt id (32 hex characters, SPEC.md §7.4) of the salt every template shares: what a salt revocation names. */
+  readonly saltId: string;
   private readonly ref: _Reference;
   private readonly metric: _Metric;
   private readonly inst: _Instance;
@@ -103,6 +107,7 @@ export class Gallery {
     const maxMemoryBytes = aInt('maxMemoryBytes', options.maxMemoryBytes ?? MAX_PAGES * PAGE_BYTES, 1 << 20, MAX_PAGES * PAGE_BYTES);
     this.scores = _aScoreDisclosure('scores', options.scores);
     this.params = this.ref.params;
+    this.saltId = bytesToHex(_saltIdBytes(this.ref.salt));
     this.metric = _metricOf(this.params);
     this.family = this.params.scheme === 'sign' ? 0 : 1;
     if (threads > 1 && !_threadsAvailable())

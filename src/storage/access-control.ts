@@ -5,7 +5,7 @@
 // in the store, so a restart resets neither. Like the rest of templock/storage it depends on the
 // core only: 1:1 decisions come from compareTemplates (the score never leaves this module), and a
 // gallery is anything with Gallery's identify() from 'templock/match'.
-import { isTemplockError, TemplockError } from '../errors.js';
+import { isTemplockError } from '../errors.js';
 import { compareTemplates } from '../score.js';
 import type { ProtectedTemplate } from '../template.js';
 import { _equalBytes } from '../bytes.js';
@@ -14,6 +14,7 @@ import type { _AttemptChange, AttemptKind, AttemptState, AuditAction, AuditEntry
 import { _afterFailure, _aAttemptPolicy, _refusal, type AttemptPolicy } from './attempt-policy.js';
 import { aUtf8 } from './bytes.js';
 import { DEFAULT_PURPOSE } from './context.js';
+import { syncRevocations, type RevocableGallery } from './gallery-sync.js';
 import type { TemplateStore } from './store.js';
 
 /** Default bound of the audit log: the oldest entries beyond it are dropped as new ones come. */
@@ -39,8 +40,11 @@ export interface AccessControlOptions {
   readonly clock?: () => number;
 }
 
-/** What identify() needs of a Gallery from 'templock/match' (decisions and ranks only). */
-export interface RankingGallery {
+/**
+ * What identify() needs of a Gallery from 'templock/match': decisions and ranks, and what
+ * syncRevocations() needs to remove subjects revoked since the gallery's load.
+ */
+export interface RankingGallery extends RevocableGallery {
   readonly size: number;
   identify(probe: ProtectedTemplate, options: { readonly k: number; readonly threshold: number }): ReadonlyArray<{ readonly id: string; readonly rank: number }>;
 }
@@ -115,6 +119,8 @@ export class AccessControl {
   readonly purpose: string;
   readonly auditMaxEntries: number;
   readonly #clock: () => number;
+  /** The store's revocationSeq() at each gallery's last revocation sync. */
+  readonly #synced = new WeakMap<RankingGallery, number>();
 
   constructor(options: AccessControlOptions) {
     aObject('options', options);
@@ -153,7 +159,7 @@ export class AccessControl {
     this.#refuseIfBlocked(entry, [['subject', subjectId], ['source', source]], now);
     let enrolled: ProtectedTemplate;
     try {
-      enrolled = this.#enrolled(subjectId);
+      enrolled = this.store.get(subjectId, this.purpose);
     } catch (e) {
       if (isTemplockError(e, 'NOT_FOUND') || isTemplockError(e, 'REVOKED'))
         this.#record([this.#failure('source', source, now)], entry(e.code === 'NOT_FOUND' ? 'not_found' : 'revoked'));
@@ -167,10 +173,12 @@ export class AccessControl {
   }
 
   /**
-   * Identifies the probe in a gallery loaded from the store (or one per salt epoch): candidates
-   * at or above the threshold, best first (rank by rank across galleries, the earlier gallery
-   * first), each confirmed against its current stored record, which skips subjects revoked,
-   * deleted or re-issued since the gallery was loaded. The first confirmed one is accepted
+   * Identifies the probe in a gallery loaded from the store (or one per salt epoch). First the
+   * revocations that reached the store since the gallery's last identify() (or, the first time,
+   * all of them) are applied to it with syncRevocations(). Then candidates at or above the
+   * threshold, best first (rank by rank across galleries, the earlier gallery first), are each
+   * confirmed against their current stored record, which also skips subjects deleted or
+   * re-issued under another salt since the load. The first confirmed one is accepted
    * (clearing its failures) unless that subject is in back-off or locked out (LOCKED_OUT); none
    * is a rejection counted against the source.
    * @throws TemplockError LOCKED_OUT (source refused before matching, or the identified subject
@@ -189,6 +197,7 @@ export class AccessControl {
     const now = this.#now();
     const entry = (outcome: AuditOutcome, subjectId: string | null = null) => this.#entry(now, 'identify', subjectId, source, outcome);
     this.#refuseIfBlocked(entry, [['source', source]], now);
+    for (const g of galleries) this.#synced.set(g, syncRevocations(this.store, g, { since: this.#synced.get(g), purpose: this.purpose }).seq);
     const lists = galleries.map((g, i) => (g.size === 0 ? [] : g.identify(probes[i]!, { k, threshold: this.threshold })));
     for (let r = 0; r < k; r++) {
       for (let i = 0; i < galleries.length; i++) {
@@ -275,17 +284,6 @@ export class AccessControl {
   /** The decision on two templates (the score stays here). */
   #matches(probe: ProtectedTemplate, enrolled: ProtectedTemplate): boolean {
     return compareTemplates(probe, enrolled) >= this.threshold;
-  }
-
-  /** The subject's record; REVOKED rather than NOT_FOUND when the subject is on the revocation list. */
-  #enrolled(subjectId: string): ProtectedTemplate {
-    try {
-      return this.store.get(subjectId, this.purpose);
-    } catch (e) {
-      if (isTemplockError(e, 'NOT_FOUND') && this.store.revocations().some((r) => r.kind === 'subject' && r.value === subjectId))
-        throw new TemplockError('REVOKED', 'access: the subject is revoked');
-      throw e;
-    }
   }
 
   /** True when the subject's current, unrevoked record matches the probe. */

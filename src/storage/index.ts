@@ -20,3 +20,4 @@ export {
 } from './access-control.js';
 export { DEFAULT_ATTEMPT_POLICY, type AttemptPolicy } from './attempt-policy.js';
 export { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditOutcome, type AuditEntry, type AttemptKind, type AttemptState } from './access-ledger.js';
+export { syncRevocations, type RevocableGallery, type RevocationSync, type RevocationSyncOptions } from './gallery-sync.js';

@@ -6,6 +6,7 @@ import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Re
 class MemoryBackend implements _Backend {
   readonly #rows = new Map<string, Map<string, _Row>>();
   readonly #revoked = new Map<string, Revocation>();
+  #revocationSeq = 0;
   #closed = false;
 
   #live(): void {
@@ -66,7 +67,10 @@ class MemoryBackend implements _Backend {
   revoke(kind: Revocation['kind'], value: string, at: number): number {
     this.#live();
     const key = `${kind}:${value}`;
-    if (!this.#revoked.has(key)) this.#revoked.set(key, Object.freeze({ kind, value, revokedAt: at }));
+    if (!this.#revoked.has(key)) {
+      this.#revoked.set(key, Object.freeze({ kind, value, revokedAt: at }));
+      this.#revocationSeq++;
+    }
     let n = 0;
     for (const m of this.#rows.values()) {
       for (const [purpose, r] of m) {
@@ -81,7 +85,9 @@ class MemoryBackend implements _Backend {
 
   reinstate(subjectId: string): boolean {
     this.#live();
-    return this.#revoked.delete(`subject:${subjectId}`);
+    if (!this.#revoked.delete(`subject:${subjectId}`)) return false;
+    this.#revocationSeq++;
+    return true;
   }
 
   isRevoked(subjectId: string, saltId: string): boolean {
@@ -92,6 +98,11 @@ class MemoryBackend implements _Backend {
   revocations(): Revocation[] {
     this.#live();
     return [...this.#revoked.values()];
+  }
+
+  revocationSeq(): number {
+    this.#live();
+    return this.#revocationSeq;
   }
 
   count(): number {

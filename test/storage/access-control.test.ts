@@ -157,13 +157,17 @@ for (const [kind, make] of Object.entries(KINDS)) {
     const gallery = new Gallery(faces[0]!.enrolled);
     for (const { subjectId, template } of store.entries()) gallery.add(subjectId, template);
     let searches = 0;
-    const counted: RankingGallery = { get size() { return gallery.size; }, identify: (p, o) => { searches++; return gallery.identify(p, o); } };
+    const counted: RankingGallery = {
+      get size() { return gallery.size; }, saltId: gallery.saltId, list: () => gallery.list(), remove: (id) => gallery.remove(id),
+      identify: (p, o) => { searches++; return gallery.identify(p, o); },
+    };
     const access = new AccessControl({ store, threshold: THRESHOLD, clock: clock.fn, sourcePolicy: { maxFailures: 3 } });
     const hit = access.identify(faces[2]!.enrolled, { source: 'lobby', gallery: counted });
     assert.equal(hit, { accepted: true, subjectId: 's2', rank: 1 });
     assert.equal(Object.keys(access.identify(faces[4]!.impostor, { source: 'lobby', gallery: counted })), ['accepted']);
     store.revokeSubject('s3');
     assert.equal(access.identify(faces[3]!.enrolled, { source: 'lobby', gallery: counted, k: 5 }), { accepted: false }, 'revoked after the load');
+    assert.not.ok(gallery.list().includes('s3'), 'the revocation reached the gallery');
     access.identify(faces[1]!.impostor, { source: 'lobby', gallery: counted });
     const before = searches;
     lockedOut(() => access.identify(faces[0]!.enrolled, { source: 'lobby', gallery: counted }));
@@ -176,6 +180,9 @@ for (const [kind, make] of Object.entries(KINDS)) {
     assert.ok(access.attempts({ subjectId: 's1' })!.locked);
     lockedOut(() => access.identify(faces[1]!.enrolled, { source: 'door', gallery: counted }));
     assert.is(access.audit().at(-1)!.subjectId, 's1');
+    store.revokeSalt(salt);
+    assert.equal(access.identify(faces[0]!.enrolled, { source: 'door', gallery: counted }), { accepted: false });
+    assert.is(gallery.size, 0, 'a revoked salt empties its gallery');
     gallery.close();
     store.close();
   });
@@ -266,7 +273,7 @@ test('bad options and arguments are typed errors', () => {
   assert.throws(() => access.verify('alice', a.enrolled, { source: '' }), RangeError);
   assert.throws(() => access.verify('', a.enrolled, { source: 'gate' }), RangeError);
   assert.throws(() => access.identify(a.enrolled, { source: 'gate', gallery: [] }), RangeError);
-  assert.throws(() => access.identify([a.enrolled, a.enrolled], { source: 'gate', gallery: { size: 0, identify: () => [] } }), RangeError);
+  assert.throws(() => access.identify([a.enrolled, a.enrolled], { source: 'gate', gallery: { size: 0, saltId: '', list: () => [], remove: () => undefined, identify: () => [] } }), RangeError);
   assert.throws(() => access.audit({ limit: 0 }), RangeError);
   assert.throws(() => access.unlock({} as never), TypeError);
   assert.throws(() => access.unlock({ subjectId: 'a', source: 'b' } as never), TypeError);

@@ -103,13 +103,12 @@ export async function withSession<T>(values: OptionValues, body: (s: Session) =>
   try { return await body(s); } finally { s.close(); }
 }
 
-/** The stored template of `id`; REVOKED (not NOT_FOUND) when the resident was revoked. */
+/** The stored template of `id`; REVOKED, with what to do about it, when the resident was revoked. */
 export function enrolledTemplate(s: Session, id: string): ProtectedTemplate {
   try {
     return s.store.get(id);
   } catch (e) {
-    if (isTemplockError(e, 'NOT_FOUND') && s.store.revocations().some((r) => r.kind === 'subject' && r.value === id))
-      throw new TemplockError('REVOKED', `"${id}" is revoked: re-issue it with \`templock reissue\``);
+    if (isTemplockError(e, 'REVOKED')) throw new TemplockError('REVOKED', `"${id}" is revoked: re-issue it with \`templock reissue\``);
     throw e;
   }
 }
