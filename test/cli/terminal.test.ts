@@ -12,7 +12,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Io } from '../../src/cli/command.js';
 import { enrolmentCapture, probeCapture } from '../../src/cli/commands/demo-views.js';
+import { openSession } from '../../src/cli/commands/terminal-session.js';
 import { main } from '../../src/cli/main.js';
+import { AccessControl } from '../../src/storage/index.js';
 import { createEmbedder, faceapiThreshold, type RgbImage } from '../../src/embed/index.js';
 
 const require = createRequire(import.meta.url);
@@ -149,19 +151,26 @@ test('identify: a resident is accepted at rank 1 without a score; a stranger mat
   assert.match((await runJson('identify', '--image', img.stranger, '--k', '0')).err, /"k" expected integer in \[1, 1000\]/);
 });
 
-test('repeated failures: LOCKED_OUT, reported clearly, until the back-off passes or an operator unlocks', async () => {
-  let locked: Awaited<ReturnType<typeof runJson>> | undefined;
-  for (let i = 0; i < 15 && !locked; i++) {
-    const r = await runJson('verify', '--id', 'bob', '--image', img.aliceMirrored, '--source', 'gate-l');
-    assert.is(r.code, 1);
-    if (r.json.lockedOut === true) locked = r;
+test('LOCKED_OUT is reported clearly and before any decision, until an operator unlocks', async () => {
+  for (let i = 0; i < 2; i++) assert.is((await runJson('verify', '--id', 'bob', '--image', img.aliceMirrored, '--source', 'gate-l')).json.accepted, false);
+  // Lock bob out for good through the store's own access control, with a strict policy.
+  const s = await openSession({ db, 'key-file': kek });
+  try {
+    const strict = new AccessControl({ store: s.store, threshold: s.terminal.settings.threshold, policy: { maxFailures: 1, lockoutAfter: 0 } });
+    assert.equal(strict.verify('bob', s.store.get('alice'), { source: 'gate-l' }), { accepted: false });
+    assert.is(strict.attempts({ subjectId: 'bob' })!.failures, 3, 'the failures through the command line were counted');
+    assert.ok(strict.attempts({ subjectId: 'bob' })!.locked);
+  } finally {
+    s.close();
   }
-  assert.ok(locked, 'locked out after repeated failures');
-  assert.equal([locked.json.accepted, locked.json.id], [false, 'bob']);
-  assert.match(locked.json.reason as string, /try again in \d+ s|an operator must clear it/);
+  const locked = await runJson('verify', '--id', 'bob', '--image', img.bobDarker, '--source', 'gate-l2');
+  assert.is(locked.code, 1);
+  assert.equal([locked.json.accepted, locked.json.lockedOut, locked.json.id], [false, true, 'bob']);
+  assert.match(locked.json.reason as string, /an operator must clear it/);
   const text = await run('verify', '--id', 'bob', '--image', img.bobDarker, '--db', db, '--key-file', kek, '--source', 'gate-l2');
   assert.is(text.code, 1);
   assert.match(text.out, /^LOCKED_OUT: /);
+  assert.not.match(text.out, /score/);
   const cleared = await runJson('unlock', '--id', 'bob');
   assert.equal([cleared.code, cleared.json.cleared], [0, true]);
   assert.is((await runJson('unlock', '--source', 'gate-l')).code, 0);
