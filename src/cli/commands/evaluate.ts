@@ -77,7 +77,7 @@ export const evaluateCommand: Command = {
   --stolen-victims N     victims of the stolen-token scenario (default 200)
   --stolen-probes N      impostor probes per victim (default 250)
   --attack-targets N     templates attacked per attack (default 50; --sweep 20)
-  --attacks LIST         ${ATTACK_NAMES.join(',')} (default: those that apply; --sweep: linear for sign and iom-grp, genetic for iom-urp)
+  --attacks LIST         ${ATTACK_NAMES.join(',')} (default: those that apply; --sweep: linear for sign and iom-grp, optimisation for iom-urp)
   --genetic-evaluations N  fitness evaluations of the genetic attack (default 3000)
   --out DIR              write report.md, result.json, det.svg and scores-*.svg there
   --json                 print the result as JSON on stdout (no progress)`,
