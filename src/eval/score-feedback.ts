@@ -22,7 +22,7 @@ export interface ScoreFeedbackShape {
   readonly step: number;
 }
 
-/** The shape the evaluation uses (docs/EVALUATION.md "Score feedback" gives how it was chosen). */
+/** The shape the evaluation uses, the same for every scheme, disclosure and data set (docs/EVALUATION.md "Scenarios"). */
 export const DEFAULT_SCORE_FEEDBACK_SHAPE: ScoreFeedbackShape = { pairs: 50, sigma: 0.3, step: 0.15 };
 
 /** What one presentation returns: the decision, and the feedback the attacker climbs. */
@@ -116,7 +116,6 @@ export function _climb(oracle: _FeedbackOracle, start: Float32Array, radius: num
     const moved = ask([Float32Array.from(x)]);
     if (moved.hit) return { queries: used, accepted: true, embedding: moved.hit };
   }
-  eps.fill(0); g.fill(0);
   return { queries: used, accepted: false, embedding: Float32Array.from(x) };
 }
 
