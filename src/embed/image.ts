@@ -3,8 +3,8 @@
 // checked on the header before any pixel is decoded. Decoding is pure JS (jpeg-js, pngjs) on every
 // TF.js runtime, so the same file gives the same pixels, and so the same embedding, everywhere.
 import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { TemplockError } from '../errors.js';
+import { _requirePeer } from './peers.js';
 import { aInt } from '../validate.js';
 
 /** Decoded pixels: `width * height * 3` bytes, row-major, R G B per pixel. */
@@ -44,14 +44,13 @@ interface PngJs {
   PNG: { sync: { read(data: Buffer): { width: number; height: number; data: Buffer } } };
 }
 
-const requireHere = createRequire(import.meta.url);
 let decoders: { jpeg: JpegJs; png: PngJs } | undefined;
 
 /** jpeg-js and pngjs, loaded on first use (optional peers of templock/embed). */
 function _decoders(): { jpeg: JpegJs; png: PngJs } {
   if (!decoders) {
     try {
-      decoders = { jpeg: requireHere('jpeg-js') as JpegJs, png: requireHere('pngjs') as PngJs };
+      decoders = { jpeg: _requirePeer('jpeg-js') as JpegJs, png: _requirePeer('pngjs') as PngJs };
     } catch {
       throw new TemplockError('BACKEND_UNAVAILABLE', 'templock/embed needs the packages jpeg-js and pngjs: npm install jpeg-js pngjs');
     }

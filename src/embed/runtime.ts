@@ -3,10 +3,10 @@
 // read from the installed package folder. The face-api models (SSD-MobileNetV1 detector, 68-point
 // landmarks, 128-d recogniser) are read from the installed @vladmandic/face-api model/ folder.
 // Nothing is fetched from the network. Loaded once per process.
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as FaceApi from '@vladmandic/face-api';
 import { TemplockError } from '../errors.js';
+import { _requirePeer } from './peers.js';
 
 /** Which TF.js runtime computes embeddings. */
 export type RuntimeName = 'tfjs-node' | 'tfjs-wasm';
@@ -34,14 +34,13 @@ export interface _Runtime {
   readonly loadMs: number;
 }
 
-const requireHere = createRequire(import.meta.url);
 
 function packageDir(name: string): string {
-  return dirname(requireHere.resolve(`${name}/package.json`));
+  return dirname(_requirePeer.resolve(`${name}/package.json`));
 }
 
 function packageVersion(name: string): string {
-  return (requireHere(`${name}/package.json`) as { version: string }).version;
+  return (_requirePeer(`${name}/package.json`) as { version: string }).version;
 }
 
 function unavailable(what: string): TemplockError {
@@ -51,12 +50,12 @@ function unavailable(what: string): TemplockError {
 /** face-api on tfjs-node, or undefined when tfjs-node is not installed or does not load. */
 function tryNode(): typeof FaceApi | undefined {
   try {
-    requireHere.resolve('@tensorflow/tfjs-node');
+    _requirePeer.resolve('@tensorflow/tfjs-node');
   } catch {
     return undefined;
   }
   try {
-    return requireHere(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node.js')) as typeof FaceApi;
+    return _requirePeer(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node.js')) as typeof FaceApi;
   } catch {
     return undefined;
   }
@@ -67,7 +66,7 @@ async function loadWasm(): Promise<{ faceapi: typeof FaceApi; tf: _Tf; descripti
   let faceapi: typeof FaceApi;
   let wasmDir: string;
   try {
-    faceapi = requireHere(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node-wasm.js')) as typeof FaceApi;
+    faceapi = _requirePeer(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node-wasm.js')) as typeof FaceApi;
     wasmDir = join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist') + '/';
   } catch {
     throw unavailable('templock/embed needs @vladmandic/face-api, @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm (or @tensorflow/tfjs-node)');

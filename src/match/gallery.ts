@@ -13,7 +13,8 @@ import { _newInstance, _sharedModule, _threadsAvailable, type _Instance } from '
 import { MAX_PAGES, PAGE_BYTES } from './memory.js';
 import { _assertMatches, _metricOf, _referenceOf, type _Metric, type _Reference } from './metric.js';
 import type { Verification } from './matcher.js';
-import { _controlBytes, _ScanPool, CHUNKS_MAX, type _Family } from './scan-pool.js';
+import { _controlBytes, CHUNKS_MAX, type _Family } from './scan-layout.js';
+import { _ScanPool } from './scan-pool.js';
 
 /** Largest k of one identification. */
 export const K_MAX = 1000;
