@@ -114,11 +114,16 @@ export class FaceEmbedder {
   readonly #limits: ImageLimits;
 
   /** Use {@link createEmbedder}. */
-  constructor(runtime: _Runtime, minConfidence: number, limits: ImageLimits) {
+  private constructor(runtime: _Runtime, minConfidence: number, limits: ImageLimits) {
     this.#rt = runtime;
     this.#minConfidence = minConfidence;
     this.#limits = limits;
   }
+  /** An embedder over a loaded runtime (createEmbedder's constructor). @internal */
+  static _over(runtime: _Runtime, minConfidence: number, limits: ImageLimits): FaceEmbedder {
+    return new FaceEmbedder(runtime, minConfidence, limits);
+  }
+
 
   /** The TF.js runtime that computes embeddings. */
   get runtime(): RuntimeName { return this.#rt.name; }
@@ -281,7 +286,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Fac
   const runtime = options.runtime ?? 'auto';
   if (!['auto', 'tfjs-node', 'tfjs-wasm'].includes(runtime)) throw new RangeError('"options.runtime" expected one of auto, tfjs-node, tfjs-wasm');
   const minConfidence = aNumber('options.minConfidence', options.minConfidence ?? 0.5, Number.MIN_VALUE, 1);
-  return new FaceEmbedder(await _loadRuntime(runtime, options.modelDir), minConfidence, options.limits ?? {});
+  return FaceEmbedder._over(await _loadRuntime(runtime, options.modelDir), minConfidence, options.limits ?? {});
 }
 
 let shared: Promise<FaceEmbedder> | undefined;

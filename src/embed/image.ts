@@ -4,7 +4,7 @@
 // TF.js runtime, so the same file gives the same pixels, and so the same embedding, everywhere.
 import { readFileSync, statSync } from 'node:fs';
 import { TemplockError } from '../errors.js';
-import { _requirePeer } from './peers.js';
+import { _requirePeer } from '../peers.js';
 import { aInt } from '../validate.js';
 
 /** Decoded pixels: `width * height * 3` bytes, row-major, R G B per pixel. */

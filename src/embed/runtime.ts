@@ -6,14 +6,14 @@
 import { dirname, join } from 'node:path';
 import type * as FaceApi from '@vladmandic/face-api';
 import { TemplockError } from '../errors.js';
-import { _requirePeer } from './peers.js';
+import { _requirePeer } from '../peers.js';
 
 /** Which TF.js runtime computes embeddings. */
 export type RuntimeName = 'tfjs-node' | 'tfjs-wasm';
 /** The runtime to use: the best installed one, or a named one. */
 export type RuntimePreference = 'auto' | RuntimeName;
 
-/** The few TF.js functions the embedder uses beyond face-api's own. */
+/** The few TF.js functions the embedder uses beyond face-api's own. @internal */
 export interface _Tf {
   tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): FaceApi.tf.Tensor3D;
   setBackend(name: string): Promise<boolean>;
@@ -23,7 +23,7 @@ export interface _Tf {
   setWasmPaths?(prefix: string): void;
 }
 
-/** A loaded runtime with its models. */
+/** A loaded runtime with its models. @internal */
 export interface _Runtime {
   readonly name: RuntimeName;
   /** Runtime, backend and features, e.g. "tfjs-wasm 4.22.0 (SIMD)". */
@@ -125,6 +125,7 @@ let loaded: { key: string; runtime: Promise<_Runtime> } | undefined;
 /**
  * The process-wide runtime, loaded on first call. TF.js holds one global backend per process,
  * so a later call asking for another runtime or model folder throws BACKEND_UNAVAILABLE.
+ * @internal
  */
 export function _loadRuntime(preference: RuntimePreference, modelDir?: string): Promise<_Runtime> {
   const key = `${preference}\u0000${modelDir ?? ''}`;
