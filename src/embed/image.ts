@@ -2,8 +2,7 @@
 // bytes of a JPEG or PNG, or raw RGB/RGBA pixels, decoded to one RGB pixel layout. Size limits are
 // checked on the header before any pixel is decoded. Decoding is pure JS (jpeg-js, pngjs) on every
 // TF.js runtime, so the same file gives the same pixels, and so the same embedding, everywhere.
-import { readFileSync, statSync } from 'node:fs';
-import { TemplockError } from '../errors.js';
+import { isTemplockError, TemplockError } from '../errors.js';
 import { _requirePeer } from '../peers.js';
 import { aInt } from '../validate.js';
 
@@ -51,7 +50,8 @@ function _decoders(): { jpeg: JpegJs; png: PngJs } {
   if (!decoders) {
     try {
       decoders = { jpeg: _requirePeer('jpeg-js') as JpegJs, png: _requirePeer('pngjs') as PngJs };
-    } catch {
+    } catch (e) {
+      if (isTemplockError(e)) throw e;
       throw new TemplockError('BACKEND_UNAVAILABLE', 'templock/embed needs the packages jpeg-js and pngjs: npm install jpeg-js pngjs');
     }
   }
@@ -162,8 +162,17 @@ function fromRaw(raw: RawImage, maxPixels: number): RgbImage {
   return { width, height, data: data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
+/** node:fs, or undefined outside Node.js (browsers), loaded without a static import. */
+function nodeFs(): typeof import('node:fs') | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+}
+
 /** Reads a file, refusing one over the byte limit before reading it. */
 function readImageFile(path: string, maxFileBytes: number): Uint8Array {
+  const fs = nodeFs();
+  if (!fs) throw new TemplockError('IMAGE_UNREADABLE', 'image file paths need Node.js; pass the file\'s bytes or its pixels');
+  const { readFileSync, statSync } = fs;
   let size: number;
   try {
     size = statSync(path).size;

@@ -61,13 +61,13 @@ function tryNode(): typeof FaceApi | undefined {
   }
 }
 
-/** face-api on @tensorflow/tfjs with the WASM backend, binaries from the installed package. */
-async function loadWasm(): Promise<{ faceapi: typeof FaceApi; tf: _Tf; description: string }> {
+/** face-api on @tensorflow/tfjs with the WASM backend, binaries from `wasmDir` or the installed package. */
+async function loadWasm(wasmDirOption: string | undefined): Promise<{ faceapi: typeof FaceApi; tf: _Tf; description: string }> {
   let faceapi: typeof FaceApi;
   let wasmDir: string;
   try {
     faceapi = _requirePeer(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node-wasm.js')) as typeof FaceApi;
-    wasmDir = join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist') + '/';
+    wasmDir = wasmDirOption === undefined ? join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist') + '/' : join(wasmDirOption, '/');
   } catch {
     throw unavailable('templock/embed needs @vladmandic/face-api, @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm (or @tensorflow/tfjs-node)');
   }
@@ -90,7 +90,7 @@ async function loadWasm(): Promise<{ faceapi: typeof FaceApi; tf: _Tf; descripti
   return { faceapi, tf, description: `tfjs-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')} (${features})` };
 }
 
-async function load(preference: RuntimePreference, modelDir: string | undefined): Promise<_Runtime> {
+async function load(preference: RuntimePreference, modelDir: string | undefined, wasmDir: string | undefined): Promise<_Runtime> {
   const t0 = performance.now();
   let name: RuntimeName;
   let faceapi: typeof FaceApi;
@@ -107,7 +107,7 @@ async function load(preference: RuntimePreference, modelDir: string | undefined)
     throw unavailable('@tensorflow/tfjs-node is not installed or does not load on this machine');
   } else {
     name = 'tfjs-wasm';
-    ({ faceapi, tf, description } = await loadWasm());
+    ({ faceapi, tf, description } = await loadWasm(wasmDir));
   }
   const models = modelDir ?? join(packageDir('@vladmandic/face-api'), 'model');
   try {
@@ -124,20 +124,20 @@ let loaded: { key: string; runtime: Promise<_Runtime> } | undefined;
 
 /**
  * The process-wide runtime, loaded on first call. TF.js holds one global backend per process,
- * so a later call asking for another runtime or model folder throws BACKEND_UNAVAILABLE.
+ * so a later call asking for another runtime, model folder or WASM folder throws BACKEND_UNAVAILABLE.
  * @internal
  */
-export function _loadRuntime(preference: RuntimePreference, modelDir?: string): Promise<_Runtime> {
-  const key = `${preference}\u0000${modelDir ?? ''}`;
+export function _loadRuntime(preference: RuntimePreference, modelDir?: string, wasmDir?: string): Promise<_Runtime> {
+  const key = `${preference}\u0000${modelDir ?? ''}\u0000${wasmDir ?? ''}`;
   if (loaded) {
-    if (loaded.key === key || (preference === 'auto' && modelDir === undefined)) return loaded.runtime;
+    if (loaded.key === key || (preference === 'auto' && modelDir === undefined && wasmDir === undefined)) return loaded.runtime;
     return loaded.runtime.then((r) => {
       if (preference !== 'auto' && preference !== r.name) throw unavailable(`the ${r.name} runtime is already loaded in this process`);
-      if (modelDir !== undefined) throw unavailable('the face-api models are already loaded from another folder in this process');
+      if (modelDir !== undefined || wasmDir !== undefined) throw unavailable('the face-api models or the TF.js WebAssembly binaries are already loaded from another folder in this process');
       return r;
     });
   }
-  const runtime = load(preference, modelDir);
+  const runtime = load(preference, modelDir, wasmDir);
   loaded = { key, runtime };
   runtime.catch(() => { if (loaded?.runtime === runtime) loaded = undefined; });
   return runtime;
