@@ -146,6 +146,12 @@ test('the consumer runs: protect, seal, store, identify, verify, evaluate and ch
   assert.ok((out.blobBytes as number) > 100);
 });
 
+test('every entry loads through require() (require(esm) of Node)', () => {
+  const entries = ['templock', 'templock/match', 'templock/storage', 'templock/storage/sqlite', 'templock/embed', 'templock/eval', 'templock/conformance'];
+  const r = sh(process.execPath, ['-e', `for (const e of ${JSON.stringify(entries)}) if (Object.keys(require(e)).length === 0) throw new Error(e)`], app);
+  assert.is(r.status, 0, r.stderr);
+});
+
 test('the installed command runs', () => {
   const bin = join(app, 'node_modules', '.bin', 'templock');
   const help = sh(bin, ['--help'], app);
