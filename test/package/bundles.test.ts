@@ -8,6 +8,7 @@ import { build, type Format, type Platform } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -26,12 +27,12 @@ symlinkSync(PROJECT_ROOT, join(dir, 'node_modules', 'templock'), 'dir');
 // The optional peers the app installs beside templock.
 for (const peer of ['better-sqlite3', '@tensorflow', '@vladmandic', 'jpeg-js', 'pngjs']) symlinkSync(join(PROJECT_ROOT, 'node_modules', peer), join(dir, 'node_modules', peer), 'dir');
 
-async function bundle(name: string, source: string, format: Format, platform: Platform): Promise<string> {
+async function bundle(name: string, source: string, format: Format, platform: Platform, minify = false): Promise<string> {
   const outfile = join(dir, `${name}.${format === 'esm' ? 'mjs' : 'cjs'}`);
   await build({
     stdin: { contents: source, resolveDir: dir, sourcefile: `${name}.src.mjs`, loader: 'js' },
     bundle: true, format, platform, outfile, external: platform === 'node' ? EXTERNAL : [],
-    target: 'es2022', logLevel: 'silent',
+    target: 'es2022', logLevel: 'silent', minify,
   });
   return outfile;
 }
@@ -101,8 +102,9 @@ main().catch((e) => globalThis.report({ error: String(e && e.stack || e) }));
 
 test('browser bundles carry neither the shared-memory kernels nor the worker programs', async () => {
   for (const entry of BROWSER_ENTRIES) {
-    const file = await bundle(`browser-${entry.replaceAll('/', '-')}`, `export * from '${entry}';`, 'esm', 'browser');
+    const file = await bundle(`browser-${entry.replaceAll('/', '-')}`, `export * from '${entry}';`, 'esm', 'browser', true);
     const text = readFileSync(file, 'utf8');
+    console.log(`${entry}: browser bundle ${text.length} bytes minified, ${gzipSync(text).length} gzip`);
     for (const m of Object.values(SHARED_KERNEL_MODULES!)) assert.not.ok(text.includes(m.sha256), `${entry}: shared-memory kernels in the browser bundle`);
     assert.not.ok(/require\(\\?["']node:worker_threads/.test(text), `${entry}: a worker program in the browser bundle`);
     if (entry === 'templock/match') assert.ok(text.includes(KERNEL_MODULES.simd.sha256), `${entry}: the kernels are missing`);
