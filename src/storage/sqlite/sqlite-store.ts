@@ -9,6 +9,7 @@ import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Re
 import { aString } from '../../validate.js';
 import { _migrate } from './migrations.js';
 import { _driver } from './driver.js';
+import { _SqliteLedger } from './sqlite-ledger.js';
 
 /** Options of openSqliteStore(). */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -227,17 +228,19 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
     const Driver = _driver();
     const db = guard(() => new Driver(path, { timeout: busy }));
     let backend: SqliteBackend;
+    let ledger: _SqliteLedger;
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('secure_delete = ON');
       _migrate(db, options.tenant);
       backend = new SqliteBackend(db);
+      ledger = new _SqliteLedger(db);
     } catch (e) {
       db.close();
       throw driverError(e);
     }
-    super(options, backend);
+    super(options, backend, ledger);
     this.path = path;
   }
 }
