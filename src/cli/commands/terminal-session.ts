@@ -3,6 +3,7 @@
 // captured face under the terminal's salt epochs, decisions through AccessControl (attempt
 // limits, audit log), one gallery per salt epoch, and output as text or JSON. Scores are shown
 // only when asked for, and only of accepted matches.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { FaceChoice, FaceEmbedder, ProtectedFace } from '../../embed/embedder.js';
@@ -142,7 +143,23 @@ export function faceChoice(values: OptionValues): FaceChoice {
 
 /** The options of every command that captures one resident's face: --id, --image and --face. */
 export function faceRequest(values: OptionValues): { id: string; image: string; face: FaceChoice } {
-  return { id: requireOption(values, 'id'), image: requireOption(values, 'image'), face: faceChoice(values) };
+  return { id: requireOption(values, 'id'), image: imageOption(values), face: faceChoice(values) };
+}
+
+/**
+ * The --image path, checked to be a file before the keys are unlocked or the face model loaded
+ * (seconds each), so that a wrong path fails at once with IMAGE_UNREADABLE.
+ */
+export function imageOption(values: OptionValues): string {
+  const path = requireOption(values, 'image');
+  let file: boolean;
+  try {
+    file = statSync(path).isFile();
+  } catch (e) {
+    throw new TemplockError('IMAGE_UNREADABLE', `cannot read image file "${path}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!file) throw new TemplockError('IMAGE_UNREADABLE', `"${path}" is not a file`);
+  return path;
 }
 
 let embedder: Promise<FaceEmbedder> | undefined;
