@@ -1,7 +1,8 @@
 // Exit statuses a script can trust, without loading the face model: 0 done, 1 rejected, 2 usage,
 // 3 keys, 4 store or data, 5 image, 6 runtime; with --json every failure is also one JSON object
 // on stdout; --version; `templock keys --help`; a missing image is refused before the keys are
-// unlocked or the model loaded; `keys create` refuses a weak passphrase without repeating it.
+// unlocked or the model loaded; progress while keys open and records re-wrap; `keys create`
+// refuses a weak passphrase without repeating it.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +20,13 @@ const kek = join(dir, 'gate.kek');
 delete process.env.TEMPLOCK_PASSPHRASE;
 delete process.env.TEMPLOCK_KEY_FILE;
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string; progress: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), progress: () => {} };
+  const progress: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), progress: (done, total, label) => progress.push(`${label} ${done}/${total}`) };
   const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return { code, out: out.join('\n'), err: err.join('\n'), progress };
 }
 
 test('every error code has an exit status; argument errors are usage, anything else runtime', () => {
@@ -39,7 +41,7 @@ test('every error code has an exit status; argument errors are usage, anything e
 
 test('--version prints the package version', async () => {
   const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
-  assert.equal(await run('--version'), { code: 0, out: `templock ${version}`, err: '' });
+  assert.equal(await run('--version'), { code: 0, out: `templock ${version}`, err: '', progress: [] });
   assert.equal(JSON.parse((await run('--version', '--json')).out), { version });
 });
 
@@ -80,6 +82,12 @@ test('keys: a wrong key file is exit 3, a missing one or a missing terminal exit
   assert.is((await run('revoke', '--id', 'x', '--db', db, '--key-file', join(dir, 'nope.kek'))).code, 2);
   assert.is((await run('revoke', '--id', 'x', '--db', join(dir, 'none.db'), '--key-file', kek)).code, 2);
   assert.is((await run('keys', 'create', '--db', db, '--key-file', kek)).code, 4, 'an existing terminal');
+});
+
+test('keys rotate reports progress while it opens the keys and re-wraps the records', async () => {
+  const r = await run('keys', 'rotate', '--db', db, '--key-file', kek);
+  assert.is(r.code, 0, r.err);
+  assert.equal(r.progress, ['opening the terminal keys 0/1', 'opening the terminal keys 1/1', 'rewrapping records 0/1', 'rewrapping records 1/1']);
 });
 
 test('keys create refuses a passphrase too weak to protect anything, without repeating it', async () => {

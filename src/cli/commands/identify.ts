@@ -32,7 +32,7 @@ ${COMMON_HELP}`,
       const t0 = performance.now();
       const loaded = await epochGalleries(s);
       try {
-        const probe = await captureFace(s, image, loaded.epochs.map((e) => epochSalt(s.terminal, e)), face);
+        const probe = await captureFace(s, image, loaded.epochs.map((e) => epochSalt(s.terminal, e)), face, io);
         let decision;
         try {
           decision = accessControl(s).identify(probe.templates, { source, gallery: loaded.galleries, k });
@@ -57,6 +57,6 @@ ${COMMON_HELP}`,
       } finally {
         loaded.close();
       }
-    });
+    }, io);
   },
 };

@@ -35,7 +35,7 @@ ${COMMON_HELP}`,
     const target: KekSource | undefined = newFile ? { kind: 'key-file', path: newFile } : newPassphrase ? { kind: 'passphrase', passphrase: newPassphrase } : undefined;
     if (target?.kind === 'passphrase') aNewPassphrase(target.passphrase);
     return withSession(values, async (s) => {
-      const o = await rewrapAndRetire(s);
+      const o = await rewrapAndRetire(s, io);
       let resealed = 'unchanged';
       if (target) {
         if (target.kind === 'key-file' && !existsSync(target.path)) createKeyFile(target.path);
@@ -46,6 +46,6 @@ ${COMMON_HELP}`,
         `re-wrapped ${s.db}`, ...rewrapLines(o), `  terminal key file ${s.keyringPath}: ${target ? `now sealed under ${resealed}` : 'key-encryption key unchanged'}`,
       ]);
       return o.failures.length === 0 ? 0 : 1;
-    });
+    }, io);
   },
 };

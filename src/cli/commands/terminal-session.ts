@@ -101,10 +101,7 @@ export async function openSession(values: OptionValues, env: NodeJS.ProcessEnv =
  * is loaded here, on first use, so commands that need no database run without it.
  */
 export async function sessionOf(db: string, keyringPath: string, source: KekSource, terminal: Terminal): Promise<Session> {
-  const { openSqliteStore } = await import('../../storage/sqlite/sqlite-store.js').catch((e: { code?: string }) => {
-    if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    throw new TemplockError('BACKEND_UNAVAILABLE', 'the SQLite store needs the optional package better-sqlite3@12: npm install better-sqlite3@12');
-  });
+  const { openSqliteStore } = await import('../../storage/sqlite/sqlite-store.js');
   const store = openSqliteStore(db, { keyring: terminal.ring, tenant: terminal.settings.tenant });
   return {
     db, keyringPath, source, terminal, store,
@@ -114,11 +111,18 @@ export async function sessionOf(db: string, keyringPath: string, source: KekSour
 }
 
 /** Runs `body` on an open session and closes it afterwards. */
-export async function withSession<T>(values: OptionValues, body: (s: Session) => Promise<T>): Promise<T> {
-  const s = await openSession(values);
+export async function withSession<T>(values: OptionValues, body: (s: Session) => Promise<T>, io?: Io): Promise<T> {
+  const s = await step(io, 'opening the terminal keys', () => openSession(values));
   try { return await body(s); } finally { s.close(); }
 }
 
+/** Runs `work` between two progress reports of `label` (on a terminal: a line that fills when done). */
+export async function step<T>(io: Io | undefined, label: string, work: () => Promise<T> | T): Promise<T> {
+  io?.progress(0, 1, label);
+  const result = await work();
+  io?.progress(1, 1, label);
+  return result;
+}
 /** The stored template of `id`; REVOKED, with what to do about it, when the resident was revoked. */
 export function enrolledTemplate(s: Session, id: string): ProtectedTemplate {
   try {
@@ -175,9 +179,12 @@ export async function terminalRuntime(): Promise<string> {
   return (await terminalEmbedder()).runtime;
 }
 
-/** Protects the face of `image` under the given salts with the terminal's key and parameters. */
-export async function captureFace(s: Session, image: ImageInput, salts: readonly Uint8Array[], face: FaceChoice): Promise<ProtectedFace> {
-  const e = await terminalEmbedder();
+/**
+ * Protects the face of `image` under the given salts with the terminal's key and parameters;
+ * reports progress on `io` while the face model loads (the first capture of a process).
+ */
+export async function captureFace(s: Session, image: ImageInput, salts: readonly Uint8Array[], face: FaceChoice, io?: Io): Promise<ProtectedFace> {
+  const e = embedder ? await terminalEmbedder() : await step(io, 'loading the face model', terminalEmbedder);
   return e.protectImage(image, faceapiParams(s.terminal.settings.scheme), s.terminal.applicationKey, salts, { face });
 }
 
