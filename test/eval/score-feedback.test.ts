@@ -142,7 +142,7 @@ function capture(): Io & { outs: string[]; errs: string[] } {
   return { outs, errs, out: (l) => outs.push(l), err: (l) => errs.push(l), progress: () => undefined };
 }
 
-test('CLI: --scenarios score-feedback with its options, in the JSON; bad options exit 1', async () => {
+test('CLI: --scenarios score-feedback with its options, in the JSON; bad options are usage errors (exit 2)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'templock-feedback-'));
   const csv = join(dir, 'set.csv');
   writeFileSync(csv, toCsv(set));
@@ -159,7 +159,7 @@ test('CLI: --scenarios score-feedback with its options, in the JSON; bad options
     ['--feedback-queries', '0', /"--feedback-queries" expected an integer >= 1, got 0/],
   ] as const) {
     const bad = capture();
-    assert.is(await main([...args, flag, value], bad), 1);
+    assert.is(await main([...args, flag, value], bad), 2, 'a usage error');
     assert.match(bad.errs.join('\n'), message);
   }
 });
