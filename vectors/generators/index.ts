@@ -4,6 +4,7 @@ import type { VectorGenerator } from './_envelope.js';
 import { canonicalVectors } from './canonical.js';
 import { compareVectors } from './compare.js';
 import { derivationVectors } from './derivation.js';
+import { fuzzyCommitmentVectors } from './fuzzy-commitment.js';
 import { iomGrpVectors } from './iom-grp.js';
 import { iomUrpVectors } from './iom-urp.js';
 import { recordVectors } from './record.js';
@@ -21,4 +22,5 @@ export const GENERATORS: readonly VectorGenerator[] = [
   compareVectors,
   templateVectors,
   recordVectors,
+  fuzzyCommitmentVectors,
 ];

@@ -4,6 +4,7 @@ import type { VectorChecker } from '../types.js';
 import { canonicalChecker } from './canonical.js';
 import { compareChecker } from './compare.js';
 import { derivationChecker } from './derivation.js';
+import { fuzzyCommitmentChecker } from './fuzzy-commitment.js';
 import { protectChecker } from './protect.js';
 import { recordChecker } from './record.js';
 import { samplersChecker } from './samplers.js';
@@ -17,4 +18,5 @@ export const CHECKERS: readonly VectorChecker[] = [
   compareChecker,
   templateChecker,
   recordChecker,
+  fuzzyCommitmentChecker,
 ];
