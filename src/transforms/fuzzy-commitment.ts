@@ -22,6 +22,11 @@ export const FUZZY_COMMITMENT_ID = 4;
 export const FUZZY_MIN_MESSAGE_BITS = 32;
 /** Largest projection matrix (n * r * dim weights), as for sign projection. */
 export const FUZZY_MAX_WEIGHTS = 1 << 25;
+/**
+ * Fraction of the model's mean embedding to subtract for key binding (`params.mean = strength *
+ * mean`): full centring, so that the sign bits are balanced (docs/EVALUATION.md "Key binding").
+ */
+export const DEFAULT_BINDING_CENTRING_STRENGTH = 1;
 /** Bytes of the commitment and of the released key. */
 export const COMMITMENT_BYTES = 32;
 export const RELEASED_KEY_BYTES = 32;
@@ -82,12 +87,15 @@ export function _messageBits(p: FuzzyCommitmentParams): number {
 
 /**
  * The keyed instance: the permutation pi of [0, L) (drawn first), then the L x dim weights, both
- * from the keystream of (key, salt, parameter block); the weights go through the material cache.
+ * from the keystream of (key, salt, parameter block with t = 0), so that every t of one (m, r)
+ * shares the projection; the weights go through the material cache.
  * Runs `use` with the projections proj(0..L) of `v` and the codeword bit of each projection.
  */
 export function _withProjections<T>(v: Int16Array, p: FuzzyCommitmentParams, key: Uint8Array, salt: Uint8Array, use: (proj: Float64Array, slot: Uint16Array) => T): T {
   const L = _helperBits(p);
   const block = _bindingParamBlock(p);
+  block[3] = 0; // the projection does not depend on t: bytes 3–4 (t) are zero in the instance's info
+  block[4] = 0;
   const info = new Uint8Array(INFO_LABEL.length + block.length);
   info.set(INFO_LABEL);
   info.set(block, INFO_LABEL.length);

@@ -558,7 +558,7 @@ def binding_projections(v, key, salt, p):
     """§4.5.1: slot(l) and proj(l) for l in [0, L)."""
     _, d, t, r, m = p
     L = (2 ** m - 1) * r
-    sk = hkdf_sha256(key, salt, b'templock/v1/transform' + binding_block(p), 32)
+    sk = hkdf_sha256(key, salt, b'templock/v1/transform' + binding_block((p[0], d, 0, r, m)), 32)
     if sk not in _fc_material:
         ks = KeyStream(sk)
         pi = partial_permutation(ks, L, L)

@@ -9,7 +9,7 @@ import {
   type BoundTemplate, type FuzzyCommitmentParams,
 } from '../../src/index.js';
 import { _bchCode, _bchDecode, _bchEncode } from '../../src/transforms/bch.js';
-import { _decodeMessage } from '../../src/transforms/fuzzy-commitment.js';
+import { _decodeMessage, _withProjections } from '../../src/transforms/fuzzy-commitment.js';
 import { _canonicalise } from '../../src/canonical.js';
 import { Seeded } from '../_lib/seeded.js';
 
@@ -105,6 +105,14 @@ test('a new salt gives a new projection and message; XOR of two helper data does
   const v = _canonicalise(x);
   assert.is(_decodeMessage(v, params, appKey, salt, xor), undefined);
   assert.is(_decodeMessage(v, params, appKey, salt2, xor), undefined);
+});
+
+test('the projection depends on key, salt, m and r, not on t', () => {
+  const v = _canonicalise(x);
+  const of = (q: FuzzyCommitmentParams, k = appKey, s = salt) => _withProjections(v, q, k, s, (proj, slot) => [Array.from(proj), Array.from(slot)]);
+  assert.equal(of({ ...params, t: 10 }), of(params));
+  assert.not.equal(of({ ...params, r: 3 })[0]!.slice(0, 20), of(params)[0]!.slice(0, 20));
+  assert.not.equal(of(params, appKey, Uint8Array.from(salt, (b) => b ^ 1))[0]!.slice(0, 20), of(params)[0]!.slice(0, 20));
 });
 
 test('templates encode and decode exactly; decoding is strict', () => {

@@ -2,7 +2,7 @@
 // keys for injected messages, probes that release the key after noise and probes that do not,
 // then invalid inputs and malformed template bytes with the error each must raise.
 import { fuzzyCommitmentChecker } from '../../src/conformance/checkers/fuzzy-commitment.js';
-import { f32ToHex, toHex } from '../../src/conformance/index.js';
+import { f32ToHex, toHex, type JsonValue } from '../../src/conformance/index.js';
 import { encodeBoundTemplate } from '../../src/template.js';
 import { bindKey, messageBytes } from '../../src/transforms/key-binding.js';
 import { _messageBits, type FuzzyCommitmentParams } from '../../src/transforms/fuzzy-commitment.js';
@@ -25,6 +25,8 @@ const NOTES = {
 } as const;
 
 const fc = (dim: number, m: number, t: number, r: number): FuzzyCommitmentParams => ({ scheme: 'fuzzy-commitment', dim, m, t, r });
+/** Parameters as a vector file writes them. */
+const json = (p: FuzzyCommitmentParams): JsonValue => ({ ...p });
 const SMALL = fc(128, 8, 18, 4);
 const PADDED = fc(64, 6, 5, 3);
 const DEFAULT = fc(128, 10, 66, 8);
@@ -73,10 +75,10 @@ export const fuzzyCommitmentVectors: VectorGenerator = {
   generate() {
     const mean = centringMean(128);
     const valid: GroupSpec[] = [
-      { type: 'BindTest', params: SMALL, tests: bindTests(SMALL, 'small', false) },
-      { type: 'BindTest', params: SMALL, mean: f32ToHex(mean), tests: bindTests(SMALL, 'centred', true) },
-      { type: 'BindTest', params: PADDED, tests: bindTests(PADDED, 'padded', false).map((t) => ({ ...t, flags: [...(t.flags ?? []), 'Padding'] })) },
-      { type: 'BindTest', params: DEFAULT, tests: bindTests(DEFAULT, 'default', false).slice(0, 4).map((t) => ({ ...t, flags: [...(t.flags ?? []), 'Default'] })) },
+      { type: 'BindTest', params: json(SMALL), tests: bindTests(SMALL, 'small', false) },
+      { type: 'BindTest', params: json(SMALL), mean: f32ToHex(mean), tests: bindTests(SMALL, 'centred', true) },
+      { type: 'BindTest', params: json(PADDED), tests: bindTests(PADDED, 'padded', false).map((t) => ({ ...t, flags: [...(t.flags ?? []), 'Padding'] })) },
+      { type: 'BindTest', params: json(DEFAULT), tests: bindTests(DEFAULT, 'default', false).slice(0, 4).map((t) => ({ ...t, flags: [...(t.flags ?? []), 'Default'] })) },
     ];
     const key = vectorKey('fuzzy/small');
     const salt = vectorSalt('fuzzy/small');
@@ -91,7 +93,7 @@ export const fuzzyCommitmentVectors: VectorGenerator = {
     const rel = (comment: string, flags: string[], template: string, error: string, k = tpl.key): TestSpec =>
       ({ comment, flags, key: k, template, probe: f32ToHex(tpl.x), error });
     const invalid: GroupSpec[] = [
-      { type: 'BindTest', params: SMALL, tests: [
+      { type: 'BindTest', params: json(SMALL), tests: [
         bad('key of 31 bytes', { key: key.slice(0, 62) }),
         bad('salt of 15 bytes', { salt: salt.slice(0, 30) }),
         bad('message one byte short', { secret: secret(SMALL, 'small').slice(2) }),
