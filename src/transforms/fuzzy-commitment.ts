@@ -63,6 +63,20 @@ export function checkBindingParams(params: unknown): FuzzyCommitmentParams {
   return Object.freeze({ scheme: 'fuzzy-commitment', dim, m, t, r });
 }
 
+/** Recommended key-binding code: BCH n = 1023 (m = 10), r = 8 projections per bit, and t (docs/EVALUATION.md "Key binding"). */
+export const DEFAULT_BINDING_CODE = Object.freeze({ m: 10, t: 70, r: 8 });
+
+/**
+ * The recommended key-binding parameters for embeddings of dimension `dim` (32..4096), chosen on
+ * real face embeddings at FMR 1e-3; use them with DEFAULT_BINDING_CENTRING_STRENGTH x the model mean.
+ * @example
+ * import { defaultBindingParams } from 'templock';
+ * const params = defaultBindingParams(128); // { scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 70, r: 8 }
+ */
+export function defaultBindingParams(dim: number): FuzzyCommitmentParams {
+  return checkBindingParams({ scheme: 'fuzzy-commitment', dim, ...DEFAULT_BINDING_CODE });
+}
+
 /** Parameters from a parameter block's fields (a, b, c) = (t, r, m), or undefined when out of range. */
 export function _bindingParamsFromHeader(dim: number, a: number, b: number, c: number): FuzzyCommitmentParams | undefined {
   try { return checkBindingParams({ scheme: 'fuzzy-commitment', dim, m: c, t: a, r: b }); } catch { return undefined; }

@@ -180,6 +180,8 @@ add('checkBindingParams', RangeError, {
   'r 17': () => templock.checkBindingParams({ ...fc, r: 17 }), 't too large': () => templock.checkBindingParams({ ...fc, t: 60 }),
   'weights over budget': () => templock.checkBindingParams({ ...fc, dim: 4096, m: 10, r: 16 }),
 });
+add('defaultBindingParams', TypeError, { 'string': () => templock.defaultBindingParams('128' as never) });
+add('defaultBindingParams', RangeError, { '31': () => templock.defaultBindingParams(31), '128.5': () => templock.defaultBindingParams(128.5) });
 add('messageBytes', TypeError, { 'undefined': () => templock.messageBytes(undefined as never) });
 add('messageBytes', RangeError, { 't 0': () => templock.messageBytes({ ...fc, t: 0 }) });
 add('bindKey', TypeError, {
