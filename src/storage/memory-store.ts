@@ -1,10 +1,12 @@
 // The in-memory TemplateStore (README "Storage"): the same semantics as the SQLite store over
 // maps, for tests, browsers and terminals that persist elsewhere. Records are sealed in memory too.
+import { _MemoryLedger } from './memory-ledger.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from './store.js';
 
 class MemoryBackend implements _Backend {
   readonly #rows = new Map<string, Map<string, _Row>>();
   readonly #revoked = new Map<string, Revocation>();
+  #revocationSeq = 0;
   #closed = false;
 
   #live(): void {
@@ -65,7 +67,10 @@ class MemoryBackend implements _Backend {
   revoke(kind: Revocation['kind'], value: string, at: number): number {
     this.#live();
     const key = `${kind}:${value}`;
-    if (!this.#revoked.has(key)) this.#revoked.set(key, Object.freeze({ kind, value, revokedAt: at }));
+    if (!this.#revoked.has(key)) {
+      this.#revoked.set(key, Object.freeze({ kind, value, revokedAt: at }));
+      this.#revocationSeq++;
+    }
     let n = 0;
     for (const m of this.#rows.values()) {
       for (const [purpose, r] of m) {
@@ -80,7 +85,9 @@ class MemoryBackend implements _Backend {
 
   reinstate(subjectId: string): boolean {
     this.#live();
-    return this.#revoked.delete(`subject:${subjectId}`);
+    if (!this.#revoked.delete(`subject:${subjectId}`)) return false;
+    this.#revocationSeq++;
+    return true;
   }
 
   isRevoked(subjectId: string, saltId: string): boolean {
@@ -91,6 +98,11 @@ class MemoryBackend implements _Backend {
   revocations(): Revocation[] {
     this.#live();
     return [...this.#revoked.values()];
+  }
+
+  revocationSeq(): number {
+    this.#live();
+    return this.#revocationSeq;
   }
 
   count(): number {
@@ -120,6 +132,6 @@ class MemoryBackend implements _Backend {
  */
 export class MemoryTemplateStore extends _SealedTemplateStore {
   constructor(options: StoreOptions) {
-    super(_aStoreOptions(options), new MemoryBackend());
+    super(_aStoreOptions(options), new MemoryBackend(), new _MemoryLedger());
   }
 }

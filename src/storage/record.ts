@@ -7,8 +7,7 @@
 //   offsets divisible by 4.
 // Decoding is strict: framing errors are MALFORMED / UNSUPPORTED_VERSION / UNKNOWN_KEY_ID, and
 // every authentication failure is the one opaque DECRYPT_FAILED.
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { TemplockError } from '../errors.js';
 import { decodeTemplate, encodeTemplate, SALT_MAX_BYTES, SALT_MIN_BYTES, TEMPLATE_FIXED_BYTES, type ProtectedTemplate } from '../template.js';
 import { _paramBlock, PARAM_BLOCK_BYTES } from '../transforms/ids.js';
@@ -16,13 +15,12 @@ import { _schemeById, DIM_MAX, DIM_MIN } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { _aeadById, _aeadDecrypt, _aeadEncrypt, AEADS, decryptFailed, TAG_BYTES, type AeadName } from './aead.js';
 import { _equalBytes } from '../bytes.js';
+import { _saltIdBytes, SALT_ID_BYTES } from '../salt-id.js';
 import { COMMITMENT_BYTES, KEY_ID_BYTES, type _SealKey } from './key-material.js';
 
 /** "TLSR": the first four bytes of every sealed record. */
 export const RECORD_MAGIC = Uint8Array.of(0x54, 0x4c, 0x53, 0x52);
 export const RECORD_VERSION = 1;
-/** Bytes of the salt id: a public fingerprint of the template's salt, used for revocation. */
-export const SALT_ID_BYTES = 16;
 
 const OFF_ALG = 5;
 const OFF_KEY_ID = 6;
@@ -34,16 +32,6 @@ const OFF_SALT_ID = OFF_MEAN + 8;
 const OFF_LENGTH = OFF_SALT_ID + SALT_ID_BYTES;
 /** Bytes before the nonce. */
 export const RECORD_FIXED_BYTES = OFF_LENGTH + 2;
-
-const SALT_ID_LABEL = utf8ToBytes('templock/v1/salt-id');
-
-/** First 16 bytes of SHA-256("templock/v1/salt-id" || salt): names a salt without revealing it. */
-export function _saltIdBytes(salt: Uint8Array): Uint8Array {
-  const input = new Uint8Array(SALT_ID_LABEL.length + salt.length);
-  input.set(SALT_ID_LABEL);
-  input.set(salt, SALT_ID_LABEL.length);
-  return sha256(input).subarray(0, SALT_ID_BYTES);
-}
 
 /**
  * Salt ids of a run of records, remembering the last salt: the records of one gallery share a

@@ -6,7 +6,8 @@ import { aBytes } from '../validate.js';
 import { AEADS } from './aead.js';
 import { _encodeContext, type RecordContext } from './context.js';
 import { Keyring } from './keyring.js';
-import { _openRecord, _parseRecord, _recordHeader, _saltIdBytes, _sealRecord, type RecordHeader } from './record.js';
+import { _saltIdBytes } from '../salt-id.js';
+import { _openRecord, _parseRecord, _recordHeader, _sealRecord, type RecordHeader } from './record.js';
 
 /** Largest record any supported template gives; longer inputs are refused before parsing. */
 export const RECORD_MAX_BYTES = 1 << 16;

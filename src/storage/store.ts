@@ -6,13 +6,16 @@ import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
 import type { ProtectedTemplate } from '../template.js';
 import { aBytes } from '../validate.js';
+import type { _AccessLedger } from './access-ledger.js';
 import { AEADS } from './aead.js';
 import { aUtf8 } from './bytes.js';
+import { _equalBytes } from '../bytes.js';
 import { _contextEncoder, DEFAULT_PURPOSE } from './context.js';
 import { Keyring } from './keyring.js';
 import type { _SealKey } from './key-material.js';
 import { _OpenPool, type _OpenOutcome } from './open-pool.js';
-import { _decodeSealed, _openRecord, _parseRecord, _recordSaltId, _SaltIdMemo, _saltIdBytes, _sealRecord, type _ParsedRecord } from './record.js';
+import { _saltIdBytes } from '../salt-id.js';
+import { _decodeSealed, _openRecord, _parseRecord, _recordSaltId, _SaltIdMemo, _sealRecord, type _ParsedRecord } from './record.js';
 
 /** Public facts about one stored record (no decryption involved). */
 export interface RecordInfo {
@@ -117,11 +120,14 @@ export interface TemplateStore {
   reinstateSubject(subjectId: string): boolean;
   revokeSalt(saltOrId: Uint8Array | string): number;
   revocations(): Revocation[];
+  revocationSeq(): number;
   entries(options?: EntriesOptions): IterableIterator<StoredTemplate>;
   openEntries(options?: OpenEntriesOptions): AsyncIterableIterator<StoredTemplate>;
   verify(): IntegrityReport;
   rewrap(options?: { readonly batchSize?: number }): RewrapReport;
   close(): void;
+  /** Attempt states and audit log, persisted beside the records; used through AccessControl. */
+  readonly _ledger: _AccessLedger;
 }
 
 /** A stored row as a backend holds it. */
@@ -154,6 +160,8 @@ export interface _Backend {
   reinstate(subjectId: string): boolean;
   isRevoked(subjectId: string, saltId: string): boolean;
   revocations(): Revocation[];
+  /** A number that changes (grows) whenever the revocation list changes, in this or another process. */
+  revocationSeq(): number;
   count(): number;
   checkStorage(): string[];
   close(): void;
@@ -173,14 +181,55 @@ const THREADS_MAX = 16;
 
 /** A non-revoked record to open: parsed with its key resolved, or the error that stopped it. */
 type Candidate =
-  | { readonly subjectId: string; readonly purpose: string; readonly record: Uint8Array; readonly parsed: _ParsedRecord; readonly key: _SealKey; readonly ok: true }
-  | { readonly subjectId: string; readonly purpose: string; readonly ok: false; readonly error: unknown };
+  | { readonly subjectId: string; readonly purpose: string; readonly record: Uint8Array; readonly saltId: string; readonly parsed: _ParsedRecord; readonly key: _SealKey; readonly ok: true }
+  | { readonly subjectId: string; readonly purpose: string; readonly record: Uint8Array; readonly saltId?: undefined; readonly ok: false; readonly error: unknown };
+
+/** A record read by a load: who it belongs to, its bytes and its salt id (when it parsed). */
+type LoadedRecord = Pick<Candidate, 'subjectId' | 'purpose' | 'record' | 'saltId'>;
 
 /** A candidate's outcome: template bytes to decode (then wipe), or an error. */
-interface Settled {
-  readonly subjectId: string;
-  readonly purpose: string;
+interface Settled extends LoadedRecord {
   readonly outcome: _OpenOutcome | { readonly error: unknown };
+}
+
+/** A load asks the backend whether the revocation list changed at least every this many records. */
+const REVOCATION_RECHECK = 64;
+
+/**
+ * The revocation list as a load sees it, read again whenever it changed: at once after a
+ * revocation through this store (the caller's code runs between two yielded records), and within
+ * REVOCATION_RECHECK records after one by another store object or process on the same data. So a
+ * revocation made while a load runs wins.
+ */
+class LiveRevocations {
+  readonly #backend: _Backend;
+  readonly #localChanges: () => number;
+  #local = -1;
+  #seq = Number.NaN;
+  #sinceCheck = 0;
+  #subjects = new Set<string>();
+  #salts = new Set<string>();
+
+  constructor(backend: _Backend, localChanges: () => number) {
+    this.#backend = backend;
+    this.#localChanges = localChanges;
+  }
+
+  /** True when the subject or the salt id is revoked now. */
+  covers(subjectId: string, saltId: string | undefined): boolean {
+    if (this.#local !== this.#localChanges() || ++this.#sinceCheck >= REVOCATION_RECHECK) {
+      this.#local = this.#localChanges();
+      this.#sinceCheck = 0;
+      const seq = this.#backend.revocationSeq();
+      if (seq !== this.#seq) {
+        const revoked = this.#backend.revocations();
+        this.#subjects = new Set(revoked.filter((r) => r.kind === 'subject').map((r) => r.value));
+        this.#salts = new Set(revoked.filter((r) => r.kind === 'salt').map((r) => r.value));
+        this.#seq = seq;
+      }
+    }
+    return this.#subjects.has(subjectId) || (saltId !== undefined && this.#salts.size > 0 && this.#salts.has(saltId));
+  }
 }
 
 function aEntriesOptions(options: EntriesOptions | undefined): { purpose: string | undefined; onFailure: EntriesOptions['onFailure'] } {
@@ -202,7 +251,7 @@ async function openBatch(pool: _OpenPool, batch: readonly Candidate[]): Promise<
   for (const c of batch) if (c.ok) jobs.push({ record: c.record, subjectId: c.subjectId, purpose: c.purpose, key: c.key });
   const outcomes = await pool.open(jobs);
   let j = 0;
-  return batch.map((c) => ({ subjectId: c.subjectId, purpose: c.purpose, outcome: c.ok ? outcomes[j++]! : { error: c.error } }));
+  return batch.map((c) => ({ subjectId: c.subjectId, purpose: c.purpose, record: c.record, saltId: c.saltId, outcome: c.ok ? outcomes[j++]! : { error: c.error } }));
 }
 
 /** Zero-fills the template bytes of outcomes that will not be delivered. */
@@ -224,14 +273,18 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   readonly tenant: string;
   readonly keyring: Keyring;
   protected readonly backend: _Backend;
+  readonly _ledger: _AccessLedger;
   readonly #context: (subjectId: string, purpose: string) => Uint8Array;
   /** Workers of the last completed openEntries(), idle, holding no key. */
   #idlePool: _OpenPool | undefined;
+  /** Revocation-list changes made through this store object (loads look at it on every record). */
+  #revocationChanges = 0;
 
-  protected constructor(options: StoreOptions, backend: _Backend) {
+  protected constructor(options: StoreOptions, backend: _Backend, ledger: _AccessLedger) {
     this.tenant = options.tenant;
     this.keyring = options.keyring;
     this.backend = backend;
+    this._ledger = ledger;
     this.#context = _contextEncoder(options.tenant);
   }
 
@@ -275,7 +328,9 @@ export abstract class _SealedTemplateStore implements TemplateStore {
 
   /**
    * Opens the subject's record of `purpose`.
-   * @throws TemplockError NOT_FOUND, REVOKED, DECRYPT_FAILED, UNKNOWN_KEY_ID, KEY_DISABLED, MALFORMED.
+   * @throws TemplockError REVOKED (the subject is revoked, or the record's salt is), NOT_FOUND (no
+   *   record: never stored, deleted, or removed with a revoked salt), DECRYPT_FAILED, UNKNOWN_KEY_ID,
+   *   KEY_DISABLED, MALFORMED.
    * @example
    * import { MemoryTemplateStore } from 'templock/storage';
    * const template = store.get('resident-42');
@@ -284,7 +339,10 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     aUtf8('subjectId', subjectId);
     aUtf8('purpose', purpose);
     const row = this.backend.fetch(subjectId, purpose);
-    if (!row) throw new TemplockError('NOT_FOUND', 'store: no record for this subject and purpose');
+    if (!row) {
+      if (this.backend.isRevoked(subjectId, '')) throw new TemplockError('REVOKED', 'store: the subject is revoked');
+      throw new TemplockError('NOT_FOUND', 'store: no record for this subject and purpose');
+    }
     const parsed = _parseRecord(row.record);
     if (this.backend.isRevoked(subjectId, _recordSaltId(parsed))) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
     return this.#open(row, parsed);
@@ -332,6 +390,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    */
   revokeSubject(subjectId: string): number {
     aUtf8('subjectId', subjectId);
+    this.#revocationChanges++;
     return this.backend.revoke('subject', subjectId, Date.now());
   }
 
@@ -343,6 +402,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    */
   reinstateSubject(subjectId: string): boolean {
     aUtf8('subjectId', subjectId);
+    this.#revocationChanges++;
     return this.backend.reinstate(subjectId);
   }
 
@@ -361,6 +421,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     } else {
       id = bytesToHex(_saltIdBytes(aBytes('saltOrId', saltOrId, 16, 32)));
     }
+    this.#revocationChanges++;
     return this.backend.revoke('salt', id, Date.now());
   }
 
@@ -375,6 +436,18 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   }
 
   /**
+   * A number that grows whenever the revocation list changes (a revocation added or a subject
+   * reinstated, by this store or another process on the same file): compare it with an earlier
+   * value to know, cheaply, whether a loaded Gallery must apply revocations (syncRevocations()).
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * const seq = store.revocationSeq();
+   */
+  revocationSeq(): number {
+    return this.backend.revocationSeq();
+  }
+
+  /**
    * Opens every record (of one purpose, if given) that is not revoked, e.g. to load a Gallery.
    * Revoked records are refused (skipped); a record that fails to open throws, or is reported to
    * `onFailure` and skipped.
@@ -385,21 +458,52 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   *entries(options?: EntriesOptions): IterableIterator<StoredTemplate> {
     const { purpose, onFailure } = aEntriesOptions(options);
     const saltIds = new _SaltIdMemo();
+    const live = this.#liveRevocations();
     try {
-      for (const c of this.#candidates(purpose)) {
-        let template: ProtectedTemplate;
-        try {
+      for (const c of this.#candidates(purpose, live)) {
+        const template = this.#settle(c, live, onFailure, () => {
           if (!c.ok) throw c.error;
-          template = _openRecord(c.key, c.parsed, this.#context(c.subjectId, c.purpose), saltIds);
-        } catch (e) {
-          reportFailure(e, c.subjectId, c.purpose, onFailure);
-          continue;
-        }
-        yield { subjectId: c.subjectId, purpose: c.purpose, template };
+          return _openRecord(c.key, c.parsed, this.#context(c.subjectId, c.purpose), saltIds);
+        });
+        if (template) yield { subjectId: c.subjectId, purpose: c.purpose, template };
       }
     } finally {
       saltIds.wipe();
     }
+  }
+
+  /**
+   * The template a load delivers for a record it read, or undefined to skip it. Revocation wins:
+   * a record revoked since it was read is skipped. A record that fails to open is read again,
+   * since a re-wrap, a key rotation or a re-enrolment may have replaced it meanwhile (the load's
+   * bytes are then stale, not damaged): it is skipped if gone, opened if replaced, and otherwise
+   * thrown or reported to onFailure.
+   */
+  #settle(loaded: LoadedRecord, live: LiveRevocations, onFailure: EntriesOptions['onFailure'], open: () => ProtectedTemplate): ProtectedTemplate | undefined {
+    const { subjectId, purpose } = loaded;
+    let template: ProtectedTemplate | undefined;
+    try {
+      template = open();
+    } catch (e) {
+      if (!isTemplockError(e)) throw e;
+      try {
+        template = this.#reread(loaded, live, e);
+      } catch (failure) {
+        reportFailure(failure, subjectId, purpose, onFailure);
+        return undefined;
+      }
+      return template;
+    }
+    return live.covers(subjectId, loaded.saltId) ? undefined : template;
+  }
+
+  /** The current template of a record whose loaded bytes failed to open with `error` (see #settle). */
+  #reread(loaded: LoadedRecord, live: LiveRevocations, error: TemplockError): ProtectedTemplate | undefined {
+    const row = this.backend.fetch(loaded.subjectId, loaded.purpose);
+    if (!row) return undefined;
+    if (_equalBytes(row.record, loaded.record)) throw error;
+    const parsed = _parseRecord(row.record);
+    return live.covers(row.subjectId, _recordSaltId(parsed)) ? undefined : this.#open(row, parsed);
   }
 
   /**
@@ -422,22 +526,22 @@ export abstract class _SealedTemplateStore implements TemplateStore {
       yield* this.entries({ purpose, onFailure });
       return;
     }
+    const live = this.#liveRevocations();
     const inFlight: Array<Promise<Settled[]>> = [];
-    const deliver = function* (settled: readonly Settled[]): Generator<StoredTemplate> {
-      for (const { subjectId, purpose: p, outcome } of settled) {
-        let template: ProtectedTemplate;
-        try {
-          if (!(outcome instanceof Uint8Array)) throw outcome instanceof Error ? outcome : outcome.error;
-          template = _decodeSealed(outcome);
-        } catch (e) {
-          reportFailure(e, subjectId, p, onFailure);
-          continue;
-        } finally {
-          if (outcome instanceof Uint8Array) outcome.fill(0);
-        }
-        yield { subjectId, purpose: p, template };
+    const deliver = function* (this: _SealedTemplateStore, settled: readonly Settled[]): Generator<StoredTemplate> {
+      for (const s of settled) {
+        const { outcome } = s;
+        const template = this.#settle(s, live, onFailure, () => {
+          try {
+            if (!(outcome instanceof Uint8Array)) throw outcome instanceof Error ? outcome : outcome.error;
+            return _decodeSealed(outcome);
+          } finally {
+            if (outcome instanceof Uint8Array) outcome.fill(0);
+          }
+        });
+        if (template) yield { subjectId: s.subjectId, purpose: s.purpose, template };
       }
-    };
+    }.bind(this);
     const send = (batch: Candidate[]): void => {
       const settled = openBatch(pool, batch);
       settled.catch(() => undefined); // observed when its turn comes; no unhandled rejection meanwhile
@@ -447,7 +551,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     let completed = false;
     try {
       let batch: Candidate[] = [];
-      for (const c of this.#candidates(purpose)) {
+      for (const c of this.#candidates(purpose, live)) {
         batch.push(c);
         if (batch.length < OPEN_BATCH) continue;
         send(batch);
@@ -469,6 +573,10 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     }
   }
 
+  #liveRevocations(): LiveRevocations {
+    return new LiveRevocations(this.backend, () => this.#revocationChanges);
+  }
+
   /** The idle pool if it has `threads` workers, else a new one (undefined without worker threads). */
   #takePool(threads: number): _OpenPool | undefined {
     const idle = this.#idlePool;
@@ -479,18 +587,16 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   }
 
   /** Every record (of one purpose, if given) not on the revocation list, parsed, its key resolved. */
-  *#candidates(purpose: string | undefined): Generator<Candidate> {
-    const revoked = this.backend.revocations();
-    const subjects = new Set(revoked.filter((r) => r.kind === 'subject').map((r) => r.value));
-    const salts = new Set(revoked.filter((r) => r.kind === 'salt').map((r) => r.value));
+  *#candidates(purpose: string | undefined, live: LiveRevocations): Generator<Candidate> {
     for (const [subjectId, rowPurpose, record] of this.backend.records(purpose)) {
-      if (subjects.has(subjectId)) continue;
+      if (live.covers(subjectId, undefined)) continue;
       try {
         const parsed = _parseRecord(record);
-        if (salts.size > 0 && salts.has(_recordSaltId(parsed))) continue;
-        yield { subjectId, purpose: rowPurpose, record, parsed, key: this.keyring._openKey(parsed.keyId), ok: true };
+        const saltId = _recordSaltId(parsed);
+        if (live.covers(subjectId, saltId)) continue;
+        yield { subjectId, purpose: rowPurpose, record, saltId, parsed, key: this.keyring._openKey(parsed.keyId), ok: true };
       } catch (e) {
-        yield { subjectId, purpose: rowPurpose, ok: false, error: e };
+        yield { subjectId, purpose: rowPurpose, record, ok: false, error: e };
       }
     }
   }
@@ -502,18 +608,32 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    * const report = store.verify(); if (!report.ok) console.error(report.failures);
    */
   verify(): IntegrityReport {
-    const storage = this.backend.checkStorage();
+    const storage: string[] = [];
     const failures: RecordFailure[] = [];
     let records = 0;
-    for (const row of this.backend.rows()) {
-      records++;
-      try {
-        const parsed = _parseRecord(row.record);
-        if (parsed.keyId !== row.keyId || _recordSaltId(parsed) !== row.saltId) throw new TemplockError('INTEGRITY', 'store: row metadata does not match its record');
-        this.#open(row, parsed);
-      } catch (e) {
-        failures.push({ subjectId: row.subjectId, purpose: row.purpose, code: failureCode(e) });
+    // A damaged file makes the engine itself fail: that is a finding to report, not to throw.
+    const engine = (e: unknown): void => {
+      if (!isTemplockError(e, 'INTEGRITY') && !isTemplockError(e, 'STORAGE_FAILED')) throw e;
+      storage.push(e.message);
+    };
+    try {
+      storage.push(...this.backend.checkStorage());
+    } catch (e) {
+      engine(e);
+    }
+    try {
+      for (const row of this.backend.rows()) {
+        records++;
+        try {
+          const parsed = _parseRecord(row.record);
+          if (parsed.keyId !== row.keyId || _recordSaltId(parsed) !== row.saltId) throw new TemplockError('INTEGRITY', 'store: row metadata does not match its record');
+          this.#open(row, parsed);
+        } catch (e) {
+          failures.push({ subjectId: row.subjectId, purpose: row.purpose, code: failureCode(e) });
+        }
       }
+    } catch (e) {
+      engine(e);
     }
     return { ok: storage.length === 0 && failures.length === 0, records, failures, storage };
   }

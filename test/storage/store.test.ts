@@ -80,11 +80,12 @@ for (const [kind, make] of Object.entries(KINDS)) {
     const a = T.make(), b = T.make(), leaked = T.make();
     store.putMany([{ subjectId: 'alice', template: a }, { subjectId: 'bob', template: b }, { subjectId: 'carol', template: leaked }]);
     assert.is(store.revokeSubject('alice'), 1);
-    throwsCode(() => store.get('alice'), 'NOT_FOUND');
+    throwsCode(() => store.get('alice'), 'REVOKED', 'a revoked subject is REVOKED, not NOT_FOUND');
     throwsCode(() => store.put('alice', T.make()), 'REVOKED');
     assert.is(store.revokeSalt(leaked.salt), 1);
     throwsCode(() => store.put('carol', leaked), 'REVOKED');
     throwsCode(() => store.put('dave', leaked), 'REVOKED');
+    throwsCode(() => store.get('carol'), 'NOT_FOUND', 'the revoked salt removed the record');
     const fresh = T.make();
     store.put('carol', fresh);
     assert.equal([...store.entries()].map((e) => e.subjectId), ['bob', 'carol']);

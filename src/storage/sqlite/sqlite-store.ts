@@ -2,11 +2,13 @@
 // journal, IMMEDIATE transactions with a busy timeout (several processes may write), secure
 // delete, schema migrations and PRAGMA integrity_check. Rows hold only sealed records and public
 // ids: no template, salt or key byte is stored in clear.
+import { closeSync, constants, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { TemplockError } from '../../errors.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from '../store.js';
 import { aString } from '../../validate.js';
 import { _migrate } from './migrations.js';
+import { _SqliteLedger } from './sqlite-ledger.js';
 
 /** Options of openSqliteStore(). */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -20,6 +22,45 @@ export interface SqliteStoreOptions extends StoreOptions {
 }
 
 const PAGE_ROWS = 1000;
+
+/** Result codes of SQLite that mean the file itself is damaged. */
+const DAMAGED = /^SQLITE_(CORRUPT|NOTADB|IOERR_SHORT_READ)/;
+
+/**
+ * A driver error as a TemplockError: INTEGRITY when the file is damaged, STORAGE_FAILED for every
+ * other engine failure (busy, full, read-only, I/O); the message names only the result code.
+ * Anything that is not a driver error passes unchanged.
+ */
+function driverError(e: unknown): unknown {
+  if (!(e instanceof Database.SqliteError)) return e;
+  return DAMAGED.test(e.code)
+    ? new TemplockError('INTEGRITY', `store: the database file is damaged (${e.code})`)
+    : new TemplockError('STORAGE_FAILED', `store: the storage engine failed (${e.code})`);
+}
+
+/**
+ * Creates a missing database file readable and writable by its owner only (0600): subject ids and
+ * the revocation list are nobody else's business. SQLite gives its -wal and -shm files the
+ * database file's permissions. An existing file keeps the mode its owner gave it.
+ */
+function createPrivately(path: string): void {
+  if (path === ':memory:' || path === '') return;
+  try {
+    closeSync(openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw new TemplockError('STORAGE_FAILED', `store: cannot create the database file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** Runs a driver call, mapping its errors with driverError(). */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw driverError(e);
+  }
+}
 
 interface DbRow {
   rowid: number;
@@ -68,6 +109,9 @@ class SqliteBackend implements _Backend {
       reinstate: db.prepare(`DELETE FROM revoked WHERE kind = 'subject' AND value = ?`),
       revocations: db.prepare(`SELECT kind, value, revoked_at AS revokedAt FROM revoked ORDER BY rowid`),
       count: db.prepare(`SELECT count(*) FROM records`).pluck(),
+      revocationSeq: db.prepare(`SELECT value FROM meta WHERE name = 'revocation_seq'`).pluck(),
+      bumpRevocationSeq: db.prepare(`INSERT INTO meta (name, value) VALUES ('revocation_seq', '1')
+        ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`),
     };
   }
 
@@ -80,18 +124,18 @@ class SqliteBackend implements _Backend {
   }
 
   fetch(subjectId: string, purpose: string): _Row | undefined {
-    const r = this.#q.fetch.get(subjectId, purpose) as DbRow | undefined;
+    const r = guard(() => this.#q.fetch.get(subjectId, purpose) as DbRow | undefined);
     return r && toRow(r);
   }
 
   remove(subjectId: string, purpose: string): boolean {
-    return this.#q.remove.run(subjectId, purpose).changes > 0;
+    return guard(() => this.#q.remove.run(subjectId, purpose).changes > 0);
   }
 
   *rows(): Iterable<_Row> {
     let after = 0;
     for (;;) {
-      const page = this.#q.page.all(after) as DbRow[];
+      const page = guard(() => this.#q.page.all(after) as DbRow[]);
       for (const r of page) yield toRow(r);
       if (page.length < PAGE_ROWS) return;
       after = page[page.length - 1]!.rowid;
@@ -101,7 +145,7 @@ class SqliteBackend implements _Backend {
   *records(purpose?: string): Iterable<readonly [string, string, Uint8Array]> {
     let after = 0;
     for (;;) {
-      const page = (purpose === undefined ? this.#q.light.all(after) : this.#q.lightOf.all(after, purpose)) as Array<[number, string, string, Uint8Array]>;
+      const page = guard(() => (purpose === undefined ? this.#q.light.all(after) : this.#q.lightOf.all(after, purpose)) as Array<[number, string, string, Uint8Array]>);
       for (const r of page) yield [r[1], r[2], plain(r[3])] as const;
       if (page.length < PAGE_ROWS) return;
       after = page[page.length - 1]![0];
@@ -109,42 +153,50 @@ class SqliteBackend implements _Backend {
   }
 
   keysNotUnder(keyId: string): Array<readonly [string, string]> {
-    return this.#q.notUnder.all(keyId) as Array<[string, string]>;
+    return guard(() => this.#q.notUnder.all(keyId) as Array<[string, string]>);
   }
 
   swap(expected: _Row, next: _Row): boolean {
-    return this.#q.swap.run(next.keyId, next.saltId, next.record, next.updatedAt, expected.subjectId, expected.purpose, expected.record).changes === 1;
+    return guard(() => this.#q.swap.run(next.keyId, next.saltId, next.record, next.updatedAt, expected.subjectId, expected.purpose, expected.record).changes === 1);
   }
 
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn).immediate();
+    return guard(() => this.#db.transaction(fn).immediate());
   }
 
   revoke(kind: Revocation['kind'], value: string, at: number): number {
     return this.transaction(() => {
-      this.#q.addRevocation.run(kind, value, at);
+      if (this.#q.addRevocation.run(kind, value, at).changes > 0) this.#q.bumpRevocationSeq.run();
       return (kind === 'subject' ? this.#q.removeSubject : this.#q.removeSalt).run(value).changes;
     });
   }
 
   reinstate(subjectId: string): boolean {
-    return this.#q.reinstate.run(subjectId).changes > 0;
+    return this.transaction(() => {
+      if (this.#q.reinstate.run(subjectId).changes === 0) return false;
+      this.#q.bumpRevocationSeq.run();
+      return true;
+    });
   }
 
   isRevoked(subjectId: string, saltId: string): boolean {
-    return this.#q.revokedPair.get(subjectId, saltId) !== undefined;
+    return guard(() => this.#q.revokedPair.get(subjectId, saltId) !== undefined);
   }
 
   revocations(): Revocation[] {
-    return (this.#q.revocations.all() as Revocation[]).map((r) => Object.freeze({ ...r }));
+    return guard(() => this.#q.revocations.all() as Revocation[]).map((r) => Object.freeze({ ...r }));
+  }
+
+  revocationSeq(): number {
+    return Number(guard(() => this.#q.revocationSeq.get()) ?? 0);
   }
 
   count(): number {
-    return this.#q.count.get() as number;
+    return guard(() => this.#q.count.get() as number);
   }
 
   checkStorage(): string[] {
-    const rows = this.#db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>;
+    const rows = guard(() => this.#db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>);
     return rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
   }
 
@@ -171,21 +223,22 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
     if (durability !== 'full' && durability !== 'normal') throw new RangeError('"options.durability" expected one of full, normal');
     const busy = options.busyTimeoutMs ?? 10_000;
     if (!Number.isSafeInteger(busy) || busy < 0 || busy > 600_000) throw new RangeError('"options.busyTimeoutMs" expected integer in [0, 600000]');
-    const db = new Database(path, { timeout: busy });
+    createPrivately(path);
+    const db = guard(() => new Database(path, { timeout: busy }));
     let backend: SqliteBackend;
+    let ledger: _SqliteLedger;
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('secure_delete = ON');
       _migrate(db, options.tenant);
       backend = new SqliteBackend(db);
+      ledger = new _SqliteLedger(db);
     } catch (e) {
       db.close();
-      const code = (e as { code?: unknown }).code;
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new TemplockError('INTEGRITY', 'store: the file is not a database or is damaged');
-      throw e;
+      throw driverError(e);
     }
-    super(options, backend);
+    super(options, backend, ledger);
     this.path = path;
   }
 }
