@@ -45,7 +45,7 @@ export const _helperBytes = (p: FuzzyCommitmentParams): number => Math.ceil(_hel
  * Validates fuzzy-commitment parameters and returns a frozen copy holding only their fields.
  * @example
  * import { checkBindingParams } from 'templock';
- * const p = checkBindingParams({ scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 66, r: 8 });
+ * const p = checkBindingParams({ scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 68, r: 8 });
  */
 export function checkBindingParams(params: unknown): FuzzyCommitmentParams {
   if (typeof params !== 'object' || params === null) throw new TypeError(`"params" expected object, got ${params === null ? 'null' : typeof params}`);
@@ -64,14 +64,14 @@ export function checkBindingParams(params: unknown): FuzzyCommitmentParams {
 }
 
 /** Recommended key-binding code: BCH n = 1023 (m = 10), r = 8 projections per bit, and t (docs/EVALUATION.md "Key binding"). */
-export const DEFAULT_BINDING_CODE = Object.freeze({ m: 10, t: 70, r: 8 });
+export const DEFAULT_BINDING_CODE = Object.freeze({ m: 10, t: 68, r: 8 });
 
 /**
  * The recommended key-binding parameters for embeddings of dimension `dim` (32..4096), chosen on
  * real face embeddings at FMR 1e-3; use them with DEFAULT_BINDING_CENTRING_STRENGTH x the model mean.
  * @example
  * import { defaultBindingParams } from 'templock';
- * const params = defaultBindingParams(128); // { scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 70, r: 8 }
+ * const params = defaultBindingParams(128); // { scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 68, r: 8 }
  */
 export function defaultBindingParams(dim: number): FuzzyCommitmentParams {
   return checkBindingParams({ scheme: 'fuzzy-commitment', dim, ...DEFAULT_BINDING_CODE });
