@@ -1,4 +1,4 @@
-// Key binding by fuzzy commitment at the recommended parameters for dim 128 (n = 1023, r = 8):
+// Key binding by fuzzy commitment at the recommended parameters for dim 128 (n = 1023, r = 4, t = 150):
 // bindKey (enrolment: projection, BCH encoding, commitment, key) and releaseKey for a probe that
 // decodes (genuine) and one that does not (impostor), end to end in the JS core, with the
 // projection material cached (one salt, as a 1:N epoch would have). A 1:N search by key binding
@@ -24,7 +24,7 @@ const { template } = bindKey(enrolled, params, BENCH_KEY, BENCH_SALT, secret);
 export default defineSuite({
   name: 'key-binding',
   workloads: [
-    workload('bindKey fuzzy-commitment m=10 r=8 dim=128 (cached material)', () => bindKey(enrolled, params, BENCH_KEY, BENCH_SALT, secret).template),
+    workload('bindKey fuzzy-commitment m=10 t=150 r=4 dim=128 (cached material)', () => bindKey(enrolled, params, BENCH_KEY, BENCH_SALT, secret).template),
     workload('releaseKey genuine (decodes)', () => releaseKey(enrolled, template, BENCH_KEY)),
     workload('releaseKey impostor (rejected)', () => releaseKey(impostor, template, BENCH_KEY)),
   ],

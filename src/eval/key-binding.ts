@@ -5,7 +5,9 @@
 // decodability attack across salts and keys; the unlinkability of helper data (D<->sys); and the
 // brute-force cost estimated from the measured entropy of the bits on real faces.
 import { _bchCode, _bchDecode, _bchEncode } from '../transforms/bch.js';
-import { _helperBits, _withProjections, checkBindingParams, DEFAULT_BINDING_CENTRING_STRENGTH, type FuzzyCommitmentParams } from '../transforms/fuzzy-commitment.js';
+import {
+  _helperBits, _withProjections, checkBindingParams, DEFAULT_BINDING_CENTRING_STRENGTH, DEFAULT_BINDING_CODE, type FuzzyCommitmentParams,
+} from '../transforms/fuzzy-commitment.js';
 import { _canonicalRows } from './batch.js';
 import { centringSplit, type CentringProtocol } from './centring.js';
 import { checkEmbeddingSet, type EmbeddingSet } from './dataset.js';
@@ -16,7 +18,7 @@ import { unlinkability, unlinkabilityFloor } from './unlinkability.js';
 
 /** What to evaluate; every field has a default. */
 export interface KeyBindingEvalOptions {
-  /** BCH field degree (default 10: n = 1023) and projections per codeword bit (default 8). */
+  /** BCH field degree and projections per codeword bit (defaults: DEFAULT_BINDING_CODE, m 10 and r 4). */
   readonly m?: number;
   readonly r?: number;
   readonly seed?: number;
@@ -162,7 +164,7 @@ function xorDecodes(X: Rows, Y: Rows, a: number, b: number, p: FuzzyCommitmentPa
 export function evaluateKeyBinding(set: EmbeddingSet, options: KeyBindingEvalOptions = {}): KeyBindingResult {
   const started = performance.now();
   checkEmbeddingSet(set);
-  const seed = options.seed ?? 1, m = options.m ?? 10, r = options.r ?? 8;
+  const seed = options.seed ?? 1, m = options.m ?? DEFAULT_BINDING_CODE.m, r = options.r ?? DEFAULT_BINDING_CODE.r;
   const progress = options.onProgress ?? (() => undefined);
   const n = (1 << m) - 1;
   const base = checkBindingParams({ scheme: 'fuzzy-commitment', dim: set.dim, m, t: 1, r });

@@ -45,7 +45,7 @@ export const _helperBytes = (p: FuzzyCommitmentParams): number => Math.ceil(_hel
  * Validates fuzzy-commitment parameters and returns a frozen copy holding only their fields.
  * @example
  * import { checkBindingParams } from 'templock';
- * const p = checkBindingParams({ scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 68, r: 8 });
+ * const p = checkBindingParams({ scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 150, r: 4 });
  */
 export function checkBindingParams(params: unknown): FuzzyCommitmentParams {
   if (typeof params !== 'object' || params === null) throw new TypeError(`"params" expected object, got ${params === null ? 'null' : typeof params}`);
@@ -63,15 +63,15 @@ export function checkBindingParams(params: unknown): FuzzyCommitmentParams {
   return Object.freeze({ scheme: 'fuzzy-commitment', dim, m, t, r });
 }
 
-/** Recommended key-binding code: BCH n = 1023 (m = 10), r = 8 projections per bit, and t (docs/EVALUATION.md "Key binding"). */
-export const DEFAULT_BINDING_CODE = Object.freeze({ m: 10, t: 68, r: 8 });
+/** Recommended key-binding code: BCH n = 1023 (m = 10) correcting t = 150 errors (k = 123), r = 4 projections per bit (docs/EVALUATION.md "Key binding"). */
+export const DEFAULT_BINDING_CODE = Object.freeze({ m: 10, t: 150, r: 4 });
 
 /**
  * The recommended key-binding parameters for embeddings of dimension `dim` (32..4096), chosen on
  * real face embeddings at FMR 1e-3; use them with DEFAULT_BINDING_CENTRING_STRENGTH x the model mean.
  * @example
  * import { defaultBindingParams } from 'templock';
- * const params = defaultBindingParams(128); // { scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 68, r: 8 }
+ * const params = defaultBindingParams(128); // { scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 150, r: 4 }
  */
 export function defaultBindingParams(dim: number): FuzzyCommitmentParams {
   return checkBindingParams({ scheme: 'fuzzy-commitment', dim, ...DEFAULT_BINDING_CODE });

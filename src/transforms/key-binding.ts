@@ -29,7 +29,7 @@ export type KeyRelease = { readonly accepted: true; readonly key: Uint8Array } |
  * message bits (the last byte's bits beyond k are zero).
  * @example
  * import { messageBytes } from 'templock';
- * messageBytes({ scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 68, r: 8 }); // 56
+ * messageBytes({ scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 150, r: 4 }); // 16
  */
 export function messageBytes(params: FuzzyCommitmentParams): number {
   return Math.ceil(_messageBits(checkBindingParams(params)) / 8);
@@ -52,7 +52,7 @@ function meanOf(params: BindingParams, dim: number): Float32Array | undefined {
  * Returns the template and the 32-byte key it releases.
  * @example
  * import { bindKey, generateKey, generateSalt } from 'templock';
- * const { template, key } = bindKey(embedding, { scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 68, r: 8, mean }, appKey, generateSalt());
+ * const { template, key } = bindKey(embedding, { scheme: 'fuzzy-commitment', dim: 128, m: 10, t: 150, r: 4, mean }, appKey, generateSalt());
  */
 export function bindKey(embedding: EmbeddingInput, params: BindingParams, appKey: Uint8Array, salt: Uint8Array, secret?: Uint8Array): BoundKey {
   const p = checkBindingParams(params);

@@ -29,7 +29,7 @@ const fc = (dim: number, m: number, t: number, r: number): FuzzyCommitmentParams
 const json = (p: FuzzyCommitmentParams): JsonValue => ({ ...p });
 const SMALL = fc(128, 8, 18, 4);
 const PADDED = fc(64, 6, 5, 3);
-const DEFAULT = fc(128, 10, 66, 8);
+const DEFAULT = fc(128, 10, 150, 4);
 
 /** An injected message of the right size with the bits beyond k cleared. */
 function secret(p: FuzzyCommitmentParams, label: string): string {

@@ -10,6 +10,7 @@ import { init } from '../../match/loader.js';
 import { evaluate, SCENARIOS, type EvaluateOptions, type ScenarioName } from '../../eval/evaluate.js';
 import { evaluateKeyBinding } from '../../eval/key-binding.js';
 import { keyBindingReport } from '../../eval/key-binding-report.js';
+import { DEFAULT_BINDING_CODE } from '../../transforms/fuzzy-commitment.js';
 import { readEmbeddings } from '../../eval/readers.js';
 import { markdownReport, sweepTable } from '../../eval/report.js';
 import { detSvg, scoreSvgs } from '../../eval/svg.js';
@@ -71,7 +72,7 @@ export const evaluateCommand: Command = {
                          transforms); ${KEY_BINDING} runs the key-binding evaluation (FMR and FNMR
                          for every t, linkage attacks, brute-force cost) with --binding-m, --binding-r
   --binding-m N          BCH field degree of the key-binding evaluation (default 10: n = 1023)
-  --binding-r N          projections per codeword bit of the key-binding evaluation (default 8)
+  --binding-r N          projections per codeword bit of the key-binding evaluation (default 4)
   --params JSON          evaluate this parameter set, e.g. '{"scheme":"iom-grp","m":512,"q":16}' (repeatable)
   --sweep                evaluate the sweep grid of each scheme instead of the defaults
   --scenarios LIST       comma-separated from: ${SCENARIOS.join(', ')}
@@ -123,7 +124,7 @@ export const evaluateCommand: Command = {
     const command = commandLine(positionals[0]!, values);
     if (list(values.scheme).includes(KEY_BINDING)) {
       const kb = evaluateKeyBinding(set, {
-        m: int('binding-m', values['binding-m'], 1) ?? 10, r: int('binding-r', values['binding-r'], 1) ?? 8,
+        m: int('binding-m', values['binding-m'], 1) ?? DEFAULT_BINDING_CODE.m, r: int('binding-r', values['binding-r'], 1) ?? DEFAULT_BINDING_CODE.r,
         seed: opts.seed, impostorPairs: opts.impostorPairs, centring: opts.centring, ...(strength === undefined ? {} : { centringStrength: strength }),
         onProgress: (done, total, label) => io.progress(done, total, `${KEY_BINDING}: ${label}`),
       });
