@@ -81,11 +81,6 @@ export function _bchCode(m: number, t: number): _Bch {
   return c;
 }
 
-/** Message bits of the BCH code (m, t), without building it when it is cached. */
-export function _bchMessageBits(m: number, t: number): number {
-  return _bchCode(m, t).k;
-}
-
 /**
  * Systematic encoding: codeword bits c[0..n) (one per byte) with c[n-k+i] = msg[i] and
  * c[0..n-k) the remainder of x^(n-k) * msg(x) divided by g(x).
@@ -149,11 +144,19 @@ export function _bchDecode(code: _Bch, word: Uint8Array): boolean {
     if (2 * L <= s) { L = s + 1 - L; B = T; b = d; shift = 1; } else shift++;
   }
   if (L > t) return false;
-  // Chien search: error at position p when C(alpha^-p) = 0.
+  // Chien search: error at position p when C(alpha^-p) = 0; term i's exponent, log C[i] - p * i
+  // (mod n), steps down by i from one position to the next (-1: a zero coefficient).
   const errors: number[] = [];
+  const exponent = new Int32Array(L + 1);
+  for (let i = 0; i <= L; i++) exponent[i] = C[i] ? log[C[i]!]! : -1;
   for (let p = 0; p < n && errors.length <= L; p++) {
     let v = 0;
-    for (let i = 0; i <= L; i++) if (C[i]) v ^= exp[(log[C[i]!]! + ((n - p) * i) % n) % n]!;
+    for (let i = 0; i <= L; i++) {
+      const e = exponent[i]!;
+      if (e < 0) continue;
+      v ^= exp[e]!;
+      exponent[i] = e - i < 0 ? e - i + n : e - i;
+    }
     if (v === 0) errors.push(p);
   }
   if (errors.length !== L) return false;
