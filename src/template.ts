@@ -39,7 +39,7 @@ export const TEMPLATE_FIXED_BYTES = 4 + 1 + PARAM_BLOCK_BYTES + 1 + 8 + 8;
  * import { protect, encodeTemplate } from 'templock';
  * const bytes = encodeTemplate(protect(embedding, params, key, salt));
  */
-export function encodeTemplate(t: ProtectedTemplate): Uint8Array {
+export function encodeTemplate(t: ProtectedTemplate): Uint8Array<ArrayBuffer> {
   if (typeof t !== 'object' || t === null) throw new TypeError(`"template" expected object, got ${t === null ? 'null' : typeof t}`);
   const params = checkParams(t.params);
   const salt = aBytes('template.salt', t.salt, SALT_MIN_BYTES, SALT_MAX_BYTES);

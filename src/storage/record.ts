@@ -183,7 +183,7 @@ function associatedData(context: Uint8Array, authenticated: Uint8Array): Uint8Ar
  * Seals an encoded template under `key` with the given nonce (trusted inputs; the public
  * sealTemplate draws the nonce). `context` is the output of _encodeContext.
  */
-export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context: Uint8Array, nonce: Uint8Array): Uint8Array {
+export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context: Uint8Array, nonce: Uint8Array): Uint8Array<ArrayBuffer> {
   const plaintext = encodeTemplate(template);
   const nonceBytes = AEADS[key.algorithm].nonceBytes;
   const head = new Uint8Array(RECORD_FIXED_BYTES + nonceBytes);

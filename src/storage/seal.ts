@@ -31,7 +31,7 @@ function aRecord(record: unknown): Uint8Array {
  * const record = sealTemplate(ring, protect(embedding, params, appKey, salt),
  *   { tenant: 'acme-gate-1', subjectId: 'resident-42', purpose: 'access' });
  */
-export function sealTemplate(keyring: Keyring, template: ProtectedTemplate, context: RecordContext): Uint8Array {
+export function sealTemplate(keyring: Keyring, template: ProtectedTemplate, context: RecordContext): Uint8Array<ArrayBuffer> {
   const key = aKeyring(keyring)._sealKey();
   return _sealRecord(key, template, _encodeContext(context), randomBytes(AEADS[key.algorithm].nonceBytes));
 }

@@ -2,7 +2,7 @@
 // create/rotate/rewrap (key file and passphrase), enroll, verify, identify (decisions only, a
 // score only when asked for and only of an accept), LOCKED_OUT after repeated failures, unlock,
 // the audit log, revoke and reissue on faces cut from the shipped sample photos, --help and
-// --json, and the error paths (exit 1 with the error code). No output ever contains a passphrase
+// --json, and the error paths (exit status by kind, with the error code). No output ever contains a passphrase
 // or a key.
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -78,9 +78,9 @@ test('every terminal subcommand answers --help', async () => {
   for (const w of ['demo', 'enroll', 'verify', 'identify', 'revoke', 'reissue', 'audit', 'unlock', 'keys rotate']) assert.ok(all.out.includes(`templock ${w}`));
 });
 
-test('keys create: a key file is made (mode 0600) and the keys are sealed; no key, or twice, is exit 1', async () => {
+test('keys create: a key file is made (mode 0600) and the keys are sealed; no key is exit 2, twice exit 4', async () => {
   const none = await run('keys', 'create', '--db', db);
-  assert.is(none.code, 1);
+  assert.is(none.code, 2);
   assert.match(none.err, /TEMPLOCK_PASSPHRASE/);
   const r = await runJson('keys', 'create');
   assert.is(r.code, 0, r.err);
@@ -91,7 +91,7 @@ test('keys create: a key file is made (mode 0600) and the keys are sealed; no ke
   const keyHex = readFileSync(kek, 'utf8').trim();
   assert.not.ok(readFileSync(`${db}.keyring`, 'utf8').includes(keyHex), 'the key-encryption key is not in the terminal file');
   const again = await runJson('keys', 'create');
-  assert.is(again.code, 1);
+  assert.is(again.code, 4);
   assert.match(again.err, /DUPLICATE_ID/);
 });
 
@@ -102,16 +102,16 @@ test('enroll: faces are enrolled; duplicates, group photos, unreadable files and
   assert.equal([bob.json.enrolled, bob.json.epoch], ['bob', 0]);
   assert.ok(bob.json.runtime === 'tfjs-wasm' || bob.json.runtime === 'tfjs-node', 'the runtime is reported');
   const dup = await runJson('enroll', '--id', 'alice', '--image', img.alice);
-  assert.is(dup.code, 1);
+  assert.is(dup.code, 4);
   assert.match(dup.err, /DUPLICATE_ID/);
   const many = await runJson('enroll', '--id', 'crowd', '--image', group);
-  assert.is(many.code, 1);
+  assert.is(many.code, 5);
   assert.match(many.err, /MULTIPLE_FACES/);
   assert.match((await runJson('enroll', '--id', 'x', '--image', img.garbage)).err, /IMAGE_UNREADABLE/);
   assert.match((await runJson('enroll', '--id', 'x', '--image', join(dir, 'missing.jpg'))).err, /IMAGE_UNREADABLE/);
   assert.match((await runJson('enroll', '--image', img.alice)).err, /--id is required/);
   assert.match((await runJson('enroll', '--id', 'x', '--image', img.alice, '--face', 'left')).err, /--face expected/);
-  assert.is((await runJson('enroll', '--id', 'x', '--image', img.alice, '--bogus')).code, 1);
+  assert.is((await runJson('enroll', '--id', 'x', '--image', img.alice, '--bogus')).code, 2);
 });
 
 test('verify: another view of the same face is accepted without a score unless asked; another person is rejected, never with a score', async () => {
@@ -133,7 +133,9 @@ test('verify: another view of the same face is accepted without a score unless a
   const text = await run('verify', '--id', 'bob', '--image', img.aliceMirrored, '--db', db, '--key-file', kek, '--score', 'exact', '--source', 'gate-v');
   assert.match(text.out, /^rejected "bob"/);
   assert.not.match(text.out, /score/);
-  assert.match((await runJson('verify', '--id', 'nobody', '--image', img.alice, '--source', 'gate-v')).err, /NOT_FOUND/);
+  const nobody = await runJson('verify', '--id', 'nobody', '--image', img.alice, '--source', 'gate-v');
+  assert.equal([nobody.code, nobody.json.error], [1, { code: 'NOT_FOUND', message: (nobody.json.error as { message: string }).message }]);
+  assert.match(nobody.err, /NOT_FOUND/);
   assert.match((await runJson('verify', '--id', 'alice', '--image', img.alice, '--score', 'full')).err, /--score expected one of coarse, exact/);
 });
 
@@ -231,7 +233,7 @@ test('keys rewrap --new-key-file re-seals the terminal file: the old key file no
   assert.is(r.code, 0, r.err);
   assert.is(r.json.resealed, 'key-file');
   const old = await runJson('revoke', '--id', 'nobody');
-  assert.is(old.code, 1);
+  assert.is(old.code, 3);
   assert.match(old.err, /DECRYPT_FAILED/);
   const ok = await run('revoke', '--id', 'nobody', '--db', db, '--key-file', next);
   assert.is(ok.code, 0, ok.err);
@@ -259,7 +261,8 @@ test('passphrase: Argon2id-sealed keys, a wrong passphrase and an altered settin
     body.settings.threshold = 0;
     writeFileSync(file, JSON.stringify(body));
     assert.match((await run('revoke', '--id', 'x', '--db', pdb)).err, /DECRYPT_FAILED/);
-    assert.match((await run('revoke', '--id', 'x', '--db', join(dir, 'none.db'))).err, /NOT_FOUND: no terminal key file/);
+    const none = await run('revoke', '--id', 'x', '--db', join(dir, 'none.db'));
+    assert.equal([none.code, /no terminal key file/.test(none.err)], [2, true]);
   } finally {
     delete process.env.TEMPLOCK_PASSPHRASE;
     delete process.env.TEMPLOCK_NEW_PASSPHRASE;

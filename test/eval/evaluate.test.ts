@@ -206,7 +206,7 @@ test('CLI: templock evaluate on a CSV writes report.md, result.json and SVG plot
   assert.equal(json.rawCentred.map((c: { centringStrength: number }) => c.centringStrength), [...new Set([DEFAULT_CENTRING_STRENGTH.sign, DEFAULT_CENTRING_STRENGTH['iom-urp']])]);
 });
 
-test('CLI: --json on stdout; errors exit 1 with a message', async () => {
+test('CLI: --json on stdout; a bad option or a missing file is exit 2 with a message', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'templock-eval-'));
   const csv = join(dir, 'set.csv');
   writeFileSync(csv, toCsv(set));
@@ -214,10 +214,10 @@ test('CLI: --json on stdout; errors exit 1 with a message', async () => {
   assert.is(await main(['evaluate', csv, '--params', '{"scheme":"sign","bits":64}', '--scenarios', 'renewability', '--json'], io), 0);
   assert.is(JSON.parse(io.outs.join('')).systems[0].label, 'sign bits=64');
   const bad = capture();
-  assert.is(await main(['evaluate', csv, '--scenarios', 'nope'], bad), 1);
+  assert.is(await main(['evaluate', csv, '--scenarios', 'nope'], bad), 2);
   assert.match(bad.errs.join('\n'), /--scenarios" expected one of/);
   const none = capture();
-  assert.is(await main(['evaluate', join(dir, 'absent.csv')], none), 1);
+  assert.is(await main(['evaluate', join(dir, 'absent.csv')], none), 2);
   assert.not.ok(existsSync(join(dir, 'out')));
 });
 

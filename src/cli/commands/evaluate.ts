@@ -18,6 +18,7 @@ import { sweepGrid } from '../../eval/sweep.js';
 import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../../transforms/defaults.js';
 import { checkParams, SCHEME_NAMES } from '../../transforms/registry.js';
 import type { SchemeName, TransformParams } from '../../transforms/scheme.js';
+import { EXIT } from '../exit-status.js';
 import type { Command, Io, OptionValues } from '../command.js';
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -101,7 +102,7 @@ export const evaluateCommand: Command = {
   },
   positionals: true,
   async run(values, positionals, io: Io) {
-    if (positionals.length !== 1) { io.err('templock evaluate: expected one <data> path (see --help)'); return 1; }
+    if (positionals.length !== 1) { io.err('templock evaluate: expected one <data> path (see --help)'); return EXIT.USAGE; }
     const set = readEmbeddings(positionals[0]!, values.labels as string | undefined);
     const sweep = values.sweep === true;
     const scenarioList = list(values.scenarios).map((s) => oneOf('scenarios', s, SCENARIOS));

@@ -32,7 +32,7 @@ export const MIGRATIONS: readonly string[] = [
 /** The schema version this code writes. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Current schema version of an open database. */
+/** Current schema version of an open database. @internal */
 export function _schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
@@ -41,6 +41,7 @@ export function _schemaVersion(db: Database.Database): number {
  * Brings the database to `target` (default: the latest) and records `tenant` on creation.
  * @throws TemplockError UNSUPPORTED_VERSION for a file written by a newer schema; INCOMPATIBLE
  *   when the file belongs to another tenant.
+ * @internal
  */
 export function _migrate(db: Database.Database, tenant: string, target = SQLITE_SCHEMA_VERSION): void {
   db.transaction(() => {

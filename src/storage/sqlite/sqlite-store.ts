@@ -1,13 +1,14 @@
-// The SQLite TemplateStore (README "Storage"): a real file through better-sqlite3 12, WAL
+// The SQLite TemplateStore (README "Storage"): a real file through better-sqlite3 (driver.ts), WAL
 // journal, IMMEDIATE transactions with a busy timeout (several processes may write), secure
 // delete, schema migrations and PRAGMA integrity_check. Rows hold only sealed records and public
 // ids: no template, salt or key byte is stored in clear.
 import { closeSync, constants, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { TemplockError } from '../../errors.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from '../store.js';
 import { aString } from '../../validate.js';
 import { _migrate } from './migrations.js';
+import { _driver } from './driver.js';
 import { _SqliteLedger } from './sqlite-ledger.js';
 
 /** Options of openSqliteStore(). */
@@ -32,7 +33,7 @@ const DAMAGED = /^SQLITE_(CORRUPT|NOTADB|IOERR_SHORT_READ)/;
  * Anything that is not a driver error passes unchanged.
  */
 function driverError(e: unknown): unknown {
-  if (!(e instanceof Database.SqliteError)) return e;
+  if (!(e instanceof _driver().SqliteError)) return e;
   return DAMAGED.test(e.code)
     ? new TemplockError('INTEGRITY', `store: the database file is damaged (${e.code})`)
     : new TemplockError('STORAGE_FAILED', `store: the storage engine failed (${e.code})`);
@@ -224,7 +225,8 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
     const busy = options.busyTimeoutMs ?? 10_000;
     if (!Number.isSafeInteger(busy) || busy < 0 || busy > 600_000) throw new RangeError('"options.busyTimeoutMs" expected integer in [0, 600000]');
     createPrivately(path);
-    const db = guard(() => new Database(path, { timeout: busy }));
+    const Driver = _driver();
+    const db = guard(() => new Driver(path, { timeout: busy }));
     let backend: SqliteBackend;
     let ledger: _SqliteLedger;
     try {
