@@ -66,7 +66,7 @@ function readHeader(bytes: Uint8Array): DataView {
 }
 
 /** The fixed header fields and salt of an encoding, then the payload. */
-function writeTemplate(block: Uint8Array, salt: Uint8Array, keyId: Uint8Array, meanId: Uint8Array, payload: Uint8Array[]): Uint8Array {
+function writeTemplate(block: Uint8Array, salt: Uint8Array, keyId: Uint8Array, meanId: Uint8Array, payload: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const size = payload.reduce((a, p) => a + p.length, 0);
   const out = new Uint8Array(TEMPLATE_FIXED_BYTES + salt.length + size);
   out.set(TEMPLATE_MAGIC, 0);
@@ -140,7 +140,7 @@ function paddingClear(p: FuzzyCommitmentParams, helper: Uint8Array): boolean {
  * import { bindKey, encodeBoundTemplate } from 'templock';
  * const bytes = encodeBoundTemplate(bindKey(embedding, params, key, salt).template);
  */
-export function encodeBoundTemplate(t: BoundTemplate): Uint8Array {
+export function encodeBoundTemplate(t: BoundTemplate): Uint8Array<ArrayBuffer> {
   if (typeof t !== 'object' || t === null) throw new TypeError(`"template" expected object, got ${t === null ? 'null' : typeof t}`);
   const params = checkBindingParams(t.params);
   const salt = aBytes('template.salt', t.salt, SALT_MIN_BYTES, SALT_MAX_BYTES);
