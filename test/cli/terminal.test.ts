@@ -2,12 +2,14 @@
 // create/rotate/rewrap (key file and passphrase), enroll, verify, identify (decisions only, a
 // score only when asked for and only of an accept), LOCKED_OUT after repeated failures, unlock,
 // the audit log, revoke and reissue on faces cut from the shipped sample photos, --help and
-// --json, and the error paths (exit status by kind, with the error code). No output ever contains a passphrase
+// --json, the error paths (exit status by kind, with the error code), and an old record written
+// back into the database file after a reissue (refused as ROLLBACK). No output ever contains a passphrase
 // or a key.
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Io } from '../../src/cli/command.js';
@@ -225,6 +227,26 @@ test('keys rotate re-wraps every record and disables the old key; verification s
   assert.is(again.code, 0);
   assert.is(again.json.rewrapped, 0);
   assert.is(again.json.alreadyCurrent, 2);
+});
+
+test('an old record written back into the file after revoke and reissue is refused as ROLLBACK', async () => {
+  const file = new Database(db);
+  const stolen = file.prepare(`SELECT * FROM records WHERE subject = 'bob'`).get() as Record<string, unknown>;
+  file.close();
+  assert.is((await runJson('revoke', '--id', 'bob')).code, 0);
+  const re = await runJson('reissue', '--id', 'bob', '--image', img.bobDarker);
+  assert.is(re.code, 0, re.err);
+  const writer = new Database(db);
+  writer.prepare(`INSERT OR REPLACE INTO records (subject, purpose, key_id, salt_id, record, updated_at)
+    VALUES (@subject, @purpose, @key_id, @salt_id, @record, @updated_at)`).run(stolen);
+  writer.close();
+  const old = await runJson('verify', '--id', 'bob', '--image', img.bob);
+  assert.is(old.code, 4, 'a store error, not a rejection');
+  assert.match(old.err, /ROLLBACK/);
+  assert.not.ok(old.json.match, 'no decision is made on the old record');
+  const re2 = await runJson('reissue', '--id', 'bob', '--image', img.bobDarker);
+  assert.is(re2.code, 0, re2.err);
+  assert.is((await runJson('verify', '--id', 'bob', '--image', img.bob)).code, 0);
 });
 
 test('keys rewrap --new-key-file re-seals the terminal file: the old key file no longer opens it', async () => {

@@ -167,7 +167,7 @@ export function differentialFiles(seed: string, scale: number): VectorFile[] {
     for (let i = 0; i < 40 * scale; i++) {
       const template = pick(templates), context = randomContext();
       const nonce = rng.bytes(aead === 'aes-256-gcm-siv' ? 12 : 24);
-      const record = toHex(_sealRecord(sealKey, decodeTemplate(Buffer.from(template, 'hex')), _encodeContext(context), nonce));
+      const record = toHex(_sealRecord(sealKey, decodeTemplate(Buffer.from(template, 'hex')), _encodeContext(context), nonce, 0));
       tests.push({ context, template, nonce: toHex(nonce), record });
       tests.push({ context, record: mutated(record) }, { context, record: mutated(record) });
       tests.push({ context: { ...context, [pick(['tenant', 'subjectId', 'purpose'])]: contextString() }, record });

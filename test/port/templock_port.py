@@ -3,8 +3,9 @@
 in Python 3 with the standard library only (hashlib, hmac), written from SPEC.md alone.
 
 It covers canonicalisation, key derivation, samplers, the three transforms, scores, key binding by
-fuzzy commitment (§4.5: its BCH code and decoder written here too), the template
-format (§2-§5) and sealed records with both AEADs (§7), the AEADs and AES written here too. It
+fuzzy commitment (§4.5: its BCH code and decoder written here too), the template format (§2-§5),
+sealed records of formats v1 and v2 with both AEADs (§7.4) and the store manifest's hashes and
+head (§7.6), the AEADs and AES written here too. It
 reads the published vector files (default: the vectors/ folder beside test/), recomputes every
 test from its inputs - template bytes, scores, opened records, the rejection of invalid inputs -
 and prints one line per failure and a last line "N passed, N failed" (exit status 1 on a failure).
@@ -34,7 +35,7 @@ import sys
 # Errors (SPEC §1): the class names the vectors use.
 
 class SpecError(Exception):
-    """A rejection; `kind` is TypeError, RangeError, MALFORMED, UNSUPPORTED_VERSION or INCOMPATIBLE."""
+    """A rejection; `kind` is TypeError, RangeError or a domain code (MALFORMED, UNSUPPORTED_VERSION, ROLLBACK, INTEGRITY, ...)."""
 
     def __init__(self, kind, why):
         super().__init__(f'{kind}: {why}')
@@ -867,23 +868,34 @@ def salt_id(salt):
     return hashlib.sha256(b'templock/v1/salt-id' + salt).digest()[:16]
 
 
-def seal_record(key, alg, template, ctx, nonce):
-    """§7.4 sealing with a given nonce."""
+VERSION_MAX = 2 ** 53 - 1
+
+
+def seal_record(key, alg, template, ctx, nonce, version=0):
+    """§7.4 sealing with a given nonce: format v1 when version is 0, else v2 of that record version."""
     kid, commitment, aead_key = storage_key_values(key, alg)
     salt = template[30:30 + template[13]]
-    header = (RECORD_MAGIC + bytes([1, alg]) + kid + commitment + template[5:13] + template[14:30]
-              + salt_id(salt) + struct.pack('<H', len(template)) + nonce)
+    header = (RECORD_MAGIC + bytes([2 if version else 1, alg]) + kid + commitment + template[5:13] + template[14:30]
+              + salt_id(salt) + struct.pack('<H', len(template)) + (struct.pack('<Q', version) if version else b'') + nonce)
     return header + AEADS[alg][2](aead_key, nonce, ctx + header, template, False)
 
 
-def open_record(key, alg, record, ctx):
-    """§7.4 opening, checks 1-13 in order, with a keyring holding one enabled key."""
+def record_version(record):
+    """The record version of a record that passed framing: V of v2, 0 for v1."""
+    return struct.unpack('<Q', record[88:96])[0] if record[4] == 2 else 0
+
+
+def open_record(key, alg, record, ctx, formats=(1, 2), expected=None):
+    """§7.4 opening, checks 1-15 in order, with a keyring holding one enabled key. `formats` are
+    the format versions this opener knows (a v1-only opener: (1,)); `expected` the record
+    version the opener expects, or None."""
     malformed = lambda why: SpecError('MALFORMED', why)
     if len(record) < 5 or record[:4] != RECORD_MAGIC:
         raise malformed('magic')
-    if record[4] != 1:
+    if record[4] not in formats:
         raise SpecError('UNSUPPORTED_VERSION', 'record version')
-    if len(record) < 88:
+    f = 88 if record[4] == 1 else 96
+    if len(record) < f:
         raise malformed('truncated header')
     if record[5] not in AEADS:
         raise malformed('algorithm')
@@ -892,17 +904,21 @@ def open_record(key, alg, record, ctx):
     length = struct.unpack('<H', record[86:88])[0]
     if not 30 + 16 + payload_bytes(p) <= length <= 30 + 32 + payload_bytes(p):
         raise malformed('template length')
+    if record[4] == 2 and not 1 <= record_version(record) <= VERSION_MAX:
+        raise malformed('record version out of range')
     n = AEADS[record[5]][1]
-    if len(record) != 88 + n + length + 16:
+    if len(record) != f + n + length + 16:
         raise malformed('record length')
+    if expected is not None and record_version(record) != expected:
+        raise SpecError('ROLLBACK', 'not the expected record version')
     kid, commitment, aead_key = storage_key_values(key, alg)
     if record[6:14] != kid:
         raise SpecError('UNKNOWN_KEY_ID', 'key id')
     if record[5] != alg or not hmac.compare_digest(record[14:46], commitment):
         raise SpecError('DECRYPT_FAILED', 'decryption failed')
-    header = record[:88 + n]
+    header = record[:f + n]
     try:
-        template = AEADS[alg][2](aead_key, record[88:88 + n], ctx + header, record[88 + n:], True)
+        template = AEADS[alg][2](aead_key, record[f:f + n], ctx + header, record[f + n:], True)
     except AuthError:
         raise SpecError('DECRYPT_FAILED', 'decryption failed') from None
     if template[5:13] != record[46:54] or template[14:30] != record[54:70] or salt_id(template[30:30 + template[13]]) != record[70:86]:
@@ -1016,7 +1032,8 @@ def run_fuzzy(group, test):
     return {'template': template.hex(), 'key': released.hex(), 'release': outcome(release_key(probe, template, key, mean_raw))}
 
 
-def run_record(group, test):
+def run_record(group, test, v2=False):
+    """record_v1 (a v1-only opener) or, with v2, record_v2 (formats 1 and 2, expected version)."""
     key = unhex(group['key'], 'key')
     if len(key) != 32:
         raise range_error('storage key is not 32 bytes')
@@ -1024,15 +1041,64 @@ def run_record(group, test):
         raise range_error('unknown AEAD')
     alg = AEAD_IDS[group['aead']]
     ctx = encode_context(test['context'])
+    expected = test['context'].get('version') if v2 else None
+    if expected is not None and not (isinstance(expected, int) and 0 <= expected <= VERSION_MAX):
+        raise range_error('context.version')
     record = unhex(test['record'], 'record')
     if 'nonce' in test:
         template = unhex(test['template'], 'template')
         decode(template)
-        again = seal_record(key, alg, template, ctx, unhex(test['nonce'], 'nonce'))
+        again = seal_record(key, alg, template, ctx, unhex(test['nonce'], 'nonce'), test['version'] if v2 else 0)
         if again != record:
             return {'sealedAgain': again.hex()}
-    template = open_record(key, alg, record, ctx)
-    return {'keyId': record[6:14].hex(), 'saltId': record[70:86].hex(), 'template': template.hex()}
+    template = open_record(key, alg, record, ctx, (1, 2) if v2 else (1,), expected)
+    out = {'keyId': record[6:14].hex(), 'saltId': record[70:86].hex()}
+    if v2:
+        out.update(format=record[4], recordVersion=record_version(record))
+    out['template'] = template.hex()
+    return out
+
+
+# §7.6 store manifest
+
+def lp(text):
+    raw = text.encode('utf-8')
+    if not 1 <= len(raw) <= 255:
+        raise range_error('manifest string length')
+    return bytes([len(raw)]) + raw
+
+
+def manifest_entry(tenant, e):
+    """§7.6 entry encoding of a record entry or a revocation entry."""
+    if e.get('kind') == 'record':
+        return (b'templock/v1/manifest/record' + lp(tenant) + lp(e['subjectId']) + lp(e['purpose'])
+                + struct.pack('<Q', e['version']) + bytes([1 if e['live'] else 0]))
+    if e.get('kind') in ('subject', 'salt'):
+        return b'templock/v1/manifest/revoked' + lp(tenant) + lp(e['kind']) + lp(e['value']) + struct.pack('<Q', e['revokedAt'])
+    raise SpecError('TypeError', 'entry kind')
+
+
+def run_manifest(group, test):
+    key = unhex(group['storageKey'], 'storageKey')
+    tenant = group['tenant']
+    mk = hkdf_sha256(key, b'', b'templock/v1/manifest/mac', 32)
+    mac = lambda msg: hmac.new(mk, msg, hashlib.sha256).digest()
+    kid = storage_key_values(key, 1)[0]
+    hashes = [mac(manifest_entry(tenant, e)) for e in test['entries']]
+    digest = sum(int.from_bytes(h, 'little') for h in hashes) % 2 ** 256
+    mask = lambda g: int.from_bytes(mac(b'templock/v1/manifest/mask' + struct.pack('<Q', g)), 'little')
+    head_mac = lambda g, c, d: mac(b'templock/v1/manifest/head' + lp(tenant) + kid + struct.pack('<QQ', g, c) + d.to_bytes(32, 'little'))
+    if 'head' in test:
+        h = test['head']
+        stored = int.from_bytes(unhex(h['storedDigest']), 'little') ^ mask(h['generation'])
+        if not hmac.compare_digest(head_mac(h['generation'], h['count'], stored), unhex(h['mac'])):
+            raise SpecError('INTEGRITY', 'head MAC')
+        if h['count'] != len(hashes) or stored != digest:
+            raise SpecError('INTEGRITY', 'entries do not sum to the head')
+    g = test['generation']
+    return {'manifestKey': mk.hex(), 'keyId': kid.hex(), 'entryHashes': [h.hex() for h in hashes],
+            'digest': digest.to_bytes(32, 'little').hex(), 'mask': mask(g).to_bytes(32, 'little').hex(),
+            'storedDigest': (digest ^ mask(g)).to_bytes(32, 'little').hex(), 'headMac': head_mac(g, len(hashes), digest).hex()}
 
 
 RUNNERS = {
@@ -1043,6 +1109,8 @@ RUNNERS = {
     'compare_v1.schema.json': ('score', run_compare),
     'template_v1.schema.json': ('decoded', run_template),
     'record_v1.schema.json': ('opened', run_record),
+    'record_v2.schema.json': ('opened', lambda group, test: run_record(group, test, v2=True)),
+    'manifest_v1.schema.json': ('manifest', run_manifest),
     'fuzzy_commitment_v1.schema.json': ('outcome', run_fuzzy),
 }
 

@@ -24,6 +24,8 @@ export const keysRewrapCommand: Command = {
   summary: 'Re-wrap records to the primary key; optionally re-seal the key file under a new key',
   help: `[--new-key-file FILE] [options]
   Re-seals every record not yet under the primary storage key and disables keys left unused.
+  A database from before record format v2 gets its manifest here, built from the file as it is
+  (run it once on an intact file), and its v1 records are re-sealed as v2.
   With --new-key-file FILE (created when absent) or TEMPLOCK_NEW_PASSPHRASE, the terminal key
   file is then sealed under that new key-encryption key instead of the current one.
   --new-key-file FILE   the new key-encryption key file
