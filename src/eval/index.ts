@@ -24,3 +24,5 @@ export {
 export { markdownReport, sweepTable } from './report.js';
 export { detSvg, scoreSvgs, probit } from './svg.js';
 export { sweepGrid } from './sweep.js';
+export { evaluateKeyBinding, type KeyBindingEvalOptions, type KeyBindingResult, type KeyBindingPoint } from './key-binding.js';
+export { keyBindingReport } from './key-binding-report.js';

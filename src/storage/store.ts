@@ -224,7 +224,12 @@ const REVOCATION_RECHECK = 64;
 class LiveRevocations {
   readonly #backend: _Backend;
   readonly #localChanges: () => number;
-  /** The manifest verified when the load began: its revocations always count (the list as read later is not authenticated). */
+  /**
+   * The manifest as verified when the load began (summed again only when its head changed since
+   * this store last verified it: the view in memory is what every check compares with, so rows
+   * edited behind an unchanged head change nothing); its revocations always count (the list as
+   * read later is not authenticated).
+   */
   readonly view: _ManifestView;
   #local = -1;
   #seq: number;
@@ -236,7 +241,7 @@ class LiveRevocations {
     this.#backend = backend;
     this.#localChanges = localChanges;
     this.#seq = backend.revocationSeq();
-    this.view = manifest.verified();
+    this.view = manifest.current();
     this.#subjects = this.view.subjects;
     this.#salts = this.view.salts;
   }

@@ -124,6 +124,27 @@ test('an older record of a subject never revoked, a deleted one written back, a 
   store.close();
 });
 
+test('a load after a verified one reuses the view in memory: a record and its manifest entry rolled back together behind an unchanged head are still ROLLBACK', async () => {
+  const path = dbPath();
+  const store = open(path, newRing());
+  store.put('kim', T.make());
+  const oldRow = rowOf(path, 'kim');
+  const oldEntry = raw(path, (db) => db.prepare(`SELECT version, live FROM manifest WHERE subject = 'kim'`).get() as { version: number; live: number });
+  store.put('kim', T.make());
+  store.put('lee', T.make());
+  const first = await loads(store);
+  assert.equal(first.failures, []);
+  // Both the record and its entry go back; the head (MAC'd, in the file) is left as it is.
+  writeBack(path, oldRow);
+  raw(path, (db) => db.prepare(`UPDATE manifest SET version = ?, live = ? WHERE subject = 'kim'`).run(oldEntry.version, oldEntry.live));
+  const second = await loads(store);
+  assert.equal(second.failures, ['kim:ROLLBACK', 'kim:ROLLBACK']);
+  assert.not.ok([...second.entries, ...second.open].some((e) => e.startsWith('kim:')));
+  // verify() always sums the entries again: the edited entry no longer matches the head.
+  assert.is(store.verify().manifest, 'INTEGRITY');
+  store.close();
+});
+
 test('deleting a revocation row, or a record row, or changing the manifest: INTEGRITY, never a template', async () => {
   const ring = newRing();
   const base = dbPath();

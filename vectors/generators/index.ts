@@ -4,6 +4,7 @@ import type { VectorGenerator } from './_envelope.js';
 import { canonicalVectors } from './canonical.js';
 import { compareVectors } from './compare.js';
 import { derivationVectors } from './derivation.js';
+import { fuzzyCommitmentVectors } from './fuzzy-commitment.js';
 import { iomGrpVectors } from './iom-grp.js';
 import { iomUrpVectors } from './iom-urp.js';
 import { manifestVectors } from './manifest.js';
@@ -25,4 +26,5 @@ export const GENERATORS: readonly VectorGenerator[] = [
   recordVectors,
   recordV2Vectors,
   manifestVectors,
+  fuzzyCommitmentVectors,
 ];

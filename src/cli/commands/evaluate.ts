@@ -9,6 +9,9 @@ import { CENTRING_PROTOCOLS, type CentringProtocol } from '../../eval/centring.j
 import { SCORE_DISCLOSURES, type ScoreDisclosure } from '../../match/disclosure.js';
 import { init } from '../../match/loader.js';
 import { evaluate, SCENARIOS, type EvaluateOptions, type ScenarioName } from '../../eval/evaluate.js';
+import { evaluateKeyBinding } from '../../eval/key-binding.js';
+import { keyBindingReport } from '../../eval/key-binding-report.js';
+import { DEFAULT_BINDING_CODE } from '../../transforms/fuzzy-commitment.js';
 import { readEmbeddings } from '../../eval/readers.js';
 import { markdownReport, sweepTable } from '../../eval/report.js';
 import { FMR_TARGETS } from '../../eval/summary.js';
@@ -36,15 +39,18 @@ function list(value: OptionValues[string]): string[] {
   return value === undefined ? [] : (Array.isArray(value) ? value.map(String) : [String(value)]).flatMap((v) => v.split(',')).filter((v) => v.length > 0);
 }
 
+/** The key-binding scheme, evaluated by its own run (evaluateKeyBinding). */
+const KEY_BINDING = 'fuzzy-commitment';
+
 /** Parameter sets from --scheme names (defaults) and --params JSON objects (dim filled in). */
 function paramSets(values: OptionValues, dim: number, sweep: boolean): TransformParams[] {
-  const schemes = list(values.scheme).map((s) => oneOf('scheme', s, SCHEME_NAMES as readonly SchemeName[]));
+  const schemes = list(values.scheme).map((s) => oneOf('scheme', s, [...SCHEME_NAMES, KEY_BINDING] as readonly string[])).filter((s): s is SchemeName => s !== KEY_BINDING);
   const explicit = ((values.params ?? []) as string[]).map((j) => {
     let parsed: unknown;
     try { parsed = JSON.parse(j); } catch { throw new TypeError(`"--params" expected a JSON object, got ${j}`); }
     return checkParams({ dim, ...(parsed as object) });
   });
-  const names = schemes.length > 0 || explicit.length > 0 ? schemes : [...SCHEME_NAMES];
+  const names = schemes.length > 0 || explicit.length > 0 || list(values.scheme).includes(KEY_BINDING) ? schemes : [...SCHEME_NAMES];
   return [...names.flatMap((s) => (sweep ? sweepGrid(s, dim) : [defaultParams(s, dim)])), ...explicit];
 }
 
@@ -65,7 +71,11 @@ export const evaluateCommand: Command = {
   help: `<data> [options]
   <data>                 a folder (embeddings.f32 + meta.json), a .npy file (with --labels) or a .csv file
   --labels FILE          identity per line, for .npy input
-  --scheme NAME          evaluate the recommended parameters of this scheme (repeatable; default: all)
+  --scheme NAME          evaluate the recommended parameters of this scheme (repeatable; default: all
+                         transforms); ${KEY_BINDING} runs the key-binding evaluation (FMR and FNMR
+                         for every t, linkage attacks, brute-force cost) with --binding-m, --binding-r
+  --binding-m N          BCH field degree of the key-binding evaluation (default 10: n = 1023)
+  --binding-r N          projections per codeword bit of the key-binding evaluation (default 4)
   --params JSON          evaluate this parameter set, e.g. '{"scheme":"iom-grp","m":512,"q":16}' (repeatable)
   --sweep                evaluate the sweep grid of each scheme instead of the defaults
   --scenarios LIST       comma-separated from: ${SCENARIOS.join(', ')}
@@ -96,6 +106,7 @@ export const evaluateCommand: Command = {
     'stolen-pairs': { type: 'string' }, 'attack-targets': { type: 'string' },
     attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, 'feedback-targets': { type: 'string' }, 'feedback-queries': { type: 'string' },
     'feedback-disclosures': { type: 'string' }, 'feedback-fmr': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    'binding-m': { type: 'string' }, 'binding-r': { type: 'string' },
   },
   positionals: true,
   async run(values, positionals, io: Io) {
@@ -126,9 +137,25 @@ export const evaluateCommand: Command = {
       ...(feedbackFmr === undefined ? {} : { feedbackFmr }),
       onProgress: (done, total, label) => io.progress(done, total, label),
     };
+    const command = commandLine(positionals[0]!, values);
+    if (list(values.scheme).includes(KEY_BINDING)) {
+      const kb = evaluateKeyBinding(set, {
+        m: int('binding-m', values['binding-m'], 1) ?? DEFAULT_BINDING_CODE.m, r: int('binding-r', values['binding-r'], 1) ?? DEFAULT_BINDING_CODE.r,
+        seed: opts.seed, impostorPairs: opts.impostorPairs, centring: opts.centring, ...(strength === undefined ? {} : { centringStrength: strength }),
+        onProgress: (done, total, label) => io.progress(done, total, `${KEY_BINDING}: ${label}`),
+      });
+      const report = keyBindingReport(kb, command);
+      if (typeof values.out === 'string') {
+        mkdirSync(values.out, { recursive: true });
+        writeFileSync(join(values.out, 'key-binding.json'), JSON.stringify(kb, null, 1) + '\n');
+        writeFileSync(join(values.out, 'key-binding.md'), report);
+      }
+      if (values.json === true) io.out(JSON.stringify(kb));
+      else io.out(report);
+      if (opts.params!.length === 0) return 0;
+    }
     await init();
     const result = evaluate(set, opts);
-    const command = commandLine(positionals[0]!, values);
     if (typeof values.out === 'string') {
       mkdirSync(values.out, { recursive: true });
       writeFileSync(join(values.out, 'result.json'), JSON.stringify(result, null, 1) + '\n');

@@ -4,6 +4,7 @@ import type { VectorChecker } from '../types.js';
 import { canonicalChecker } from './canonical.js';
 import { compareChecker } from './compare.js';
 import { derivationChecker } from './derivation.js';
+import { fuzzyCommitmentChecker } from './fuzzy-commitment.js';
 import { manifestChecker } from './manifest.js';
 import { protectChecker } from './protect.js';
 import { recordChecker } from './record.js';
@@ -21,4 +22,5 @@ export const CHECKERS: readonly VectorChecker[] = [
   recordChecker,
   recordV2Checker,
   manifestChecker,
+  fuzzyCommitmentChecker,
 ];
