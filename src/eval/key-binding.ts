@@ -30,6 +30,8 @@ export interface KeyBindingEvalOptions {
   /** Mated pairs per identity for the linkage attacks (default 20) and non-mated pairs (default as many). */
   readonly matedPerIdentity?: number;
   readonly unlinkabilityBins?: number;
+  /** Enrolments (of distinct people) the inversion attack targets (default 50). */
+  readonly attackTargets?: number;
   readonly onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -55,6 +57,15 @@ export interface KeyBindingResult {
   readonly impostorErrors: { mean: number; sd: number };
   /** XOR decodability: the fraction of pairs whose helper-data XOR BCH-decodes (hard majority over instance 1's layout). */
   readonly xorAttack: { readonly pairs: number; readonly sameSaltMated: number; readonly sameSaltNonMated: number; readonly newSaltMated: number; readonly otherKeyMated: number };
+  /**
+   * Inversion under full disclosure (helper data, salt, application key): the spectral attack
+   * (see spectralInversion) on `targets` enrolments of distinct people. `released`: the fraction
+   * whose bound key the reconstruction releases (presented with either sign, two presentations);
+   * `meanAbsCosine`: |cosine| to the enrolled embedding after centring; `rawOtherPhotos`: the
+   * fraction of the targets' other photos that the reconstruction (with the sign that released,
+   * or the closer one) matches under raw centred cosine at its FMR 1e-3 threshold.
+   */
+  readonly inversion: { readonly targets: number; readonly released: number; readonly meanAbsCosine: number; readonly rawOtherPhotos: number };
   /** Unlinkability across two applications (independent keys): score = fraction of equal helper bits. */
   readonly unlinkability: { readonly dSys: number; readonly dSysFloor: number; readonly mated: number; readonly nonMated: number };
   /** Brute-force cost estimates, in bits. */
@@ -154,6 +165,102 @@ function xorDecodes(X: Rows, Y: Rows, a: number, b: number, p: FuzzyCommitmentPa
   return _bchDecode(code, word);
 }
 
+/** The L x dim projection weights of one instance (read through the projections of the basis vectors). */
+function instanceWeights(p: FuzzyCommitmentParams, key: Uint8Array, salt: Uint8Array): Float64Array {
+  const L = _helperBits(p), d = p.dim, W = new Float64Array(L * d), e = new Int16Array(d);
+  for (let i = 0; i < d; i++) {
+    e.fill(0);
+    e[i] = 1;
+    _withProjections(e, p, key, salt, (pr) => { for (let l = 0; l < L; l++) W[l * d + i] = pr[l]!; });
+  }
+  return W;
+}
+
+/**
+ * The spectral attack on one helper data, by a holder of the application key: the r copies of
+ * codeword bit j, signed by their helper bits, all project the enrolled vector to the same side
+ * (the side is the unknown codeword bit), so a_j = sum of the signed weight rows of bit j has a
+ * large |a_j . x| for the enrolled x and a small one for any other direction. The reconstruction
+ * is the top eigenvector of sum_j a_j a_j^T (power iteration): the enrolled direction up to sign.
+ */
+export function spectralInversion(W: Float64Array, cols: Uint16Array, helper: Uint8Array, n: number, r: number, d: number, iterations = 100): Float64Array {
+  const A = new Float64Array(n * d);
+  for (let j = 0, g = 0; j < n; j++) {
+    for (let i = 0; i < r; i++, g++) {
+      const l = cols[g]!, s = helper[l] ? -1 : 1;
+      for (let c = 0; c < d; c++) A[j * d + c]! += s * W[l * d + c]!;
+    }
+  }
+  let v = new Float64Array(d).fill(1 / Math.sqrt(d));
+  for (let it = 0; it < iterations; it++) {
+    const next = new Float64Array(d);
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let c = 0; c < d; c++) dot += A[j * d + c]! * v[c]!;
+      for (let c = 0; c < d; c++) next[c]! += dot * A[j * d + c]!;
+    }
+    let norm = 0;
+    for (let c = 0; c < d; c++) norm += next[c]! ** 2;
+    v = next.map((x) => x / Math.sqrt(norm));
+  }
+  return v;
+}
+
+/** Codeword errors of a presented canonical vector against helper data (as errorCounts, for one pair). */
+function presentedErrors(W: Float64Array, cols: Uint16Array, helper: Uint8Array, codeword: Uint8Array, v: Int16Array, n: number, r: number, d: number): number {
+  let e = 0;
+  for (let j = 0, g = 0; j < n; j++) {
+    let vote = 0;
+    for (let i = 0; i < r; i++, g++) {
+      const l = cols[g]!;
+      let pr = 0;
+      for (let c = 0; c < d; c++) pr += W[l * d + c]! * v[c]!;
+      vote += helper[l] ? -pr : pr;
+    }
+    if ((vote > 0 ? 1 : 0) !== codeword[j]) e++;
+  }
+  return e;
+}
+
+/** The spectral attack on `targets` seeded enrolments of distinct people with two or more photos. */
+function invert(
+  p: FuzzyCommitmentParams, A1: Rows, messages: readonly Uint8Array[], W: Float64Array, labels: Int32Array,
+  centred: { readonly threshold: number; readonly Z: Float64Array }, canon: Int16Array, targets: number, seed: number,
+): KeyBindingResult['inversion'] {
+  const code = _bchCode(p.m, p.t), n = code.n, r = p.r, d = p.dim, L = n * r;
+  const rng = new _EvalRng(seed, 'key-binding/inversion');
+  const byId = new Map<number, number[]>();
+  labels.forEach((l, row) => { let rows = byId.get(l); if (!rows) byId.set(l, (rows = [])); rows.push(row); });
+  const ids = [...byId.keys()].map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, targets);
+  let released = 0, cosSum = 0, other = 0, others = 0;
+  for (const { id } of ids) {
+    const rows = byId.get(id)!, row = rows[rng.int(rows.length)]!;
+    const helper = A1.helper.subarray(row * L, (row + 1) * L);
+    const u = spectralInversion(W, A1.cols, helper, n, r, d);
+    const codeword = _bchEncode(code, messages[row]!);
+    let cosine = 0, norm = 0;
+    for (let c = 0; c < d; c++) { cosine += u[c]! * canon[row * d + c]!; norm += canon[row * d + c]! ** 2; }
+    cosine /= Math.sqrt(norm);
+    cosSum += Math.abs(cosine);
+    const signs = cosine >= 0 ? [1, -1] : [-1, 1];
+    let win = false;
+    for (const sg of signs) {
+      const v = Int16Array.from(u, (x) => Math.round(sg * x * 16384));
+      if (presentedErrors(W, A1.cols, helper, codeword, v, n, r, d) <= p.t) { win = true; break; }
+    }
+    if (win) released++;
+    // The raw centred matcher, with the sign nearer the person (an attacker tries both).
+    for (const j of rows) {
+      if (j === row) continue;
+      let c = 0;
+      for (let k = 0; k < d; k++) c += signs[0]! * u[k]! * centred.Z[j * d + k]!;
+      others++;
+      if (c >= centred.threshold) other++;
+    }
+  }
+  return { targets: ids.length, released: released / ids.length, meanAbsCosine: cosSum / ids.length, rawOtherPhotos: others ? other / others : 0 };
+}
+
 /**
  * Evaluates fuzzy-commitment key binding on `set` (docs/EVALUATION.md "Key binding").
  * @example
@@ -187,9 +294,10 @@ export function evaluateKeyBinding(set: EmbeddingSet, options: KeyBindingEvalOpt
       for (let i = 0; i < d; i++) Z[row * d + i]! /= Math.sqrt(s);
     }
     const score = (pl: PairList) => Float64Array.from(pl.a, (a, k) => { let s = 0; for (let i = 0; i < d; i++) s += Z[a * d + i]! * Z[pl.b[k]! * d + i]!; return s; });
-    return atFmr(summariseVerification(score(G), score(I), I.exhaustive), 1e-3).fnmr;
+    const at = atFmr(summariseVerification(score(G), score(I), I.exhaustive), 1e-3);
+    return { fnmr: at.fnmr, threshold: at.threshold, Z };
   };
-  const rawFnmr = cos(undefined), rawCentredFnmr = cos(mean);
+  const rawFnmr = cos(undefined).fnmr, centred = cos(mean), rawCentredFnmr = centred.fnmr;
 
   const canon = _canonicalRows(X, d, mean);
   const rng = new _EvalRng(seed, 'key-binding/messages');
@@ -215,7 +323,8 @@ export function evaluateKeyBinding(set: EmbeddingSet, options: KeyBindingEvalOpt
   const pt = checkBindingParams({ ...p, t: chosen.t });
   const messages = () => Array.from({ length: nE }, () => Uint8Array.from({ length: _bchCode(m, chosen.t).k }, () => rng.int(2)));
   // A1 and A1b: two enrolments under one key and salt (what a renewal must avoid); B: a new salt; C: another application's key.
-  const A1 = instanceRows(pt, canon, nE, key1, _evalSecret(seed, 'salt', 1, 16), messages());
+  const messages1 = messages();
+  const A1 = instanceRows(pt, canon, nE, key1, _evalSecret(seed, 'salt', 1, 16), messages1);
   const A1b = instanceRows(pt, canon, nE, key1, _evalSecret(seed, 'salt', 1, 16), messages());
   const B = instanceRows(pt, canon, nE, key1, _evalSecret(seed, 'salt', 2, 16), messages());
   const C = instanceRows(pt, canon, nE, key2, _evalSecret(seed, 'salt', 3, 16), messages());
@@ -234,6 +343,8 @@ export function evaluateKeyBinding(set: EmbeddingSet, options: KeyBindingEvalOpt
     return s / L;
   });
   const mated = agree(C, M), nonMated = agree(C, N);
+  progress(3, 4, 'inversion (spectral attack, key disclosed)');
+  const inversion = invert(pt, A1, messages1, instanceWeights(pt, key1, _evalSecret(seed, 'salt', 1, 16)), labels, centred, canon, options.attackTargets ?? 50, seed);
   const u = unlinkability(mated, nonMated, options.unlinkabilityBins ?? 100);
   const gE = Float64Array.from(Eg, (e) => e / n), iE = Float64Array.from(Ei, (e) => e / n);
   const ge = meanSd(gE), ie = meanSd(iE);
@@ -255,6 +366,7 @@ export function evaluateKeyBinding(set: EmbeddingSet, options: KeyBindingEvalOpt
       pairs: attackPairs, sameSaltMated: rate(A1b, M, attackPairs), sameSaltNonMated: rate(A1b, N, attackPairs),
       newSaltMated: rate(B, M, attackPairs), otherKeyMated: rate(C, M, attackPairs),
     },
+    inversion,
     unlinkability: { dSys: u.dSys, dSysFloor: unlinkabilityFloor(nonMated, mated.length, options.unlinkabilityBins ?? 100), mated: mated.length, nonMated: nonMated.length },
     entropy: {
       bitDegreesOfFreedom: (bh.mean * (1 - bh.mean)) / (bh.sd * bh.sd),

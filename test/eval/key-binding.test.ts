@@ -1,7 +1,9 @@
 // Key-binding evaluation (docs/EVALUATION.md "Key binding"): the FMR and FNMR it derives from
 // codeword error counts equal the acceptance rates of bindKey / releaseKey on the same pairs,
 // the trade-off curve is monotone, the chosen t is the largest with FMR <= 1e-3, the XOR attack
-// links two enrolments under one salt but not across salts or keys, and the CLI writes the report.
+// links two enrolments under one salt but not across salts or keys, the spectral attack inverts
+// helper data once the application key is known (checked against releaseKey itself), and the
+// CLI writes the report.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,8 @@ import * as assert from 'uvu/assert';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/command.js';
 import { centringSplit, evaluateKeyBinding, genuinePairs, impostorPairs } from '../../src/eval/index.js';
+import { spectralInversion } from '../../src/eval/key-binding.js';
+import { _helperBits, _withProjections, checkBindingParams } from '../../src/transforms/fuzzy-commitment.js';
 import { _evalSecret } from '../../src/eval/rng.js';
 import { bindKey, releaseKey } from '../../src/index.js';
 import { syntheticSet, toCsv } from './_synthetic.js';
@@ -57,6 +61,36 @@ test('the XOR attack links enrolments under one salt, not across salts or keys',
   assert.is(result.xorAttack.otherKeyMated, 0);
   assert.ok(result.unlinkability.dSys < result.unlinkability.dSysFloor + 0.1, `D<->sys ${result.unlinkability.dSys}`);
   assert.ok(result.entropy.codewordDegreesOfFreedom > 0 && result.entropy.measuredBits > 0);
+});
+
+test('inversion with the application key known: the spectral attack recovers the face and releases the bound key', () => {
+  const inv = result.inversion;
+  assert.ok(inv.targets > 5);
+  assert.ok(inv.meanAbsCosine > 0.8, `|cosine| ${inv.meanAbsCosine}`);
+  assert.ok(inv.released > 0.5, `released ${inv.released}`);
+  // The same attack through the public API: bindKey's helper data in, releaseKey's answer out.
+  const p = checkBindingParams({ scheme: 'fuzzy-commitment', dim: set.dim, m: 7, t: 10, r: 4 });
+  const key = _evalSecret(9, 'kb-attack-key', 0, 32), salt = _evalSecret(9, 'kb-attack-salt', 0, 16);
+  const L = _helperBits(p), d = p.dim, n = (1 << p.m) - 1;
+  const W = new Float64Array(L * d);
+  let slot = new Uint16Array(0);
+  for (let i = 0; i < d; i++) {
+    const e = new Int16Array(d);
+    e[i] = 1;
+    _withProjections(e, p, key, salt, (pr, s) => { for (let l = 0; l < L; l++) W[l * d + i] = pr[l]!; slot = Uint16Array.from(s); });
+  }
+  const cols = new Uint16Array(L), fill = new Int32Array(n);
+  for (let l = 0; l < L; l++) cols[slot[l]! * p.r + fill[slot[l]!]!++] = l;
+  let released = 0;
+  const rows = [0, 5, 10, 15, 20, 25];
+  for (const row of rows) {
+    const x = set.vectors.subarray(row * d, (row + 1) * d);
+    const { template } = bindKey(x, p, key, salt);
+    const helper = Uint8Array.from({ length: L }, (_, l) => (template.helper[l >> 3]! >> (l & 7)) & 1);
+    const u = spectralInversion(W, cols, helper, n, p.r, d);
+    if ([1, -1].some((sg) => releaseKey(Float32Array.from(u, (v) => sg * v), template, key).accepted)) released++;
+  }
+  assert.ok(released >= rows.length - 1, `releaseKey accepted ${released} of ${rows.length} reconstructions`);
 });
 
 test('CLI: templock evaluate --scheme fuzzy-commitment writes key-binding.md and key-binding.json', async () => {
