@@ -26,7 +26,8 @@ export function attacksFor(scheme: _Instance['params']['scheme']): readonly Atta
   return scheme === 'iom-urp' ? ['optimisation', 'genetic'] : scheme === 'iom-grp' ? ['linear', 'optimisation', 'genetic'] : ['linear', 'optimisation'];
 }
 
-function normalise(x: Float64Array): Float64Array {
+/** Scales x to unit length in place (a zero vector stays zero); returns it. */
+export function _normalise(x: Float64Array): Float64Array {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
   const n = Math.sqrt(s) || 1;
@@ -83,7 +84,7 @@ export function linearInversion(inst: _Instance, leaked: Uint8Array, passes = 30
   }
   const x = new Float64Array(d);
   for (let r = 0; r < count; r++) for (let i = 0; i < d; i++) x[i]! += rows[r * d + i]!;
-  normalise(x);
+  _normalise(x);
   for (let pass = 0; pass < passes; pass++) {
     const rate = 0.5 / Math.sqrt(count) / (1 + pass);
     let violated = 0;
@@ -94,7 +95,7 @@ export function linearInversion(inst: _Instance, leaked: Uint8Array, passes = 30
       violated++;
       for (let i = 0; i < d; i++) x[i]! += rate * rows[r * d + i]!;
     }
-    normalise(x);
+    _normalise(x);
     if (violated === 0) break;
   }
   return x;
@@ -118,7 +119,7 @@ export function geneticInversion(inst: _Instance, leaked: Uint8Array, rng: _Eval
   const p = inst.params, d = p.dim;
   const score = _payloadScorer(p);
   const fitness = (u: Float64Array): number => score(_applyRows(inst, _toCanonical(u), [0]), 0, leaked, 0);
-  const random = (): Float64Array => normalise(Float64Array.from({ length: d }, () => rng.gauss()));
+  const random = (): Float64Array => _normalise(Float64Array.from({ length: d }, () => rng.gauss()));
   let pop = Array.from({ length: opts.population }, () => { const u = random(); return { u, f: fitness(u) }; });
   const generations = Math.max(1, Math.floor((opts.evaluations - opts.population) / (opts.population - opts.elites)));
   const pick = () => {
@@ -134,7 +135,7 @@ export function geneticInversion(inst: _Instance, leaked: Uint8Array, rng: _Eval
       const a = pick(), b = pick(), alpha = rng.float();
       const u = new Float64Array(d);
       for (let i = 0; i < d; i++) u[i] = alpha * a.u[i]! + (1 - alpha) * b.u[i]! + (rng.float() < 0.2 ? sigma * rng.gauss() : 0);
-      normalise(u);
+      _normalise(u);
       next.push({ u, f: fitness(u) });
     }
     pop = next;

@@ -8,6 +8,7 @@
 //   sign: bit l is the sign of w_l.x; the surrogate is the logistic loss of s_l w_l.x.
 // Gradient steps with Adam on the sphere (renormalised after each step), a temperature that
 // rises over the run, starting from a given direction (the public mean, when it has one).
+import { _normalise } from './attacks.js';
 import type { _Instance } from './batch.js';
 
 /** Iterations and step of the optimisation; it also stops once `patience` iterations brought no gain. */
@@ -22,14 +23,6 @@ export const DEFAULT_OPTIMISATION: OptimisationOptions = { iterations: 150, lear
 
 /** Loss gradient (accumulated into g) at x for one transform; returns the fraction of symbols x reproduces. */
 type Gradient = (x: Float64Array, leaked: Uint8Array, temperature: number, g: Float64Array) => number;
-
-function normalise(x: Float64Array): Float64Array {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
-  const n = Math.sqrt(s) || 1;
-  for (let i = 0; i < x.length; i++) x[i]! /= n;
-  return x;
-}
 
 /**
  * Softmax cross-entropy over the candidate values f[0..n) with label `a`, standardised by their
@@ -133,7 +126,7 @@ export function optimisationInversion(inst: _Instance, leaked: Uint8Array, start
   const scheme = inst.params.scheme;
   const gradient = scheme === 'iom-grp' ? grpGradient(inst) : scheme === 'iom-urp' ? urpGradient(inst) : signGradient(inst);
   const d = inst.params.dim;
-  const x = normalise(Float64Array.from(start));
+  const x = _normalise(Float64Array.from(start));
   const g = new Float64Array(d), m1 = new Float64Array(d), m2 = new Float64Array(d);
   let best = Float64Array.from(x), bestHit = -1, bestAt = 0;
   for (let it = 1; it <= opts.iterations; it++) {
@@ -149,7 +142,7 @@ export function optimisationInversion(inst: _Instance, leaked: Uint8Array, start
       const mh = m1[i]! / (1 - 0.9 ** it), vh = m2[i]! / (1 - 0.999 ** it);
       x[i]! -= (opts.learningRate * mh) / (Math.sqrt(vh) + 1e-12);
     }
-    normalise(x);
+    _normalise(x);
   }
   return { u: best, reproduced: bestHit };
 }

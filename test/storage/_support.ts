@@ -4,6 +4,7 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import * as assert from 'uvu/assert';
 import { protect, TemplockError, type ErrorCode, type ProtectedTemplate, type TransformParams } from '../../src/index.js';
+import { Keyring } from '../../src/storage/index.js';
 import { Seeded } from '../_lib/seeded.js';
 
 export const DIM = 64;
@@ -13,6 +14,13 @@ export const PARAMS: Record<'sign' | 'iom-grp' | 'iom-urp', TransformParams> = {
   'iom-urp': { scheme: 'iom-urp', dim: DIM, m: 32, k: 8, p: 2 },
 };
 
+/** A new keyring whose key is registered as a secret. */
+export function newRing(): Keyring {
+  const ring = Keyring.generate();
+  for (const e of ring._entries()) secret(e.material!);
+  return ring;
+}
+
 /** Seeded templates of one application key (registered as secrets). */
 export class Templates {
   readonly rng: Seeded;
@@ -21,6 +29,12 @@ export class Templates {
     this.rng = new Seeded(seed);
     this.appKey = secret(this.rng.bytes(32));
   }
+  /** `count` templates of one gallery: one salt and key, distinct (random) payloads. */
+  population(count: number): ProtectedTemplate[] {
+    const base = this.make();
+    return Array.from({ length: count }, () => ({ ...base, payload: secret(this.rng.bytes(base.payload.length)) }));
+  }
+
   make(params: TransformParams = PARAMS.sign, saltBytes = 16): ProtectedTemplate {
     const t = protect(this.rng.unitVector(params.dim), params, this.appKey, this.rng.bytes(saltBytes));
     secret(t.salt);

@@ -9,27 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ProtectedTemplate } from '../../src/index.js';
 import { Gallery, init } from '../../src/match/index.js';
 import { Keyring, MemoryTemplateStore, syncRevocations, type TemplateStore, type StoredTemplate, type RecordFailure } from '../../src/storage/index.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
-import { assertNoSecretInMessages, noteError, secret, Templates, throwsCode } from './_support.js';
+import { assertNoSecretInMessages, newRing, noteError, secret, Templates, throwsCode } from './_support.js';
 
 const T = new Templates('storage-load-races');
 const dir = mkdtempSync(join(tmpdir(), 'templock-load-races-'));
 let files = 0;
 const RECORDS = 1000;
 
-function newRing(): Keyring {
-  const ring = Keyring.generate();
-  for (const e of ring._entries()) secret(e.material!);
-  return ring;
-}
 
-function population(count: number): ProtectedTemplate[] {
-  const base = T.make();
-  return Array.from({ length: count }, () => ({ ...base, payload: secret(T.rng.bytes(base.payload.length)) }));
-}
 
 const KINDS: Record<string, (ring: Keyring) => TemplateStore> = {
   memory: (keyring) => new MemoryTemplateStore({ keyring, tenant: 'acme' }),
@@ -55,7 +45,7 @@ for (const [kind, make] of Object.entries(KINDS)) {
     test(`${kind}, ${mode}: rotate + rewrap + disable of the old key during the load loses no record`, async () => {
       const ring = newRing();
       const store = make(ring);
-      store.putMany(population(RECORDS).map((template, i) => ({ subjectId: `s${i}`, template })));
+      store.putMany(T.population(RECORDS).map((template, i) => ({ subjectId: `s${i}`, template })));
       const { ids, failures } = await load(store, mode, (i) => {
         if (i !== 10) return;
         const old = ring.primaryId;
@@ -71,7 +61,7 @@ for (const [kind, make] of Object.entries(KINDS)) {
 
     test(`${kind}, ${mode}: subjects and a salt revoked during the load are not yielded after the revocation`, async () => {
       const store = make(newRing());
-      store.putMany(population(RECORDS).map((template, i) => ({ subjectId: `s${i}`, template })));
+      store.putMany(T.population(RECORDS).map((template, i) => ({ subjectId: `s${i}`, template })));
       const other = T.make();
       store.putMany(Array.from({ length: 30 }, (_, i) => ({ subjectId: `o${i}`, template: { ...other, payload: T.rng.bytes(other.payload.length) } })));
       const revoked = Array.from({ length: 30 }, (_, i) => `s${900 + i}`);
@@ -93,7 +83,7 @@ for (const [kind, make] of Object.entries(KINDS)) {
     const path = join(dir, `shared${files++}.db`);
     const store = openSqliteStore(path, { keyring: ring, tenant: 'acme', durability: 'normal' });
     const desk = openSqliteStore(path, { keyring: ring, tenant: 'acme', durability: 'normal' });
-    store.putMany(population(RECORDS).map((template, i) => ({ subjectId: `s${i}`, template })));
+    store.putMany(T.population(RECORDS).map((template, i) => ({ subjectId: `s${i}`, template })));
     const { ids } = await load(store, 'openEntries/2', (i) => { if (i === 3) desk.revokeSubject('s999'); });
     assert.is(ids.length, RECORDS - 1);
     assert.not.ok(ids.includes('s999'));
@@ -104,7 +94,7 @@ for (const [kind, make] of Object.entries(KINDS)) {
   test(`${kind}: syncRevocations() keeps a loaded Gallery in step with the store`, async () => {
     await init();
     const store = make(newRing());
-    const templates = population(50);
+    const templates = T.population(50);
     store.putMany(templates.map((template, i) => ({ subjectId: `s${i}`, template })));
     let seq = store.revocationSeq();
     const gallery = new Gallery(templates[0]!);

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeTemplate, TemplockError, type ProtectedTemplate } from '../../src/index.js';
+import { encodeTemplate, TemplockError } from '../../src/index.js';
 import { Keyring, MemoryTemplateStore, type RecordFailure, type StoredTemplate, type TemplateStore } from '../../src/storage/index.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
-import { assertNoSecretInMessages, noteError, rejectsCode, secret, Templates } from './_support.js';
+import { assertNoSecretInMessages, newRing, noteError, rejectsCode, secret, Templates } from './_support.js';
 
 const T = new Templates('storage-open-entries');
 const dir = mkdtempSync(join(tmpdir(), 'templock-open-entries-'));
@@ -21,17 +21,7 @@ const dbPath = () => join(dir, `s${files++}.db`);
 /** More than two worker batches, so results of several batches and workers interleave. */
 const RECORDS = 1100;
 
-function newRing(): Keyring {
-  const ring = Keyring.generate();
-  for (const e of ring._entries()) secret(e.material!);
-  return ring;
-}
 
-/** One gallery's worth of templates: one salt and key, distinct payloads. */
-function population(count: number): ProtectedTemplate[] {
-  const base = T.make();
-  return Array.from({ length: count }, () => ({ ...base, payload: secret(T.rng.bytes(base.payload.length)) }));
-}
 
 type Outcome = { yielded: Array<[string, string, string]>; failures: RecordFailure[]; thrown?: string };
 
@@ -79,7 +69,7 @@ const KINDS: Record<string, (ring: Keyring) => TemplateStore> = {
 for (const [kind, make] of Object.entries(KINDS)) {
   test(`${kind}: the same templates in the same order as entries(), purposes and revocations honoured`, async () => {
     const store = make(newRing());
-    const templates = population(RECORDS);
+    const templates = T.population(RECORDS);
     store.putMany(templates.map((template, i) => ({ subjectId: `s${i}`, template, purpose: i % 10 === 3 ? 'verify' : 'access' })));
     const other = T.make();
     store.put('other-salt', other);
@@ -98,11 +88,11 @@ for (const [kind, make] of Object.entries(KINDS)) {
   test(`${kind}: records under a disabled or an unknown key fail at the same place`, async () => {
     const ring = newRing();
     const store = make(ring);
-    store.putMany(population(600).map((template, i) => ({ subjectId: `a${i}`, template })));
+    store.putMany(T.population(600).map((template, i) => ({ subjectId: `a${i}`, template })));
     const old = ring.primaryId;
     ring.rotate();
     for (const e of ring._entries()) if (e.material) secret(e.material);
-    store.putMany(population(600).map((template, i) => ({ subjectId: `b${i}`, template })));
+    store.putMany(T.population(600).map((template, i) => ({ subjectId: `b${i}`, template })));
     ring.disable(old);
     const got = await assertSame(store, `${kind} disabled key`);
     assert.is(got.failures.length, 600);
@@ -115,7 +105,7 @@ for (const [kind, make] of Object.entries(KINDS)) {
 test('sqlite: tampered, moved and foreign-key records are reported by code in order', async () => {
   const path = dbPath();
   const store = openSqliteStore(path, { keyring: newRing(), tenant: 'acme', durability: 'normal' });
-  store.putMany(population(RECORDS).map((template, i) => ({ subjectId: `s${i}`, template })));
+  store.putMany(T.population(RECORDS).map((template, i) => ({ subjectId: `s${i}`, template })));
   const foreign = new MemoryTemplateStore({ keyring: newRing(), tenant: 'acme' });
   foreign.put('intruder', T.make());
   const foreignRecord = (foreign as unknown as { backend: { fetch(s: string, p: string): { record: Uint8Array } } }).backend.fetch('intruder', 'access').record;
@@ -145,7 +135,7 @@ test('sqlite: tampered, moved and foreign-key records are reported by code in or
 
 test('options are checked; breaking out early ends the workers; the templates are usable', async () => {
   const store = new MemoryTemplateStore({ keyring: newRing(), tenant: 'acme' });
-  const templates = population(RECORDS);
+  const templates = T.population(RECORDS);
   store.putMany(templates.map((template, i) => ({ subjectId: `s${i}`, template })));
   const drain = async (options: unknown) => { for await (const e of store.openEntries(options as never)) void e; };
   await rejectsCode(() => drain({ threads: 0 }), RangeError, 'threads 0');

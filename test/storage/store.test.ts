@@ -14,18 +14,13 @@ import { encodeTemplate, type ProtectedTemplate } from '../../src/index.js';
 import { Keyring, MemoryTemplateStore, saltId, type TemplateStore } from '../../src/storage/index.js';
 import { openSqliteStore, SQLITE_SCHEMA_VERSION } from '../../src/storage/sqlite/index.js';
 import { _migrate } from '../../src/storage/sqlite/migrations.js';
-import { assertNoSecretInMessages, PARAMS, secret, Templates, throwsCode } from './_support.js';
+import { assertNoSecretInMessages, newRing, PARAMS, secret, Templates, throwsCode } from './_support.js';
 
 const T = new Templates('storage-store');
 const dir = mkdtempSync(join(tmpdir(), 'templock-store-'));
 let files = 0;
 const dbPath = () => join(dir, `s${files++}.db`);
 
-function newRing(): Keyring {
-  const ring = Keyring.generate();
-  for (const e of ring._entries()) secret(e.material!);
-  return ring;
-}
 
 const KINDS: Record<string, (ring: Keyring, tenant?: string) => TemplateStore> = {
   memory: (keyring, tenant = 'acme') => new MemoryTemplateStore({ keyring, tenant }),
