@@ -25,9 +25,10 @@ function evictDownTo(budget: number): void {
 
 /**
  * Runs `use` on the material of `streamKey`, derived by `make` on a miss and cached when it fits
- * the budget; material that is not cached is zero-filled once `use` returns.
+ * the budget; material that is not cached is wiped by `discard` (default: zero-filled) once `use`
+ * returns.
  */
-export function _withMaterial<M extends Material, T>(streamKey: Uint8Array, bytes: number, make: () => M, use: (m: M) => T): T {
+export function _withMaterial<M extends Material, T>(streamKey: Uint8Array, bytes: number, make: () => M, use: (m: M) => T, discard: (m: M) => void = (m) => m.fill(0)): T {
   const id = bytesToHex(sha256(streamKey));
   const hit = entries.get(id);
   if (hit) {
@@ -37,7 +38,7 @@ export function _withMaterial<M extends Material, T>(streamKey: Uint8Array, byte
   }
   const material = make();
   if (bytes > limitBytes) {
-    try { return use(material); } finally { material.fill(0); }
+    try { return use(material); } finally { discard(material); }
   }
   evictDownTo(limitBytes - bytes);
   entries.set(id, { material, bytes });
