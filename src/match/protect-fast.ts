@@ -81,10 +81,11 @@ function residentProjector(W: Int8Array): Projector {
 
 /**
  * The kernel-backed derivation; identical material to each scheme's own `derive`. Weights are
- * derived at wPtr, where the projection reads them, and copied out once for the material cache;
- * permutations are derived at wPtr, copied out and wiped there.
+ * derived at wPtr, where the projection reads them: transient weights are returned as a view of
+ * that memory (valid until the next derivation, wiped by discardMaterial), others copied out once
+ * for the material cache. Permutations are derived at wPtr, copied out and wiped there.
  */
-const kernelDerive: _Derive = (streamKey, p) => {
+const kernelDerive: _Derive = (streamKey, p, transient = false) => {
   const pr = activeProjector();
   const { heap, kernels } = pr.inst;
   wipeMaterial(pr);
@@ -102,7 +103,7 @@ const kernelDerive: _Derive = (streamKey, p) => {
     const count = p.scheme === 'iom-grp' ? p.m * p.q * p.dim : p.bits * p.dim;
     heap.ensure(pr.wPtr + count);
     kernels.binomial_weights(pr.keyPtr, 0, count, pr.wPtr, pr.scratchPtr);
-    const W = heap.i8.slice(pr.wPtr, pr.wPtr + count);
+    const W = transient ? heap.i8.subarray(pr.wPtr, pr.wPtr + count) : heap.i8.slice(pr.wPtr, pr.wPtr + count);
     pr.material = W;
     return W;
   } finally {
@@ -111,10 +112,9 @@ const kernelDerive: _Derive = (streamKey, p) => {
   }
 };
 
-/** Wipes material the cache does not keep, and the kernel heap's copy of it. */
+/** Wipes material the cache does not keep: its copy (or itself) in the kernel heap, else the array. */
 function discardMaterial(material: Int8Array | Uint16Array): void {
-  _forgetMaterial(material);
-  material.fill(0);
+  if (!_forgetMaterial(material)) material.fill(0);
 }
 
 /** The kernel-backed evaluation step; identical bytes to each scheme's own `apply`. */
@@ -167,9 +167,14 @@ export const _kernelDerive: _Derive = kernelDerive;
 const FAST_STEPS: _Steps = { apply: kernelApply, derive: kernelDerive, discard: discardMaterial };
 const BATCH_STEPS: _Steps = { ...FAST_STEPS, applyMany: kernelApplyMany };
 
-/** Zero-fills the kernel heap's copy of the weights W, if the projector holds them. */
-export function _forgetMaterial(W: Int8Array | Uint16Array): void {
-  if (projector && projector.material === W) wipeMaterial(projector);
+/**
+ * Zero-fills the kernel heap's copy of the weights W, if the projector holds them; true when it
+ * did (W may be a view of that copy: it is then wiped too).
+ */
+export function _forgetMaterial(W: Int8Array | Uint16Array): boolean {
+  if (!projector || projector.material !== W) return false;
+  wipeMaterial(projector);
+  return true;
 }
 
 /**

@@ -48,8 +48,12 @@ export type _Apply = (v: Int16Array, material: Int8Array | Uint16Array, p: Trans
 /** An evaluation step over several canonical vectors at once: outs[i] receives vs[i]'s payload, as `_Apply` would write it. */
 export type _ApplyMany = (vs: readonly Int16Array[], material: Int8Array | Uint16Array, p: TransformParams, outs: readonly Uint8Array[]) => void;
 
-/** A scheme's material derivation (`_Scheme.derive` over the stream key's keystream), or an equivalent one giving the same material. */
-export type _Derive = (streamKey: Uint8Array, p: TransformParams) => Int8Array | Uint16Array;
+/**
+ * A scheme's material derivation (`_Scheme.derive` over the stream key's keystream), or an
+ * equivalent one giving the same material. `transient`: the material is used once and then
+ * discarded (not cached), so it may stay in memory the deriver owns.
+ */
+export type _Derive = (streamKey: Uint8Array, p: TransformParams, transient?: boolean) => Int8Array | Uint16Array;
 
 /**
  * Replacements for the steps of a transform, each giving exactly the core's result: the
@@ -85,7 +89,7 @@ export function _transformMany(vs: readonly Int16Array[], prep: _Prepared, salt:
   const streamKey = _deriveStreamKey(prep.key, salt, prep.info);
   const payloads = vs.map(() => new Uint8Array(scheme.payloadBytes(p)));
   try {
-    _withMaterial(streamKey, scheme.materialBytes(p), () => derive(streamKey, p),
+    _withMaterial(streamKey, scheme.materialBytes(p), (transient) => derive(streamKey, p, transient),
       (material) => applyMany ? applyMany(vs, material, p, payloads) : vs.forEach((v, i) => apply(v, material, p, payloads[i]!)),
       steps.discard);
   } finally {

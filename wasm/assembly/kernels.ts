@@ -446,9 +446,9 @@ export function sign_project(v: usize, W: usize, dim: usize, bits: u32, out: usi
 const SIGMA0: u32 = 0x61707865, SIGMA1: u32 = 0x3320646e, SIGMA2: u32 = 0x79622d32, SIGMA3: u32 = 0x6b206574;
 
 // @ts-ignore: decorator
-@inline function rotl16(x: v128): v128 { return i8x16.shuffle(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13); }
+@inline function rotl16(x: v128): v128 { return v128.or(i32x4.shl(x, 16), i32x4.shr_u(x, 16)); }
 // @ts-ignore: decorator
-@inline function rotl8(x: v128): v128 { return i8x16.shuffle(x, x, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14); }
+@inline function rotl8(x: v128): v128 { return v128.or(i32x4.shl(x, 8), i32x4.shr_u(x, 24)); }
 // @ts-ignore: decorator
 @inline function rotl12(x: v128): v128 { return v128.or(i32x4.shl(x, 12), i32x4.shr_u(x, 20)); }
 // @ts-ignore: decorator
@@ -498,12 +498,12 @@ function chachaBlock(key: usize, block: u32, out: usize): void {
 /** Keystream blocks block .. block + 3 (256 bytes) at out. */
 function keystream4(key: usize, block: u32, out: usize): void {
   if (ASC_FEATURE_SIMD) {
-    const k0 = v128.load32_splat(key), k1 = v128.load32_splat(key + 4), k2 = v128.load32_splat(key + 8), k3 = v128.load32_splat(key + 12);
-    const k4 = v128.load32_splat(key + 16), k5 = v128.load32_splat(key + 20), k6 = v128.load32_splat(key + 24), k7 = v128.load32_splat(key + 28);
-    const ctr = i32x4.add(i32x4.splat(block), i32x4(0, 1, 2, 3));
-    const s0 = i32x4.splat(SIGMA0), s1 = i32x4.splat(SIGMA1), s2 = i32x4.splat(SIGMA2), s3 = i32x4.splat(SIGMA3), zero = i32x4.splat(0);
-    let x0 = s0, x1 = s1, x2 = s2, x3 = s3, x4 = k0, x5 = k1, x6 = k2, x7 = k3;
-    let x8 = k4, x9 = k5, x10 = k6, x11 = k7, x12 = ctr, x13 = zero, x14 = zero, x15 = zero;
+    // Only the 16 state rows stay live across the rounds (x64 has 16 vector registers): the key
+    // words and constants are loaded again for the final addition.
+    let x0 = i32x4.splat(SIGMA0), x1 = i32x4.splat(SIGMA1), x2 = i32x4.splat(SIGMA2), x3 = i32x4.splat(SIGMA3);
+    let x4 = v128.load32_splat(key), x5 = v128.load32_splat(key + 4), x6 = v128.load32_splat(key + 8), x7 = v128.load32_splat(key + 12);
+    let x8 = v128.load32_splat(key + 16), x9 = v128.load32_splat(key + 20), x10 = v128.load32_splat(key + 24), x11 = v128.load32_splat(key + 28);
+    let x12 = i32x4.add(i32x4.splat(block), i32x4(0, 1, 2, 3)), x13 = i32x4.splat(0), x14 = i32x4.splat(0), x15 = i32x4.splat(0);
     for (let r = 0; r < 10; r++) {
       x0 = i32x4.add(x0, x4); x12 = rotl16(v128.xor(x12, x0)); x8 = i32x4.add(x8, x12); x4 = rotl12(v128.xor(x4, x8));
       x0 = i32x4.add(x0, x4); x12 = rotl8(v128.xor(x12, x0)); x8 = i32x4.add(x8, x12); x4 = rotl7(v128.xor(x4, x8));
@@ -522,10 +522,10 @@ function keystream4(key: usize, block: u32, out: usize): void {
       x3 = i32x4.add(x3, x4); x14 = rotl16(v128.xor(x14, x3)); x9 = i32x4.add(x9, x14); x4 = rotl12(v128.xor(x4, x9));
       x3 = i32x4.add(x3, x4); x14 = rotl8(v128.xor(x14, x3)); x9 = i32x4.add(x9, x14); x4 = rotl7(v128.xor(x4, x9));
     }
-    storeTransposed(out, i32x4.add(x0, s0), i32x4.add(x1, s1), i32x4.add(x2, s2), i32x4.add(x3, s3));
-    storeTransposed(out + 16, i32x4.add(x4, k0), i32x4.add(x5, k1), i32x4.add(x6, k2), i32x4.add(x7, k3));
-    storeTransposed(out + 32, i32x4.add(x8, k4), i32x4.add(x9, k5), i32x4.add(x10, k6), i32x4.add(x11, k7));
-    storeTransposed(out + 48, i32x4.add(x12, ctr), x13, x14, x15);
+    storeTransposed(out, i32x4.add(x0, i32x4.splat(SIGMA0)), i32x4.add(x1, i32x4.splat(SIGMA1)), i32x4.add(x2, i32x4.splat(SIGMA2)), i32x4.add(x3, i32x4.splat(SIGMA3)));
+    storeTransposed(out + 16, i32x4.add(x4, v128.load32_splat(key)), i32x4.add(x5, v128.load32_splat(key + 4)), i32x4.add(x6, v128.load32_splat(key + 8)), i32x4.add(x7, v128.load32_splat(key + 12)));
+    storeTransposed(out + 32, i32x4.add(x8, v128.load32_splat(key + 16)), i32x4.add(x9, v128.load32_splat(key + 20)), i32x4.add(x10, v128.load32_splat(key + 24)), i32x4.add(x11, v128.load32_splat(key + 28)));
+    storeTransposed(out + 48, i32x4.add(x12, i32x4.add(i32x4.splat(block), i32x4(0, 1, 2, 3))), x13, x14, x15);
   } else {
     for (let b: u32 = 0; b < 4; b++) chachaBlock(key, block + b, out + (<usize>b << 6));
   }
