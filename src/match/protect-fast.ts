@@ -5,6 +5,7 @@
 // sign_project (a batch of IoM-GRP as iomgrp_argmax_batch, which reads the weights once per four
 // embeddings), the IoM-URP evaluation stays in JS. The templates are byte-identical to
 // `protect()` from 'templock'.
+import { _deriveStreamKey } from '../random/keystream.js';
 import { SALT_MAX_BYTES, SALT_MIN_BYTES, type ProtectedTemplate } from '../template.js';
 import { _canonicalFor, _prepare, _protectAllWith, _transformMany, type _Apply, type _ApplyMany, type _Derive, type _Steps, type ProtectParams } from '../transforms/protect.js';
 import { _schemeOf, DIM_MAX } from '../transforms/registry.js';
@@ -65,7 +66,32 @@ function activeProjector(): Projector {
   return projector;
 }
 
-_onInit(activeProjector);
+/** Small fixed transforms whose steps init() runs (zero key, zero salt: nothing secret). */
+const WARM_PARAMS: readonly TransformParams[] = [{ scheme: 'iom-grp', dim: 64, m: 16, q: 4 }, { scheme: 'sign', dim: 64, bits: 64 }];
+
+/**
+ * Runs each step of protectFast — parameter and key checks with the key id, canonicalisation,
+ * HKDF, derivation and projection in the kernels — on WARM_PARAMS a few times, so that the first
+ * real call does not run them cold. Nothing is cached; the derived material is wiped.
+ */
+function warmSteps(): void {
+  const key = new Uint8Array(32), salt = new Uint8Array(16), x = new Float32Array(64).fill(0.125), out = new Uint8Array(16);
+  for (let round = 0; round < 8; round++) {
+    for (const params of WARM_PARAMS) {
+      const prep = _prepare(params, key);
+      const v = _canonicalFor(x, prep);
+      const streamKey = _deriveStreamKey(prep.key, salt, prep.info);
+      const material = kernelDerive(streamKey, prep.params, true);
+      kernelApply(v, material, prep.params, out);
+      discardMaterial(material);
+    }
+  }
+}
+
+_onInit(() => {
+  activeProjector();
+  warmSteps();
+});
 
 /** The projector, with a copy of the weights W at wPtr (made on W's first use). */
 function residentProjector(W: Int8Array): Projector {
