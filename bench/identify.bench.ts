@@ -30,7 +30,7 @@ const rowOf = (id: string) => Number(id.slice('subject-'.length));
 const template = (payload: Uint8Array): ProtectedTemplate => ({ ...reference!, payload });
 const fromCandidates = (c: unknown) => ({
   ids: (c as Candidate[]).map((x) => rowOf(x.id)),
-  scores: (c as Candidate[]).map((x) => x.score * BITS), // 1 - d / 512, times 512: exact
+  scores: (c as Candidate[]).map((x) => x.score! * BITS), // 1 - d / 512, times 512: exact
 });
 
 async function buildGallery(threads: number): Promise<void> {
@@ -39,7 +39,7 @@ async function buildGallery(threads: number): Promise<void> {
   probeBytes = randomBytes(BYTES, 52);
   plantNearDuplicates(rows, probeBytes, 4);
   reference = protect(embeddings(1, 512, 53).rows[0]!, { scheme: 'sign', dim: 512, bits: BITS }, BENCH_KEY, BENCH_SALT);
-  gallery = new Gallery(reference, { threads });
+  gallery = new Gallery(reference, { threads, scores: 'exact' });
   for (let from = 0; from < COUNT; from += CHUNK)
     gallery.addPayloads(Array.from({ length: CHUNK }, (_, i) => idOf(from + i)), rows.subarray(from * BYTES, (from + CHUNK) * BYTES));
 }
@@ -87,7 +87,7 @@ const verifyWorkload: Workload = {
     const a = rows.slice(ROW_A * BYTES, (ROW_A + 1) * BYTES), b = rows.slice(ROW_B * BYTES, (ROW_B + 1) * BYTES);
     const a32 = new Uint32Array(a.buffer), b32 = new Uint32Array(b.buffer);
     const ta = template(a), tb = template(b);
-    const matcher = new Matcher({ threshold: 0.5 });
+    const matcher = new Matcher({ threshold: 0.5, scores: 'exact' });
     const c = native();
     const similarity = (v: unknown) => (v as { score: number }).score * BITS;
     return [

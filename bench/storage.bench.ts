@@ -1,8 +1,9 @@
 // Sealed storage: seal and open of a 64-byte (sign 512 bits) and a 1 KiB (IoM-GRP m 1024)
 // template under both record AEADs, against a plain XChaCha20-Poly1305 call on the template
 // bytes (baseline: the AEAD alone, without key commitment, context binding or framing); SQLite
-// put (one transaction per put, both durabilities, and batches of 1,000) and get; and the time
-// to load 100,000 records from a SQLite file into a 1:N Gallery, through openEntries() on two
+// put (one transaction per put, both durabilities, and batches of 1,000) and get; a decision
+// through AccessControl (open the record, decide, write the attempt state and the audit entry in
+// one transaction) against the same get and compare without them; and the time to load 100,000 records from a SQLite file into a 1:N Gallery, through openEntries() on two
 // worker threads (the documented fast path) and through entries() on the calling thread.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,8 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes as csprng } from '@noble/hashes/utils.js';
 import { encodeTemplate, protect, type ProtectedTemplate, type TransformParams } from '../src/index.js';
 import { Gallery, init } from '../src/match/index.js';
-import { Keyring, openTemplate, sealTemplate, type AeadName, type RecordContext } from '../src/storage/index.js';
+import { compareTemplates } from '../src/score.js';
+import { AccessControl, Keyring, openTemplate, sealTemplate, type AeadName, type RecordContext } from '../src/storage/index.js';
 import { openSqliteStore, type SqliteTemplateStore } from '../src/storage/sqlite/index.js';
 import { randomBytes } from './harness/data.js';
 import { BENCH_KEY, embeddings } from './harness/inputs.js';
@@ -155,6 +157,30 @@ export default defineSuite({
         const s = stores[0]!;
         let i = 0;
         return [{ variant: 'sqlite', fn: () => s.get(`g${(i++ * 7919) % 10_000}`), output: ignore }];
+      },
+    },
+    {
+      name: 'access decision (AccessControl.verify, accepted)', items: 1, itemUnit: 'decisions',
+      teardown: closeStores,
+      setup: () => {
+        for (const [name, durability] of [['access-full.db', 'full'], ['access-normal.db', 'normal']] as const) {
+          const s = openStore(name, durability);
+          s.putMany(Array.from({ length: 10_000 }, (_, i) => ({ subjectId: `g${i}`, template: small })));
+        }
+      },
+      impls: () => {
+        const [full, normal] = stores as [SqliteTemplateStore, SqliteTemplateStore];
+        const decide = (s: SqliteTemplateStore) => {
+          const access = new AccessControl({ store: s, threshold: 0.8 });
+          let i = 0;
+          return () => access.verify(`g${(i++ * 7919) % 10_000}`, small, { source: 'bench-gate' }).accepted;
+        };
+        let j = 0;
+        return [
+          { variant: 'baseline', fn: () => compareTemplates(small, normal.get(`g${(j++ * 7919) % 10_000}`)) >= 0.8, output: (v) => v },
+          { variant: 'sqlite durability=full', fn: decide(full), output: (v) => v },
+          { variant: 'sqlite durability=normal', fn: decide(normal), output: (v) => v },
+        ];
       },
     },
     {

@@ -1,6 +1,6 @@
 // Inversion attacks under full disclosure (docs/EVALUATION.md "Irreversibility"): the attacker
 // holds a template, the key and the salt, hence the transform's material, and reconstructs a
-// unit vector in the centred embedding space. Two attacks:
+// unit vector in the centred embedding space. Two attacks here, a third in optimisation-attack.ts:
 //   linear (sign, IoM-GRP): every payload symbol is a set of linear inequalities on the input
 //     (sign: s_l <w_l, x> > 0; IoM-GRP: <w_{j,a_j} - w_{j,t}, x> >= 0). Start from the sum of the
 //     normalised constraint vectors (the back-projection) and correct it with perceptron passes
@@ -13,17 +13,17 @@ import type { _Instance } from './batch.js';
 import { _applyRows, _payloadScorer } from './batch.js';
 import type { _EvalRng } from './rng.js';
 
-export const ATTACK_NAMES = ['linear', 'genetic'] as const;
+export const ATTACK_NAMES = ['linear', 'optimisation', 'genetic'] as const;
 export type AttackName = (typeof ATTACK_NAMES)[number];
 
 /**
  * The attacks that apply to a scheme, cheapest first.
  * @example
  * import { attacksFor } from 'templock/eval';
- * attacksFor('iom-grp'); // ['linear', 'genetic']
+ * attacksFor('iom-grp'); // ['linear', 'optimisation', 'genetic']
  */
 export function attacksFor(scheme: _Instance['params']['scheme']): readonly AttackName[] {
-  return scheme === 'iom-urp' ? ['genetic'] : scheme === 'iom-grp' ? ['linear', 'genetic'] : ['linear'];
+  return scheme === 'iom-urp' ? ['optimisation', 'genetic'] : scheme === 'iom-grp' ? ['linear', 'optimisation', 'genetic'] : ['linear', 'optimisation'];
 }
 
 function normalise(x: Float64Array): Float64Array {

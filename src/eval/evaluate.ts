@@ -6,6 +6,7 @@ import { _schemeOf, checkParams, SCHEME_NAMES } from '../transforms/registry.js'
 import type { TransformParams } from '../transforms/scheme.js';
 import { _canonicalise, CANONICAL_SCALE } from '../canonical.js';
 import { attacksFor, DEFAULT_GENETIC, geneticInversion, linearInversion, type AttackName, _toCanonical } from './attacks.js';
+import { optimisationInversion } from './optimisation-attack.js';
 import { _applyRows, _canonicalRows, _instance, _payloadScorer, _wipeInstance, type _Instance } from './batch.js';
 import { centringSplit, type CentringProtocol } from './centring.js';
 import { checkEmbeddingSet, type EmbeddingSet } from './dataset.js';
@@ -36,9 +37,12 @@ export interface EvaluateOptions {
   readonly centringStrength?: number;
   /** Reject identities with a single sample instead of setting them aside. */
   readonly strict?: boolean;
-  /** Stolen token: victims (identities) and impostor probes per victim (defaults 200 and 250). */
-  readonly stolenVictims?: number;
-  readonly stolenProbes?: number;
+  /**
+   * Stolen token: how many of the normal scenario's impostor pairs are replayed with the victim's
+   * own key and salt (default 200,000; the first ones of the same seeded sample, so both scenarios
+   * and the raw figure beside them see the same impostors).
+   */
+  readonly stolenPairs?: number;
   /** Inversion: targets (one row of distinct identities; default 50), attacks (default all that apply) and genetic budget. */
   readonly attackTargets?: number;
   readonly attacks?: readonly AttackName[] | 'cheapest';
@@ -79,21 +83,42 @@ export interface UnlinkabilitySummary {
   readonly nonMatedHist: number[];
 }
 
+/**
+ * Acceptance of one presented embedding per target, at the raw (cosine, FMR 1e-3) and protected
+ * system thresholds. "Other samples" rates are pooled over every other sample of the targets and,
+ * per person, averaged over targets (so one person with many photos cannot carry the figure).
+ */
+export interface AcceptanceRates {
+  /** Accepted by the raw (cosine) system at its FMR 1e-3 threshold: against the leaked sample, against the subject's other samples. */
+  readonly rawSameSample: number;
+  readonly rawOtherSamples: number;
+  readonly rawOtherSamplesPerPerson: number;
+  /** Accepted by the protected system (same key and salt) at its threshold. */
+  readonly protectedSameSample: number;
+  readonly protectedOtherSamples: number;
+  readonly protectedOtherSamplesPerPerson: number;
+}
+
 /** Success of one inversion attack under full disclosure. */
-export interface InversionSummary {
+export interface InversionSummary extends AcceptanceRates {
   readonly attack: AttackName;
   readonly targets: number;
   /** Mean cosine between the reconstruction and the target's centred embedding (the space the transform sees). */
   readonly meanCosine: number;
-  /** Accepted by the raw (cosine) system at its FMR 1e-3 threshold: against the leaked sample, against the subject's other samples. */
-  readonly rawSameSample: number;
-  readonly rawOtherSamples: number;
-  /** Accepted by the protected system (same key and salt) at its threshold. */
-  readonly protectedSameSample: number;
-  readonly protectedOtherSamples: number;
+  /** Mean protected score of the reconstruction against the leaked template (1: every symbol reproduced). */
+  readonly meanLeakedScore: number;
   /** Accepted after renewal (same key, new salt) against the subject's other samples. */
   readonly renewedOtherSamples: number;
+  readonly renewedOtherSamplesPerPerson: number;
   readonly geneticEvaluations?: number;
+}
+
+/**
+ * The no-template baseline of the inversion scenario: the public mean embedding of the model
+ * presented as it is (no template, no key), on the same targets as the attacks.
+ */
+export interface InversionBaseline extends AcceptanceRates {
+  readonly targets: number;
 }
 
 /** Targets for the recommended defaults, measured against the raw baseline. */
@@ -120,6 +145,7 @@ export interface SystemResult {
   readonly renewability?: RenewabilitySummary;
   readonly unlinkability?: UnlinkabilitySummary;
   readonly inversion?: readonly InversionSummary[];
+  readonly inversionBaseline?: InversionBaseline;
   readonly targets?: TargetCheck;
   readonly seconds: number;
 }
@@ -134,7 +160,7 @@ export interface EvaluationResult {
   readonly protocol: {
     readonly seed: number; readonly centring: string; readonly scenarios: readonly ScenarioName[];
     readonly genuinePairs: number; readonly impostorPairs: number; readonly impostorPairsExhaustive: boolean;
-    readonly systemFmr: number; readonly stolenVictims: number; readonly stolenProbes: number;
+    readonly systemFmr: number; readonly stolenPairs: number;
     readonly attackTargets: number; readonly geneticEvaluations: number; readonly unlinkabilityBins: number; readonly matedPerIdentity: number;
   };
   /** The unprotected baseline: cosine of the embeddings as the model gives them. */
@@ -202,7 +228,8 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   for (const s of scenarios) if (!SCENARIOS.includes(s)) throw new RangeError(`"scenarios" expected names from ${SCENARIOS.join(', ')}, got ${s}`);
   const paramSets = (options.params ?? SCHEME_NAMES.map((s) => defaultParams(s, set.dim))).map((p) => checkParams(p));
   for (const p of paramSets) if (p.dim !== set.dim) throw new RangeError(`"params.dim" expected ${set.dim} (the embeddings' dim), got ${p.dim}`);
-  const stolenVictims = options.stolenVictims ?? 200, stolenProbes = options.stolenProbes ?? 250;
+  const stolenPairs = options.stolenPairs ?? 200_000;
+  if (!Number.isSafeInteger(stolenPairs) || stolenPairs < 1) throw new RangeError('"stolenPairs" expected a positive integer');
   const attackTargets = options.attackTargets ?? 50, geneticEvaluations = options.geneticEvaluations ?? DEFAULT_GENETIC.evaluations;
   const bins = options.unlinkabilityBins ?? 100;
   const matedPerIdentity = options.matedPerIdentity ?? 20;
@@ -224,9 +251,14 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   const U = unitRows(X, d, undefined);
   const rawG = cosineScores(U, d, G), rawI = cosineScores(U, d, I);
   const rawNormal = summariseVerification(rawG, rawI, I.exhaustive);
+  const stolen = subsample(I, stolenPairs), stolenSample = stolen.pairs;
+  const rawStolen = scenarios.includes('stolen-token') ? summariseVerification(rawG, Float64Array.from(stolen.index, (k) => rawI[k]!), stolenSample.exhaustive) : undefined;
   const rawThreshold = atFmr(rawNormal, SYSTEM_FMR).threshold;
   const rawUnlink = scenarios.includes('unlinkability') ? unlinkabilitySummary(cosineScores(U, d, M), rawI, bins) : undefined;
-  const raw: SystemResult = { label: 'raw cosine', normalApplication: rawNormal, ...(rawUnlink ? { unlinkability: rawUnlink } : {}), seconds: (performance.now() - t0) / 1000 };
+  const raw: SystemResult = {
+    label: 'raw cosine', normalApplication: rawNormal, ...(rawStolen ? { stolenToken: rawStolen } : {}), ...(rawUnlink ? { unlinkability: rawUnlink } : {}),
+    seconds: (performance.now() - t0) / 1000,
+  };
   progress(1, paramSets.length + 1, 'raw cosine');
 
   // One centring per strength in use: the public vector, the canonical rows, the typical radius.
@@ -276,14 +308,17 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
       out.unlinkability = unlinkabilitySummary(payloadScores(score, T1, T3, M), payloadScores(score, T1, T3, I), bins);
     }
     if (scenarios.includes('normal-subject') || scenarios.includes('stolen-token')) {
-      Object.assign(out, perSubject(p, seed, canon, labels, byId, ids, G, I, score, stolenVictims, stolenProbes, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
+      Object.assign(out, perSubject(p, seed, canon, labels, byId, ids, G, stolenSample, I, score, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
     }
     if (scenarios.includes('inversion')) {
       const applicable = attacksFor(p.scheme);
       const chosen = options.attacks === 'cheapest' ? applicable.slice(0, 1) : (options.attacks ?? applicable).filter((a) => applicable.includes(a));
+      const setting: InversionSetting = { inst1, inst2, T1, T2, U, d, centring, fittedMean: split.mean, byId, ids, seed, targets: attackTargets, rawThreshold, sysThreshold: sys.threshold, score };
+      step('inversion (no-template baseline)');
+      out.inversionBaseline = inversionBaseline(setting);
       out.inversion = chosen.map((attack) => {
         step(`inversion (${attack})`);
-        return inversion(attack, inst1, inst2, T1, T2, U, d, centring, byId, ids, seed, attackTargets, geneticEvaluations, rawThreshold, sys.threshold, score);
+        return inversion(attack, setting, geneticEvaluations);
       });
     }
     if (out.unlinkability && out.renewability) {
@@ -306,10 +341,21 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     },
     protocol: {
       seed, centring: split.protocol, scenarios: [...scenarios], genuinePairs: G.a.length, impostorPairs: I.a.length, impostorPairsExhaustive: I.exhaustive,
-      systemFmr: SYSTEM_FMR, stolenVictims, stolenProbes, attackTargets, geneticEvaluations, unlinkabilityBins: bins, matedPerIdentity,
+      systemFmr: SYSTEM_FMR, stolenPairs: stolenSample.a.length, attackTargets, geneticEvaluations, unlinkabilityBins: bins, matedPerIdentity,
     },
     raw, rawCentred: [...centrings.values()].map((c) => ({ centringStrength: c.strength, normal: c.normal })), systems, seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * `n` pairs of a pair list (all of it when shorter), and their indices in it: the first n of a
+ * seeded sample (itself a uniform sample), or n evenly spaced pairs of an exhaustive enumeration.
+ */
+function subsample(pairs: PairList, n: number): { pairs: PairList; index: Uint32Array } {
+  const total = pairs.a.length;
+  if (n >= total) return { pairs, index: Uint32Array.from({ length: total }, (_, k) => k) };
+  const index = pairs.exhaustive ? Uint32Array.from({ length: n }, (_, k) => Math.floor((k * total) / n)) : Uint32Array.from({ length: n }, (_, k) => k);
+  return { pairs: { a: index.map((k) => pairs.a[k]!), b: index.map((k) => pairs.b[k]!), exhaustive: false }, index };
 }
 
 /** A centring in use: strength, public vector, canonical rows, radius and the raw cosine after it. */
@@ -354,88 +400,185 @@ function unlinkabilitySummary(mated: Float64Array, nonMated: Float64Array, bins:
  */
 function perSubject(
   p: TransformParams, seed: number, canon: Int16Array, labels: Int32Array, byId: Map<number, number[]>, ids: number[],
-  G: PairList, I: PairList, score: ReturnType<typeof _payloadScorer>, victims: number, probes: number,
+  G: PairList, stolenSample: PairList, I: PairList, score: ReturnType<typeof _payloadScorer>,
   scenarios: readonly ScenarioName[], tick: (k: number, n: number) => void,
 ): Pick<SystemResult, 'normalSubject' | 'stolenToken'> {
   const nb = _schemeOf(p).payloadBytes(p);
   const TS = new Uint8Array(labels.length * nb);
-  const rng = new _EvalRng(seed, 'stolen-token');
-  const victimSet = new Map<number, { enrolled: number[]; probes: number[] }>();
+  // Stolen token: impostor pair k (a, b) presents b protected with a's key and salt against a's
+  // template. Pairs grouped by a's identity, so each identity's material is derived once.
+  const replay = new Map<number, number[]>();
   if (scenarios.includes('stolen-token')) {
-    const order = ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(victims, ids.length));
-    for (const { id } of order) {
-      const own = byId.get(id)!, enrolled: number[] = [], pr: number[] = [];
-      while (pr.length < probes) {
-        const b = rng.int(labels.length);
-        if (labels[b] === id) continue;
-        pr.push(b); enrolled.push(own[rng.int(own.length)]!);
-      }
-      victimSet.set(id, { enrolled, probes: pr });
+    for (let k = 0; k < stolenSample.a.length; k++) {
+      const id = labels[stolenSample.a[k]!]!;
+      let list = replay.get(id);
+      if (!list) replay.set(id, (list = []));
+      list.push(k);
     }
   }
-  const stolen: number[] = [];
+  const stolen = new Float64Array(stolenSample.a.length);
   ids.forEach((id, k) => {
     if (k % 64 === 0) tick(k, ids.length);
     const inst = _instance(p, _evalSecret(seed, 'subject-key', id, 32), _evalSecret(seed, 'subject-salt', id, 16));
     const rows = byId.get(id)!;
     const own = _applyRows(inst, canon, rows);
     rows.forEach((r, i) => TS.set(own.subarray(i * nb, (i + 1) * nb), r * nb));
-    const v = victimSet.get(id);
-    if (v) {
-      const P = _applyRows(inst, canon, v.probes);
-      v.probes.forEach((_, i) => stolen.push(score(TS, v.enrolled[i]!, P, i)));
+    const pairs = replay.get(id);
+    if (pairs) {
+      const P = _applyRows(inst, canon, pairs.map((q) => stolenSample.b[q]!));
+      pairs.forEach((q, i) => { stolen[q] = score(TS, stolenSample.a[q]!, P, i); });
     }
     _wipeInstance(inst);
   });
   const genuine = payloadScores(score, TS, TS, G);
   return {
     ...(scenarios.includes('normal-subject') ? { normalSubject: summariseVerification(genuine, payloadScores(score, TS, TS, I), I.exhaustive) } : {}),
-    ...(scenarios.includes('stolen-token') ? { stolenToken: summariseVerification(genuine, Float64Array.from(stolen), false) } : {}),
+    ...(scenarios.includes('stolen-token') ? { stolenToken: summariseVerification(genuine, stolen, stolenSample.exhaustive) } : {}),
   };
 }
 
-/** One attack on `targets` leaked templates (one row of each of distinct, seeded identities). */
-function inversion(
-  attack: AttackName, inst1: _Instance, inst2: _Instance, T1: Uint8Array, T2: Uint8Array, U: Float64Array, d: number,
-  centring: Centring, byId: Map<number, number[]>, ids: number[], seed: number, targets: number, evaluations: number,
-  rawThreshold: number, sysThreshold: number, score: ReturnType<typeof _payloadScorer>,
-): InversionSummary {
-  const rng = new _EvalRng(seed, `inversion/${attack}`);
-  const chosen = ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(targets, ids.length));
+/** What every inversion attack of one parameter set works with. */
+interface InversionSetting {
+  readonly inst1: _Instance;
+  readonly inst2: _Instance;
+  readonly T1: Uint8Array;
+  readonly T2: Uint8Array;
+  readonly U: Float64Array;
+  readonly d: number;
+  readonly centring: Centring;
+  /** The model's public mean as fitted (the system subtracts centring.strength times it). */
+  readonly fittedMean: Float32Array | undefined;
+  readonly byId: Map<number, number[]>;
+  readonly ids: number[];
+  readonly seed: number;
+  readonly targets: number;
+  readonly rawThreshold: number;
+  readonly sysThreshold: number;
+  readonly score: ReturnType<typeof _payloadScorer>;
+}
+
+/** The targets of the inversion scenario: one leaked row of each of `targets` seeded identities (the same for every attack). */
+function inversionTargets(s: InversionSetting): Array<{ readonly rows: number[]; readonly leakedRow: number }> {
+  const rng = new _EvalRng(s.seed, 'inversion/targets');
+  const chosen = s.ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(s.targets, s.ids.length));
+  return chosen.map(({ id }) => { const rows = s.byId.get(id)!; return { rows, leakedRow: rows[rng.int(rows.length)]! }; });
+}
+
+/** Tallies acceptance of presented embeddings per target. */
+class AcceptanceTally {
+  n = 0; rawSame = 0; protSame = 0; renewSame = 0;
+  rawOther = 0; protOther = 0; renewOther = 0; others = 0;
+  rawPerson = 0; protPerson = 0; renewPerson = 0; persons = 0;
+
+  /** One target: accepted against the leaked row (raw, protected) and per other row (raw, protected, renewed). */
+  add(same: { raw: boolean; prot: boolean }, other: ReadonlyArray<{ raw: boolean; prot: boolean; renewed: boolean }>): void {
+    this.n++;
+    if (same.raw) this.rawSame++;
+    if (same.prot) this.protSame++;
+    if (other.length === 0) return;
+    const raw = other.filter((o) => o.raw).length, prot = other.filter((o) => o.prot).length, renewed = other.filter((o) => o.renewed).length;
+    this.rawOther += raw; this.protOther += prot; this.renewOther += renewed; this.others += other.length;
+    this.rawPerson += raw / other.length; this.protPerson += prot / other.length; this.renewPerson += renewed / other.length; this.persons++;
+  }
+
+  rates(): AcceptanceRates {
+    const per = (x: number) => (this.persons ? x / this.persons : 0), pooled = (x: number) => (this.others ? x / this.others : 0);
+    return {
+      rawSameSample: this.rawSame / this.n, rawOtherSamples: pooled(this.rawOther), rawOtherSamplesPerPerson: per(this.rawPerson),
+      protectedSameSample: this.protSame / this.n, protectedOtherSamples: pooled(this.protOther), protectedOtherSamplesPerPerson: per(this.protPerson),
+    };
+  }
+}
+
+/**
+ * Scores one presented embedding (model space) against a target's rows: raw cosine at the raw
+ * threshold, protected (instance 1) and renewed (instance 2) payloads at the system threshold.
+ */
+function present(s: InversionSetting, presented: Float32Array, canon: Int16Array, target: { rows: number[]; leakedRow: number }, tally: AcceptanceTally): number {
+  const { d, U, T1, T2, score } = s;
+  let pn = 0;
+  for (let i = 0; i < d; i++) pn += presented[i]! ** 2;
+  const unit = Float64Array.from(presented, (v) => v / Math.sqrt(pn));
+  const P1 = _applyRows(s.inst1, canon, [0]), P2 = _applyRows(s.inst2, canon, [0]);
+  const cosTo = (row: number) => { let c = 0; for (let i = 0; i < d; i++) c += unit[i]! * U[row * d + i]!; return c; };
+  const r = target.leakedRow;
+  const leakedScore = score(P1, 0, T1, r);
+  tally.add(
+    { raw: cosTo(r) >= s.rawThreshold, prot: leakedScore >= s.sysThreshold },
+    target.rows.filter((j) => j !== r).map((j) => ({ raw: cosTo(j) >= s.rawThreshold, prot: score(P1, 0, T1, j) >= s.sysThreshold, renewed: score(P2, 0, T2, j) >= s.sysThreshold })),
+  );
+  return leakedScore;
+}
+
+/** The model's public mean presented to every target (undefined rates when the system centres it away entirely). */
+function inversionBaseline(s: InversionSetting): InversionBaseline {
+  const tally = new AcceptanceTally();
+  const { fittedMean, centring } = s;
+  const targets = inversionTargets(s);
+  if (!fittedMean || centring.strength >= 1) {
+    // Nothing to present: without a mean there is no public point; fully centred, the mean maps
+    // to the zero vector, which no protect() accepts. The baseline is then "never accepted".
+    for (const t of targets) tally.add({ raw: false, prot: false }, t.rows.filter((j) => j !== t.leakedRow).map(() => ({ raw: false, prot: false, renewed: false })));
+  } else {
+    const canon = _canonicalise(fittedMean, centring.mean);
+    for (const t of targets) present(s, fittedMean, canon, t, tally);
+  }
+  return { targets: targets.length, ...tally.rates() };
+}
+
+/** Random starts of the optimisation attack where there is no public point to start from. */
+const OPTIMISATION_RESTARTS = 4;
+
+/**
+ * Where the optimisation attack starts: the unit direction, in the transform's input space, of
+ * presenting the model's public mean; without one (no centring, or full centring) a few seeded
+ * random directions, the best reconstruction of which is kept.
+ */
+function startDirections(s: InversionSetting, rng: _EvalRng): Float64Array[] {
+  const { fittedMean, centring, d } = s;
+  const unit = (x: Float64Array) => { let n = 0; for (let i = 0; i < d; i++) n += x[i]! ** 2; return x.map((v) => v / Math.sqrt(n)); };
+  if (fittedMean && centring.strength < 1) return [unit(Float64Array.from(fittedMean, (v, i) => v - (centring.mean ? centring.mean[i]! : 0)))];
+  return Array.from({ length: OPTIMISATION_RESTARTS }, () => unit(Float64Array.from({ length: d }, () => rng.gauss())));
+}
+
+/** The optimisation attack's best reconstruction over its starts. */
+function optimise(s: InversionSetting, leaked: Uint8Array, rng: _EvalRng): Float64Array {
+  let best: { u: Float64Array; reproduced: number } | undefined;
+  for (const start of startDirections(s, rng)) {
+    const r = optimisationInversion(s.inst1, leaked, start);
+    if (!best || r.reproduced > best.reproduced) best = r;
+  }
+  return best!.u;
+}
+
+/** One attack on the scenario's targets (one leaked row of each of distinct, seeded identities). */
+function inversion(attack: AttackName, s: InversionSetting, evaluations: number): InversionSummary {
+  const rng = new _EvalRng(s.seed, `inversion/${attack}`);
+  const { inst1, T1, d, centring } = s;
   const nb = inst1.payloadBytes;
-  let cosSum = 0, rawSame = 0, protSame = 0, rawOther = 0, protOther = 0, renewOther = 0, others = 0;
-  for (const { id } of chosen) {
-    const rows = byId.get(id)!;
-    const r = rows[rng.int(rows.length)]!;
+  const tally = new AcceptanceTally();
+  let cosSum = 0, leakedSum = 0;
+  const targets = inversionTargets(s);
+  for (const target of targets) {
+    const r = target.leakedRow;
     const leaked = T1.subarray(r * nb, (r + 1) * nb);
-    const u = attack === 'linear' ? linearInversion(inst1, leaked) : geneticInversion(inst1, leaked, rng, { ...DEFAULT_GENETIC, evaluations });
+    const u = attack === 'linear' ? linearInversion(inst1, leaked)
+      : attack === 'optimisation' ? optimise(s, leaked, rng)
+      : geneticInversion(inst1, leaked, rng, { ...DEFAULT_GENETIC, evaluations });
     // What the attacker presents: an embedding in the model's space, the public centring vector
     // plus the direction at the typical radius of centred embeddings (estimated on other people).
     const { mean, radius } = centring;
     const presented = Float32Array.from(u, (v, i) => radius * v + (mean ? mean[i]! : 0));
     const c = mean ? _canonicalise(presented, mean) : _toCanonical(u);
-    let pn = 0;
-    for (let i = 0; i < d; i++) pn += presented[i]! ** 2;
-    const unit = Float64Array.from(presented, (v) => v / Math.sqrt(pn));
-    const P1 = _applyRows(inst1, c, [0]), P2 = _applyRows(inst2, c, [0]);
-    const cosTo = (row: number) => { let s = 0; for (let i = 0; i < d; i++) s += unit[i]! * U[row * d + i]!; return s; };
     let own = 0;
     for (let i = 0; i < d; i++) own += (u[i]! * centring.canon[r * d + i]!) / CANONICAL_SCALE;
     cosSum += own;
-    if (cosTo(r) >= rawThreshold) rawSame++;
-    if (score(P1, 0, T1, r) >= sysThreshold) protSame++;
-    for (const j of rows) {
-      if (j === r) continue;
-      others++;
-      if (cosTo(j) >= rawThreshold) rawOther++;
-      if (score(P1, 0, T1, j) >= sysThreshold) protOther++;
-      if (score(P2, 0, T2, j) >= sysThreshold) renewOther++;
-    }
+    leakedSum += present(s, presented, c, target, tally);
   }
-  const n = chosen.length;
+  const n = targets.length;
   return {
-    attack, targets: n, meanCosine: cosSum / n, rawSameSample: rawSame / n, rawOtherSamples: rawOther / others,
-    protectedSameSample: protSame / n, protectedOtherSamples: protOther / others, renewedOtherSamples: renewOther / others,
+    attack, targets: n, meanCosine: cosSum / n, meanLeakedScore: leakedSum / n, ...tally.rates(),
+    renewedOtherSamples: tally.others ? tally.renewOther / tally.others : 0, renewedOtherSamplesPerPerson: tally.persons ? tally.renewPerson / tally.persons : 0,
     ...(attack === 'genetic' ? { geneticEvaluations: evaluations } : {}),
   };
 }

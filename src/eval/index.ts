@@ -11,10 +11,11 @@ export { genuinePairs, balancedGenuinePairs, impostorPairs, impostorPairTotal, t
 export { centringSplit, centringVector, CENTRING_PROTOCOLS, type CentringProtocol, type CentringSplit } from './centring.js';
 export { summariseVerification, scoreHistogram, FMR_TARGETS, type VerificationSummary, type ScoreHistogram } from './summary.js';
 export { attacksFor, ATTACK_NAMES, type AttackName } from './attacks.js';
+export { optimisationInversion, DEFAULT_OPTIMISATION, type OptimisationOptions } from './optimisation-attack.js';
 export {
   evaluate, paramsLabel, SCENARIOS, SYSTEM_FMR,
   type EvaluateOptions, type EvaluationResult, type SystemResult, type ScenarioName, type RenewabilitySummary,
-  type UnlinkabilitySummary, type InversionSummary, type TargetCheck,
+  type UnlinkabilitySummary, type InversionSummary, type InversionBaseline, type AcceptanceRates, type TargetCheck,
 } from './evaluate.js';
 export { markdownReport, sweepTable } from './report.js';
 export { detSvg, scoreSvgs, probit } from './svg.js';

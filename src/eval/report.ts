@@ -34,7 +34,7 @@ export function sweepTable(result: EvaluationResult): string {
     lines.push(row([`${s.label}${s.centringStrength ? `, centred x ${s.centringStrength}` : ''}`, pct(n.eer), pct(atFmr(n, 1e-3).fnmr),
       s.renewability ? `${pct(s.renewability.acceptRate, 3)} (limit ${pct(1.5 * s.renewability.systemFmr, 3)})` : '',
       s.unlinkability ? s.unlinkability.dSys.toFixed(3) : '',
-      s.inversion ? s.inversion.map((a) => `${a.attack} ${pct(a.rawOtherSamples, 0)}`).join(', ') : '',
+      s.inversion ? [...(s.inversionBaseline ? [`public mean ${pct(s.inversionBaseline.rawOtherSamples, 0)}`] : []), ...s.inversion.map((a) => `${a.attack} ${pct(a.rawOtherSamples, 0)}`)].join(', ') : '',
       mark(s.targets?.ok)]));
   }
   return lines.join('\n');
@@ -66,11 +66,12 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
     `- ${d.rows.toLocaleString('en-US')} rows of dim ${d.dim}, ${d.identities.toLocaleString('en-US')} identities; evaluated: ${d.evalRows.toLocaleString('en-US')} rows of ${d.evalIdentities.toLocaleString('en-US')} identities with two or more rows.`,
     `- Centring: ${p.centring}${p.centring === 'none' ? '' : `, strength per system in the tables`} (mean fitted on ${d.fitRows.toLocaleString('en-US')} rows of ${d.fitIdentities.toLocaleString('en-US')} identities disjoint from the evaluated ones).`,
     `- Comparisons: ${p.genuinePairs.toLocaleString('en-US')} genuine pairs (all), ${p.impostorPairs.toLocaleString('en-US')} impostor pairs (${p.impostorPairsExhaustive ? 'all' : `seeded sample, seed ${p.seed}`}).`,
-    `- Stolen token: ${p.stolenVictims} victims x ${p.stolenProbes} impostor probes; inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: at most ${p.matedPerIdentity} mated pairs per identity, ${p.unlinkabilityBins} bins.`,
+    `- Stolen token: ${p.stolenPairs.toLocaleString('en-US')} of the impostor pairs replayed with the victim's key and salt (raw cosine on the same pairs beside it); inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: at most ${p.matedPerIdentity} mated pairs per identity, ${p.unlinkabilityBins} bins.`,
     `- Run time ${result.seconds.toFixed(0)} s. n/m: not measurable (fewer than 1/FMR impostor comparisons).`, '',
     '## Accuracy', '',
     row(['system', 'scenario', 'genuine', 'impostor', 'genuine score', 'impostor score', 'EER', 'FNMR @ 1e-2', 'FNMR @ 1e-3', 'FNMR @ 1e-4', 'threshold @ 1e-3']), rule(11),
     accuracyRow('raw cosine', 'normal', result.raw.normalApplication!));
+  if (result.raw.stolenToken) L.push(accuracyRow('raw cosine', 'stolen-token impostors', result.raw.stolenToken));
   for (const c of result.rawCentred) if (c.centringStrength > 0) L.push(accuracyRow(`raw cosine, centred x ${c.centringStrength}`, 'normal', c.normal));
   for (const s of result.systems) {
     if (s.normalApplication) L.push(accuracyRow(s.label, `normal, per application${s.centringStrength ? ` (centred x ${s.centringStrength})` : ''}`, s.normalApplication));
@@ -87,10 +88,17 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
     ...unl.map((s) => { const u = s.unlinkability!; return row([s.label, u.matedCount.toLocaleString('en-US'), u.nonMatedCount.toLocaleString('en-US'), u.dSys.toFixed(3), u.dSysFloor.toFixed(3), u.dMax.toFixed(3)]); }), '');
   const inv = result.systems.filter((s) => s.inversion?.length);
   if (inv.length) L.push('## Irreversibility (full disclosure: template, key and salt)', '',
-    'Share of reconstructions accepted; raw: cosine system at its FMR 1e-3 threshold; protected: same key and salt at the system threshold; renewed: same key, new salt.', '',
-    row(['parameters', 'attack', 'targets', 'mean cosine', 'raw, same sample', 'raw, other samples', 'protected, same sample', 'protected, other samples', 'renewed, other samples']), rule(9),
-    ...inv.flatMap((s) => s.inversion!.map((a) => row([s.label, a.attack + (a.geneticEvaluations ? ` (${a.geneticEvaluations} eval.)` : ''), a.targets, a.meanCosine.toFixed(3),
-      pct(a.rawSameSample, 0), pct(a.rawOtherSamples, 0), pct(a.protectedSameSample, 0), pct(a.protectedOtherSamples, 0), pct(a.renewedOtherSamples, 0)]))), '');
+    'Share of presented embeddings accepted; raw: cosine system at its FMR 1e-3 threshold; protected: same key and salt at the system threshold; renewed: same key, new salt. ' +
+    '"Other samples": pooled over every other photo of the targets / averaged per person. Baseline: the model\'s public mean presented as it is (no template, no key), on the same targets. ' +
+    'Leaked score: mean protected score of the reconstruction against the leaked template itself.', '',
+    row(['parameters', 'attack', 'targets', 'mean cosine', 'leaked score', 'raw, same sample', 'raw, other samples (pooled / per person)', 'protected, same sample', 'protected, other samples (pooled / per person)', 'renewed, other samples (pooled / per person)']), rule(10),
+    ...inv.flatMap((s) => {
+      const both = (pooled: number, person: number) => `${pct(pooled, 0)} / ${pct(person, 0)}`;
+      const b = s.inversionBaseline;
+      const baseline = b ? [row([s.label, 'baseline: public mean', b.targets, '', '', pct(b.rawSameSample, 0), both(b.rawOtherSamples, b.rawOtherSamplesPerPerson), pct(b.protectedSameSample, 0), both(b.protectedOtherSamples, b.protectedOtherSamplesPerPerson), ''])] : [];
+      return [...baseline, ...s.inversion!.map((a) => row([s.label, a.attack + (a.geneticEvaluations ? ` (${a.geneticEvaluations} eval.)` : ''), a.targets, a.meanCosine.toFixed(3), a.meanLeakedScore.toFixed(3),
+        pct(a.rawSameSample, 0), both(a.rawOtherSamples, a.rawOtherSamplesPerPerson), pct(a.protectedSameSample, 0), both(a.protectedOtherSamples, a.protectedOtherSamplesPerPerson), both(a.renewedOtherSamples, a.renewedOtherSamplesPerPerson)]))];
+    }), '');
   L.push(...targetsSection(result.systems));
   return L.join('\n');
 }

@@ -1,7 +1,8 @@
 // 1:N identification (README "Matching"): protected templates of one parameter set, key, mean
 // and salt, held contiguously in the memory of one kernel instance (row i = the i-th enrolled
 // subject); top-k search by one kernel call, optionally split over worker threads that share
-// the memory. Every failed operation leaves the gallery unchanged.
+// the memory. Decisions and ranks only, unless a score disclosure is asked for by name (an
+// identification under 'none' needs a threshold). Every failed operation leaves the gallery unchanged.
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { TemplockError } from '../errors.js';
 import { _saltIdBytes } from '../salt-id.js';
@@ -12,7 +13,8 @@ import { aInt, aNumber, aString } from '../validate.js';
 import { _newInstance, _sharedModule, _threadsAvailable, type _Instance } from './loader.js';
 import { MAX_PAGES, PAGE_BYTES } from './memory.js';
 import { _assertMatches, _metricOf, _referenceOf, type _Metric, type _Reference } from './metric.js';
-import type { Verification } from './matcher.js';
+import { _verification, type Verification } from './matcher.js';
+import { _aScoreDisclosure, _disclose, type ScoreDisclosure } from './disclosure.js';
 import { _controlBytes, _ScanPool, CHUNKS_MAX, type _Family } from './scan-pool.js';
 
 /** Largest k of one identification. */
@@ -26,20 +28,32 @@ export interface GalleryOptions {
   readonly threads?: number;
   /** Most bytes of kernel memory the gallery may use, 1 MiB .. 4 GiB (the default). */
   readonly maxMemoryBytes?: number;
+  /**
+   * What verify() and identify() return beside decisions and ranks: 'none' (default), 'coarse'
+   * (rounded down to tenths) or 'exact'. Under 'none' identify() needs a threshold.
+   */
+  readonly scores?: ScoreDisclosure;
 }
 
 /** Options of an identification. */
 export interface IdentifyOptions {
   /** How many candidates at most, 1..1000; default 1. */
   readonly k?: number;
-  /** Only candidates with score >= threshold, in [0, 1]; default 0. */
+  /**
+   * Only candidates with score >= threshold, in [0, 1]. Required when the gallery discloses no
+   * scores (the order of candidates below any threshold would disclose them); default 0 otherwise.
+   */
   readonly threshold?: number;
 }
 
-/** A candidate of an identification. */
+/**
+ * A candidate of an identification: its id, its rank (1 = best), and its score only when the
+ * gallery discloses scores.
+ */
 export interface Candidate {
   readonly id: string;
-  readonly score: number;
+  readonly rank: number;
+  readonly score?: number;
 }
 
 /** Bytes of one top-k output buffer: K_MAX (row u32, distance u32) pairs. */
@@ -65,11 +79,13 @@ const ID_MAX_LENGTH = 256;
  * await init();
  * const g = new Gallery(firstTemplate);
  * g.add('alice', aliceTemplate);
- * const [best] = g.identify(probe, { k: 1, threshold: 0.3 }); // { id: 'alice', score: 0.8 }
+ * const [best] = g.identify(probe, { k: 1, threshold: 0.3 }); // { id: 'alice', rank: 1 } or undefined
  */
 export class Gallery {
   /** The parameters every template of this gallery has. */
   readonly params: TransformParams;
+  /** What verify() and identify() disclose beside decisions and ranks. */
+  readonly scores: ScoreDisclosure;
   /** Salt id (32 hex characters, SPEC.md §7.4) of the salt every template shares: what a salt revocation names. */
   readonly saltId: string;
   private readonly ref: _Reference;
@@ -95,6 +111,7 @@ export class Gallery {
     if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
     const threads = aInt('threads', options.threads ?? 1, 1, THREADS_MAX);
     const maxMemoryBytes = aInt('maxMemoryBytes', options.maxMemoryBytes ?? MAX_PAGES * PAGE_BYTES, 1 << 20, MAX_PAGES * PAGE_BYTES);
+    this.scores = _aScoreDisclosure('scores', options.scores);
     this.params = this.ref.params;
     this.saltId = bytesToHex(_saltIdBytes(this.ref.salt));
     this.metric = _metricOf(this.params);
@@ -258,13 +275,14 @@ export class Gallery {
     const threshold = aNumber('threshold', options.threshold, 0, 1);
     this.inst.heap.u8.set(_assertMatches(this.ref, 'probe', probe, true), this.probePtr);
     const score = this.metric.score(this.metric.distance(this.inst.kernels, this.probePtr, this.row(slot)));
-    return { match: score >= threshold, score };
+    return _verification(score >= threshold, score, this.scores);
   }
 
   /**
    * The k enrolled subjects closest to `probe` with score >= threshold, best first (equal
-   * scores in enrolment order). Uses every thread of the gallery.
-   * @throws TemplockError EMPTY_GALLERY, INCOMPATIBLE; RangeError for k outside 1..1000.
+   * scores in enrolment order), ranked from 1. Uses every thread of the gallery.
+   * @throws TemplockError EMPTY_GALLERY, INCOMPATIBLE; RangeError for k outside 1..1000, or
+   * for a missing threshold when the gallery discloses no scores.
    */
   identify(probe: ProtectedTemplate, options: IdentifyOptions = {}): Candidate[] {
     const { k, maxDist } = this.checkIdentify(options);
@@ -285,6 +303,8 @@ export class Gallery {
   private checkIdentify(options: IdentifyOptions): { k: number; maxDist: number } {
     if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
     const k = aInt('k', options.k ?? 1, 1, K_MAX);
+    if (options.threshold === undefined && this.scores === 'none')
+      throw new RangeError('"threshold" is required when the gallery discloses no scores (scores: \'none\')');
     const threshold = aNumber('threshold', options.threshold ?? 0, 0, 1);
     if (this.ids.length === 0) throw new TemplockError('EMPTY_GALLERY', 'gallery: no subject is enrolled');
     return { k, maxDist: this.metric.maxDist(threshold) };
@@ -323,7 +343,8 @@ export class Gallery {
       }
       if (best < 0) break;
       next[best] = next[best]! + 1;
-      out.push({ id: this.ids[bestRow]!, score: this.metric.score(bestDist) });
+      const rank = out.length + 1, score = _disclose(this.metric.score(bestDist), this.scores);
+      out.push(score === undefined ? { id: this.ids[bestRow]!, rank } : { id: this.ids[bestRow]!, rank, score });
     }
     return out;
   }

@@ -1,35 +1,46 @@
 // 1:1 verification (README "Matching"): the score of two comparable protected templates, by the
-// active kernel backend, against a fixed threshold.
+// active kernel backend, against a fixed threshold; the decision only, unless a score disclosure
+// ('coarse' or 'exact', src/match/disclosure.ts) is asked for by name.
 import type { ProtectedTemplate } from '../template.js';
 import { aBytes, aNumber } from '../validate.js';
+import { _aScoreDisclosure, _disclose, type ScoreDisclosure } from './disclosure.js';
 import { _newInstance, type _Instance } from './loader.js';
 import { checkParams } from '../transforms/registry.js';
 import { _assertMatches, _metricOf, _paramsEqual, type _Metric, type _Reference } from './metric.js';
 
-/** The outcome of one comparison: `score` in [0, 1], `match` when score >= threshold. */
+/**
+ * The outcome of one comparison: `match` when the score in [0, 1] is >= the threshold; `score`
+ * only when the matcher discloses scores ('coarse': rounded down to tenths, 'exact').
+ */
 export interface Verification {
   readonly match: boolean;
-  readonly score: number;
+  readonly score?: number;
 }
 
 /** Options of a {@link Matcher}. */
 export interface MatcherOptions {
   /** Decision threshold in [0, 1] on the score. */
   readonly threshold: number;
+  /** What verify() returns beside the decision: 'none' (default), 'coarse' or 'exact'. */
+  readonly scores?: ScoreDisclosure;
 }
 
 /** Largest payload of any scheme (IoM m <= 4096 bytes). */
 const PAYLOAD_MAX_BYTES = 4096;
 
 /**
- * A 1:1 matcher at a fixed threshold. Scores equal compareTemplates() from 'templock'.
+ * A 1:1 matcher at a fixed threshold. It returns the decision only unless `scores` asks for
+ * 'coarse' or 'exact' scores; exact scores equal compareTemplates() from 'templock'.
  * @example
  * import { init, Matcher } from 'templock/match';
  * await init();
- * const { match, score } = new Matcher({ threshold: 0.3 }).verify(probe, enrolled);
+ * const { match } = new Matcher({ threshold: 0.3 }).verify(probe, enrolled);
+ * const { score } = new Matcher({ threshold: 0.3, scores: 'exact' }).verify(probe, enrolled); // evaluation only
  */
 export class Matcher {
   readonly threshold: number;
+  /** What verify() discloses beside the decision. */
+  readonly scores: ScoreDisclosure;
   private readonly inst: _Instance;
   private readonly aPtr: number;
   private readonly bPtr: number;
@@ -46,6 +57,7 @@ export class Matcher {
   constructor(options: MatcherOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`"options" expected object, got ${options === null ? 'null' : typeof options}`);
     this.threshold = aNumber('threshold', options.threshold, 0, 1);
+    this.scores = _aScoreDisclosure('scores', options.scores);
     this.inst = _newInstance();
     this.aPtr = this.inst.heap.alloc(PAYLOAD_MAX_BYTES);
     this.bPtr = this.inst.heap.alloc(PAYLOAD_MAX_BYTES);
@@ -71,6 +83,12 @@ export class Matcher {
     u8.set(p, this.aPtr);
     u8.set(e, this.bPtr);
     const score = metric.score(metric.distance(this.inst.kernels, this.aPtr, this.bPtr));
-    return { match: score >= this.threshold, score };
+    return _verification(score >= this.threshold, score, this.scores);
   }
+}
+
+/** A verification as disclosed: `{ match }`, or `{ match, score }` with the score as disclosed. */
+export function _verification(match: boolean, score: number, disclosure: ScoreDisclosure): Verification {
+  const disclosed = _disclose(score, disclosure);
+  return disclosed === undefined ? { match } : { match, score: disclosed };
 }

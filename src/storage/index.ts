@@ -1,5 +1,6 @@
 // templock/storage: sealed records (SPEC.md §7), keyrings and their sealed export (§8), and the
-// TemplateStore interface with its in-memory implementation. Core dependencies only.
+// TemplateStore interface with its in-memory implementation, and access control (attempt limits,
+// audit log) over any store. Core dependencies only.
 export { AEADS, DEFAULT_AEAD, type AeadName } from './aead.js';
 export { ARGON2_BOUNDS, ARGON2_DEFAULTS, type Argon2Params } from './kdf.js';
 export { DEFAULT_PURPOSE, type RecordContext } from './context.js';
@@ -13,4 +14,10 @@ export {
   type RecordFailure, type IntegrityReport, type RewrapReport,
 } from './store.js';
 export { MemoryTemplateStore } from './memory-store.js';
+export {
+  AccessControl, DEFAULT_AUDIT_MAX_ENTRIES, type AccessControlOptions, type AttemptOptions, type AccessIdentifyOptions, type RankingGallery,
+  type AccessDecision, type IdentifyDecision, type AuditQuery, type AttemptTarget,
+} from './access-control.js';
+export { DEFAULT_ATTEMPT_POLICY, type AttemptPolicy } from './attempt-policy.js';
+export { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditOutcome, type AuditEntry, type AttemptKind, type AttemptState } from './access-ledger.js';
 export { syncRevocations, type RevocableGallery, type RevocationSync, type RevocationSyncOptions } from './gallery-sync.js';

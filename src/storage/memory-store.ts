@@ -1,5 +1,6 @@
 // The in-memory TemplateStore (README "Storage"): the same semantics as the SQLite store over
 // maps, for tests, browsers and terminals that persist elsewhere. Records are sealed in memory too.
+import { _MemoryLedger } from './memory-ledger.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from './store.js';
 
 class MemoryBackend implements _Backend {
@@ -131,6 +132,6 @@ class MemoryBackend implements _Backend {
  */
 export class MemoryTemplateStore extends _SealedTemplateStore {
   constructor(options: StoreOptions) {
-    super(_aStoreOptions(options), new MemoryBackend());
+    super(_aStoreOptions(options), new MemoryBackend(), new _MemoryLedger());
   }
 }

@@ -6,6 +6,7 @@ import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
 import type { ProtectedTemplate } from '../template.js';
 import { aBytes } from '../validate.js';
+import type { _AccessLedger } from './access-ledger.js';
 import { AEADS } from './aead.js';
 import { aUtf8 } from './bytes.js';
 import { _equalBytes } from '../bytes.js';
@@ -125,6 +126,8 @@ export interface TemplateStore {
   verify(): IntegrityReport;
   rewrap(options?: { readonly batchSize?: number }): RewrapReport;
   close(): void;
+  /** Attempt states and audit log, persisted beside the records; used through AccessControl. */
+  readonly _ledger: _AccessLedger;
 }
 
 /** A stored row as a backend holds it. */
@@ -270,16 +273,18 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   readonly tenant: string;
   readonly keyring: Keyring;
   protected readonly backend: _Backend;
+  readonly _ledger: _AccessLedger;
   readonly #context: (subjectId: string, purpose: string) => Uint8Array;
   /** Workers of the last completed openEntries(), idle, holding no key. */
   #idlePool: _OpenPool | undefined;
   /** Revocation-list changes made through this store object (loads look at it on every record). */
   #revocationChanges = 0;
 
-  protected constructor(options: StoreOptions, backend: _Backend) {
+  protected constructor(options: StoreOptions, backend: _Backend, ledger: _AccessLedger) {
     this.tenant = options.tenant;
     this.keyring = options.keyring;
     this.backend = backend;
+    this._ledger = ledger;
     this.#context = _contextEncoder(options.tenant);
   }
 

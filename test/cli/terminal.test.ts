@@ -1,7 +1,9 @@
 // The terminal subcommands on a temporary database, through main() with a capturing Io: keys
-// create/rotate/rewrap (key file and passphrase), enroll, verify, identify, revoke and reissue on
-// faces cut from the shipped sample photos, --help and --json, and the error paths (exit 1 with
-// the error code). No output ever contains a passphrase or a key.
+// create/rotate/rewrap (key file and passphrase), enroll, verify, identify (decisions only, a
+// score only when asked for and only of an accept), LOCKED_OUT after repeated failures, unlock,
+// the audit log, revoke and reissue on faces cut from the shipped sample photos, --help and
+// --json, and the error paths (exit 1 with the error code). No output ever contains a passphrase
+// or a key.
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Io } from '../../src/cli/command.js';
 import { enrolmentCapture, probeCapture } from '../../src/cli/commands/demo-views.js';
+import { openSession } from '../../src/cli/commands/terminal-session.js';
 import { main } from '../../src/cli/main.js';
+import { AccessControl } from '../../src/storage/index.js';
 import { createEmbedder, faceapiThreshold, type RgbImage } from '../../src/embed/index.js';
 
 const require = createRequire(import.meta.url);
@@ -65,13 +69,13 @@ delete process.env.TEMPLOCK_PASSPHRASE;
 delete process.env.TEMPLOCK_KEY_FILE;
 
 test('every terminal subcommand answers --help', async () => {
-  for (const name of [['demo'], ['enroll'], ['verify'], ['identify'], ['revoke'], ['reissue'], ['keys', 'create'], ['keys', 'rotate'], ['keys', 'rewrap']]) {
+  for (const name of [['demo'], ['enroll'], ['verify'], ['identify'], ['revoke'], ['reissue'], ['audit'], ['unlock'], ['keys', 'create'], ['keys', 'rotate'], ['keys', 'rewrap']]) {
     const r = await run(...name, '--help');
     assert.is(r.code, 0);
     assert.ok(r.out.startsWith(`Usage: templock ${name.join(' ')} `), name.join(' '));
   }
   const all = await run('--help');
-  for (const w of ['demo', 'enroll', 'verify', 'identify', 'revoke', 'reissue', 'keys rotate']) assert.ok(all.out.includes(`templock ${w}`));
+  for (const w of ['demo', 'enroll', 'verify', 'identify', 'revoke', 'reissue', 'audit', 'unlock', 'keys rotate']) assert.ok(all.out.includes(`templock ${w}`));
 });
 
 test('keys create: a key file is made (mode 0600) and the keys are sealed; no key, or twice, is exit 1', async () => {
@@ -110,30 +114,84 @@ test('enroll: faces are enrolled; duplicates, group photos, unreadable files and
   assert.is((await runJson('enroll', '--id', 'x', '--image', img.alice, '--bogus')).code, 1);
 });
 
-test('verify: another view of the same face is accepted; another person is rejected without a score', async () => {
-  const ok = await runJson('verify', '--id', 'alice', '--image', img.aliceMirrored);
+test('verify: another view of the same face is accepted without a score unless asked; another person is rejected, never with a score', async () => {
+  const ok = await runJson('verify', '--id', 'alice', '--image', img.aliceMirrored, '--source', 'gate-v');
   assert.is(ok.code, 0, ok.err);
-  assert.is(ok.json.match, true);
-  assert.ok((ok.json.score as number) >= faceapiThreshold('iom-grp'));
-  const no = await runJson('verify', '--id', 'bob', '--image', img.aliceMirrored);
+  assert.is(ok.json.accepted, true);
+  assert.is(ok.json.source, 'gate-v');
+  assert.not.ok('score' in ok.json, 'no score by default');
+  const exact = await runJson('verify', '--id', 'alice', '--image', img.aliceMirrored, '--score', 'exact', '--source', 'gate-v');
+  assert.ok((exact.json.score as number) >= faceapiThreshold('iom-grp'));
+  const coarse = await runJson('verify', '--id', 'alice', '--image', img.aliceMirrored, '--score', 'coarse', '--source', 'gate-v');
+  assert.is(coarse.json.score, Math.floor((exact.json.score as number) * 10) / 10);
+  const plain = await run('verify', '--id', 'alice', '--image', img.aliceMirrored, '--db', db, '--key-file', kek, '--source', 'gate-v');
+  assert.match(plain.out, /^accepted "alice" in/);
+  const no = await runJson('verify', '--id', 'bob', '--image', img.aliceMirrored, '--score', 'exact', '--source', 'gate-v');
   assert.is(no.code, 1);
-  assert.is(no.json.match, false);
+  assert.is(no.json.accepted, false);
   assert.not.ok('score' in no.json, 'a failed match has no score in the output');
-  const text = await run('verify', '--id', 'bob', '--image', img.aliceMirrored, '--db', db, '--key-file', kek);
+  const text = await run('verify', '--id', 'bob', '--image', img.aliceMirrored, '--db', db, '--key-file', kek, '--score', 'exact', '--source', 'gate-v');
   assert.match(text.out, /^rejected "bob"/);
   assert.not.match(text.out, /score/);
-  assert.match((await runJson('verify', '--id', 'nobody', '--image', img.alice)).err, /NOT_FOUND/);
+  assert.match((await runJson('verify', '--id', 'nobody', '--image', img.alice, '--source', 'gate-v')).err, /NOT_FOUND/);
+  assert.match((await runJson('verify', '--id', 'alice', '--image', img.alice, '--score', 'full')).err, /--score expected one of coarse, exact/);
 });
 
-test('identify: a resident is found first; a stranger matches nobody (exit 1); bad --k', async () => {
-  const found = await runJson('identify', '--image', img.bobDarker, '--k', '3');
+test('identify: a resident is accepted at rank 1 without a score; a stranger matches nobody (exit 1); bad --k', async () => {
+  const found = await runJson('identify', '--image', img.bobDarker, '--k', '3', '--source', 'lobby');
   assert.is(found.code, 0, found.err);
-  assert.is((found.json.candidates as Array<{ id: string }>)[0]!.id, 'bob');
-  assert.is(found.json.searched, 2);
-  const none = await runJson('identify', '--image', img.stranger);
+  assert.equal([found.json.accepted, found.json.id, found.json.rank, found.json.searched], [true, 'bob', 1, 2]);
+  assert.not.ok('score' in found.json);
+  const scored = await runJson('identify', '--image', img.bobDarker, '--score', 'exact', '--source', 'lobby');
+  assert.ok((scored.json.score as number) >= faceapiThreshold('iom-grp'));
+  const none = await runJson('identify', '--image', img.stranger, '--score', 'exact', '--source', 'lobby');
   assert.is(none.code, 1);
-  assert.equal(none.json.candidates, []);
+  assert.equal(none.json.accepted, false);
+  assert.not.ok('score' in none.json);
   assert.match((await runJson('identify', '--image', img.stranger, '--k', '0')).err, /"k" expected integer in \[1, 1000\]/);
+});
+
+test('LOCKED_OUT is reported clearly and before any decision, until an operator unlocks', async () => {
+  for (let i = 0; i < 2; i++) assert.is((await runJson('verify', '--id', 'bob', '--image', img.aliceMirrored, '--source', 'gate-l')).json.accepted, false);
+  // Lock bob out for good through the store's own access control, with a strict policy.
+  const s = await openSession({ db, 'key-file': kek });
+  try {
+    const strict = new AccessControl({ store: s.store, threshold: s.terminal.settings.threshold, policy: { maxFailures: 1, lockoutAfter: 0 } });
+    assert.equal(strict.verify('bob', s.store.get('alice'), { source: 'gate-l' }), { accepted: false });
+    assert.is(strict.attempts({ subjectId: 'bob' })!.failures, 3, 'the failures through the command line were counted');
+    assert.ok(strict.attempts({ subjectId: 'bob' })!.locked);
+  } finally {
+    s.close();
+  }
+  const locked = await runJson('verify', '--id', 'bob', '--image', img.bobDarker, '--source', 'gate-l2');
+  assert.is(locked.code, 1);
+  assert.equal([locked.json.accepted, locked.json.lockedOut, locked.json.id], [false, true, 'bob']);
+  assert.match(locked.json.reason as string, /an operator must clear it/);
+  const text = await run('verify', '--id', 'bob', '--image', img.bobDarker, '--db', db, '--key-file', kek, '--source', 'gate-l2');
+  assert.is(text.code, 1);
+  assert.match(text.out, /^LOCKED_OUT: /);
+  assert.not.match(text.out, /score/);
+  const cleared = await runJson('unlock', '--id', 'bob');
+  assert.equal([cleared.code, cleared.json.cleared], [0, true]);
+  assert.is((await runJson('unlock', '--source', 'gate-l')).code, 0);
+  assert.is((await runJson('verify', '--id', 'bob', '--image', img.bobDarker, '--source', 'gate-l')).code, 0);
+  assert.match((await runJson('unlock')).err, /exactly one of --id, --source/);
+});
+
+test('audit: every decision is logged with its outcome, never a score', async () => {
+  const r = await runJson('audit');
+  assert.is(r.code, 0, r.err);
+  const entries = r.json.entries as Array<Record<string, unknown>>;
+  const outcomes = new Set(entries.map((e) => e.outcome));
+  for (const o of ['accepted', 'rejected', 'locked_out', 'not_found']) assert.ok(outcomes.has(o), o);
+  for (const e of entries) assert.equal(Object.keys(e).sort(), ['action', 'at', 'seq', 'source', 'subjectId', 'outcome'].sort());
+  assert.ok(entries.some((e) => e.action === 'identify' && e.subjectId === 'bob' && e.source === 'lobby'));
+  const text = await run('audit', '--limit', '2', '--db', db, '--key-file', kek);
+  assert.is(text.out.split('\n').length, 2);
+  assert.match(text.out, /verify\s+bob\s+gate-l\s+accepted$/);
+  const later = await runJson('audit', '--since', new Date(Date.now() + 60_000).toISOString());
+  assert.equal(later.json.entries, []);
+  assert.match((await runJson('audit', '--since', 'yesterday')).err, /--since expected/);
 });
 
 test('revoke then reissue: the revoked resident is refused until re-issued under a new salt epoch', async () => {
@@ -149,7 +207,9 @@ test('revoke then reissue: the revoked resident is refused until re-issued under
   assert.is(re.json.epoch, 1);
   assert.is((await runJson('verify', '--id', 'alice', '--image', img.aliceMirrored)).code, 0);
   const who = await runJson('identify', '--image', img.aliceMirrored, '--k', '1');
-  assert.equal((who.json.candidates as Array<{ id: string }>).map((c) => c.id), ['alice']);
+  assert.equal([who.json.accepted, who.json.id], [true, 'alice']);
+  const log = (await runJson('audit')).json.entries as Array<Record<string, unknown>>;
+  assert.ok(log.some((e) => e.subjectId === 'alice' && e.outcome === 'revoked'));
 });
 
 test('keys rotate re-wraps every record and disables the old key; verification still works', async () => {

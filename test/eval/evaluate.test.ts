@@ -64,7 +64,7 @@ test('pairs: all genuine pairs, impostors exhaustive when few, seeded sample oth
   for (let k = 0; k < 500; k++) assert.ok(labels[s1.a[k]!] !== labels[s1.b[k]!]);
 });
 
-const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenVictims: 8, stolenProbes: 30, attackTargets: 6, geneticEvaluations: 400 });
+const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenPairs: 240, attackTargets: 6, geneticEvaluations: 400 });
 
 test('protocol: singletons fit the mean, multi-sample identities are evaluated, counts reported', () => {
   assert.is(result.protocol.centring, 'singletons');
@@ -102,22 +102,54 @@ test('every scheme: accurate when normal, unlinkable across keys, renewable', ()
     assert.ok(s.unlinkability!.dSys < 0.3, `${s.label} D<->sys ${s.unlinkability!.dSys}`);
     assert.ok(s.renewability!.acceptRate <= 0.02, `${s.label} renewal FAR ${s.renewability!.acceptRate}`);
     assert.ok(s.normalSubject!.impostor.mean < s.normalApplication!.genuine.mean);
-    assert.is(s.stolenToken!.impostorCount, 8 * 30);
+    assert.is(s.stolenToken!.impostorCount, 240);
+    assert.equal(s.stolenToken!.impostorCount, result.raw.stolenToken!.impostorCount, 'the raw figure is measured on the same impostors');
     assert.ok(s.targets !== undefined);
   }
 });
 
 test('inversion under full disclosure: the linear attack reconstructs sign and IoM-GRP inputs', () => {
   const sign = result.systems[0]!.inversion!, grp = result.systems[2]!.inversion!;
-  assert.equal(sign.map((a) => a.attack), ['linear']);
-  assert.equal(grp.map((a) => a.attack), ['linear', 'genetic']);
-  assert.equal(result.systems[1]!.inversion!.map((a) => a.attack), ['genetic']);
+  assert.equal(sign.map((a) => a.attack), ['linear', 'optimisation']);
+  assert.equal(grp.map((a) => a.attack), ['linear', 'optimisation', 'genetic']);
+  assert.equal(result.systems[1]!.inversion!.map((a) => a.attack), ['optimisation', 'genetic']);
   for (const a of [sign[0]!, grp[0]!]) {
     assert.ok(a.meanCosine > 0.8, `${a.attack} mean cosine ${a.meanCosine}`);
     assert.ok(a.rawSameSample >= 0.8 && a.protectedSameSample >= 0.8, JSON.stringify(a));
   }
-  const genetic = grp[1]!;
+  const genetic = grp[2]!;
   assert.ok(genetic.meanCosine > 0.2, `genetic search moves toward the target: ${genetic.meanCosine}`);
+});
+
+test('inversion: the known-material optimisation attack reconstructs every scheme, IoM-URP included', () => {
+  for (const s of result.systems) {
+    const a = s.inversion!.find((x) => x.attack === 'optimisation')!;
+    // IoM-URP with p = 2 cannot tell x from -x (products of two coordinates): fully centred, with
+    // no public point to start from, the reconstruction is the target or its opposite.
+    if (s.params!.scheme !== 'iom-urp') assert.ok(a.meanCosine > 0.9, `${s.label}: mean cosine ${a.meanCosine}`);
+    assert.ok(a.meanLeakedScore > 0.9, `${s.label}: leaked symbols reproduced ${a.meanLeakedScore}`);
+    assert.ok(a.protectedSameSample >= 0.8, `${s.label}: ${JSON.stringify(a)}`);
+    if (s.params!.scheme !== 'iom-urp') assert.ok(a.rawSameSample >= 0.8, `${s.label}: ${JSON.stringify(a)}`);
+    for (const k of ['rawOtherSamplesPerPerson', 'protectedOtherSamplesPerPerson', 'renewedOtherSamplesPerPerson'] as const)
+      assert.ok(a[k] >= 0 && a[k] <= 1, `${s.label} ${k}`);
+  }
+});
+
+test('inversion: a no-template baseline (the public mean presented) beside the attacks, on the same targets', () => {
+  // Fully centred, the public mean maps to the zero vector: nothing can be presented.
+  for (const s of result.systems) {
+    const b = s.inversionBaseline!;
+    assert.is(b.targets, 6);
+    assert.equal([b.rawSameSample, b.rawOtherSamples, b.protectedSameSample, b.protectedOtherSamples], [0, 0, 0, 0]);
+  }
+  // Partly centred (strength 0.25), the mean is a point the attacker can present; it is scored
+  // against the same targets as the attacks, and the attacks beat it.
+  const partial = evaluate(set, { params: [small[0]!], scenarios: ['inversion'], attackTargets: 6, centring: 'split', attacks: ['optimisation'] });
+  const sys = partial.systems[0]!, b = sys.inversionBaseline!, a = sys.inversion![0]!;
+  assert.is(sys.centringStrength, DEFAULT_CENTRING_STRENGTH.sign);
+  assert.is(b.targets, a.targets);
+  for (const v of Object.values(b)) assert.ok(Number.isFinite(v) && v >= 0);
+  assert.ok(a.protectedSameSample > b.protectedSameSample, `attack ${a.protectedSameSample} vs baseline ${b.protectedSameSample}`);
 });
 
 test('report, DET and score plots', () => {
@@ -126,7 +158,9 @@ test('report, DET and score plots', () => {
     assert.ok(md.includes(h), h);
   const det = detSvg(result);
   assert.ok(det.startsWith('<svg') && det.trimEnd().endsWith('</svg>'));
-  assert.is((det.match(/<polyline/g) ?? []).length, 1 + 3 * 2);
+  // raw cosine: normal and on the stolen-token impostors; each scheme: normal and stolen token.
+  assert.is((det.match(/<polyline/g) ?? []).length, 2 + 3 * 2);
+  assert.ok(md.includes('stolen-token impostors'), 'the raw figure under the stolen-token sampling');
   assert.equal(Object.keys(scoreSvgs(result.systems[0]!)), ['normal', 'renewability', 'unlinkability']);
 });
 

@@ -11,7 +11,7 @@ const data = sharedPath('data/lfw-faceapi128', 'eval/lfw.slow');
 let result: EvaluationResult | undefined;
 if (data) {
   await init();
-  result = evaluate(readEmbeddings(data), { impostorPairs: 300_000, stolenVictims: 100, stolenProbes: 100, attackTargets: 20, attacks: 'cheapest' });
+  result = evaluate(readEmbeddings(data), { impostorPairs: 300_000, stolenPairs: 50_000, attackTargets: 20, attacks: 'cheapest' });
 }
 const sys = (scheme: string) => result!.systems.find((s) => s.params!.scheme === scheme)!;
 
@@ -45,12 +45,13 @@ test('sign projection default meets every accuracy target', () => {
   assert.ok(sys('sign').targets!.ok, JSON.stringify(sys('sign').targets));
 });
 
-test('full disclosure inverts sign and IoM-GRP templates (the key must stay secret)', () => {
+test('full disclosure inverts every scheme, IoM-URP included (the key must stay secret)', () => {
   if (!result) return;
-  for (const scheme of ['sign', 'iom-grp']) {
+  for (const scheme of ['sign', 'iom-grp', 'iom-urp']) {
     const a = sys(scheme).inversion![0]!;
-    assert.is(a.attack, 'linear');
+    assert.is(a.attack, scheme === 'iom-urp' ? 'optimisation' : 'linear');
     assert.ok(a.rawOtherSamples > 0.5, `${scheme}: ${JSON.stringify(a)}`);
+    assert.ok(a.rawOtherSamples > sys(scheme).inversionBaseline!.rawOtherSamples, `${scheme}: above the no-template baseline`);
   }
 });
 

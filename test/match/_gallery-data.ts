@@ -27,7 +27,7 @@ export function withPayload(ref: ProtectedTemplate, payload: Uint8Array): Protec
   return { ...ref, payload };
 }
 
-/** identify() by brute force: every score, best first, ties in enrolment order. */
+/** identify() of a gallery disclosing exact scores, by brute force: best first, ties in enrolment order. */
 export function oracle(ref: ProtectedTemplate, enrolled: readonly [string, Uint8Array][], probe: Uint8Array, k: number, threshold: number): Candidate[] {
   const p = withPayload(ref, probe);
   return enrolled
@@ -35,5 +35,5 @@ export function oracle(ref: ProtectedTemplate, enrolled: readonly [string, Uint8
     .filter((c) => c.score >= threshold)
     .sort((a, b) => b.score - a.score || a.row - b.row)
     .slice(0, k)
-    .map(({ id, score }) => ({ id, score }));
+    .map(({ id, score }, i) => ({ id, rank: i + 1, score }));
 }

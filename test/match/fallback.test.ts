@@ -20,7 +20,7 @@ const x = Float32Array.from({ length: 32 }, (_, i) => Math.cos(i));
 const t = protect(x, params, key, salt);
 const g = new Gallery(t);
 g.add('a', t);
-out.identify = g.identify(t);
+out.identify = g.identify(t, { threshold: 1 });
 console.log(JSON.stringify(out));
 `;
 
@@ -28,7 +28,7 @@ test('without WebAssembly, init() selects the JS kernels and everything still wo
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  assert.equal(out, { forced: 'BACKEND_UNAVAILABLE', selected: 'js', backend: 'js', identify: [{ id: 'a', score: 1 }] });
+  assert.equal(out, { forced: 'BACKEND_UNAVAILABLE', selected: 'js', backend: 'js', identify: [{ id: 'a', rank: 1 }] });
 });
 
 test.run();

@@ -18,7 +18,7 @@ test('1M x 512-bit gallery: identify on 1 and 2 threads equals brute force', asy
   const payloads = new Uint8Array(COUNT * n);
   for (let c = 0; c < COUNT; c += CHUNK) payloads.set(rng.bytes(CHUNK * n), c * n);
   const ids = Array.from({ length: COUNT }, (_, i) => `subject-${i}`);
-  const galleries = [new Gallery(ref), new Gallery(ref, { threads: 2 })];
+  const galleries = [new Gallery(ref, { scores: 'exact' }), new Gallery(ref, { threads: 2, scores: 'exact' })];
   try {
     for (const g of galleries) {
       for (let c = 0; c < COUNT; c += CHUNK) g.addPayloads(ids.slice(c, c + CHUNK), payloads.subarray(c * n, (c + CHUNK) * n));
@@ -37,13 +37,13 @@ test('1M x 512-bit gallery: identify on 1 and 2 threads equals brute force', asy
         dist[r] = d;
       }
       const order = Array.from(dist.keys()).sort((a, b) => dist[a]! - dist[b]! || a - b).slice(0, 10);
-      const expected = order.map((r) => ({ id: ids[r]!, score: 1 - dist[r]! / (8 * n) }));
+      const expected = order.map((r, i) => ({ id: ids[r]!, rank: i + 1, score: 1 - dist[r]! / (8 * n) }));
       for (const g of galleries) assert.equal(g.identify(withPayload(ref, probe), { k: 10 }), expected, `${g.threads} threads`);
-      if (i === 0) assert.equal(expected[0], { id: 'subject-123456', score: 1 });
+      if (i === 0) assert.equal(expected[0], { id: 'subject-123456', rank: 1, score: 1 });
     }
     // The oracle helper agrees on a slice (the same rule as compareTemplates).
     const head: [string, Uint8Array][] = ids.slice(0, 2000).map((id, r) => [id, payloads.subarray(r * n, (r + 1) * n)]);
-    const small = new Gallery(ref);
+    const small = new Gallery(ref, { scores: 'exact' });
     small.addPayloads(ids.slice(0, 2000), payloads.subarray(0, 2000 * n));
     const probe = randomPayloads(ref, 1, rng);
     assert.equal(small.identify(withPayload(ref, probe), { k: 20 }), oracle(ref, head, probe, 20, 0));

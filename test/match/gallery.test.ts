@@ -33,7 +33,7 @@ for (const backend of BACKENDS) {
       await init({ backend });
       const ref = referenceTemplate(params, rng);
       const n = ref.payload.length;
-      const g = new Gallery(ref);
+      const g = new Gallery(ref, { scores: 'exact' });
       const enrolled: [string, Uint8Array][] = [];
       rows(randomPayloads(ref, 40, rng), n).forEach((p, i) => { g.add(`a${i}`, withPayload(ref, p)); enrolled.push([`a${i}`, p]); });
       const bulk = randomPayloads(ref, 300, rng);
@@ -90,7 +90,7 @@ test('bad input raises a typed error and leaves the gallery unchanged', async ()
   const params = GALLERY_PARAMS[1]!;
   const ref = referenceTemplate(params, rng);
   const n = ref.payload.length;
-  const g = new Gallery(ref, { maxMemoryBytes: 1 << 20 });
+  const g = new Gallery(ref, { maxMemoryBytes: 1 << 20, scores: 'exact' });
   const probe = withPayload(ref, randomPayloads(ref, 1, rng));
   try {
     g.identify(probe);
@@ -132,14 +132,14 @@ for (const backend of BACKENDS) {
   test(`${backend}: rows and views stay valid while the memory grows`, async () => {
     await init({ backend });
     const ref = referenceTemplate(GALLERY_PARAMS[1]!, rng);
-    const g = new Gallery(ref);
+    const g = new Gallery(ref, { scores: 'exact' });
     const first = randomPayloads(ref, 1, rng);
     g.add('first', withPayload(ref, first));
     const start = g.memoryBytes;
     for (let round = 0; round < 6; round++) {
       const count = 2000 * (round + 1);
       g.addPayloads(Array.from({ length: count }, (_, i) => `r${round}-${i}`), randomPayloads(ref, count, rng));
-      assert.equal(g.identify(withPayload(ref, first), { k: 1 }), [{ id: 'first', score: 1 }]);
+      assert.equal(g.identify(withPayload(ref, first), { k: 1 }), [{ id: 'first', rank: 1, score: 1 }]);
       assert.equal(g.verify('first', withPayload(ref, first), { threshold: 1 }), { match: true, score: 1 });
     }
     assert.ok(g.memoryBytes >= 4 * start, `grew from ${start} to ${g.memoryBytes}`);

@@ -17,8 +17,8 @@ for (const backend of ['wasm-simd', 'wasm-scalar'] as const) {
       const ref = referenceTemplate(params, rng);
       const ids = Array.from({ length: COUNT }, (_, i) => `s${i}`);
       const payloads = randomPayloads(ref, COUNT, rng);
-      const one = new Gallery(ref);
-      const many = [new Gallery(ref, { threads: 2 }), new Gallery(ref, { threads: 3 })];
+      const one = new Gallery(ref, { scores: 'exact' });
+      const many = [new Gallery(ref, { threads: 2, scores: 'exact' }), new Gallery(ref, { threads: 3, scores: 'exact' })];
       try {
         for (const g of [one, ...many]) g.addPayloads(ids, payloads);
         for (const g of many) {
@@ -28,7 +28,7 @@ for (const backend of ['wasm-simd', 'wasm-scalar'] as const) {
         const compare = (what: string) => {
           for (let i = 0; i < 5; i++) {
             const probe = withPayload(ref, i === 0 ? payloads.slice(0, ref.payload.length) : randomPayloads(ref, 1, rng));
-            const twentieth = one.identify(probe, { k: 20 })[19]!.score;
+            const twentieth = one.identify(probe, { k: 20 })[19]!.score!;
             for (const opts of [{ k: 1 }, { k: 10 }, { k: 200 }, { k: 50, threshold: twentieth }]) {
               const expected = one.identify(probe, opts);
               assert.ok(expected.length > 0);
@@ -54,7 +54,7 @@ for (const backend of ['wasm-simd', 'wasm-scalar'] as const) {
 test('many identifications in a row, the gallery growing between them, stay equal to one thread', async () => {
   await init({ backend: 'wasm-simd' });
   const ref = referenceTemplate(GALLERY_PARAMS[0]!, rng);
-  const one = new Gallery(ref), two = new Gallery(ref, { threads: 2 });
+  const one = new Gallery(ref, { scores: 'exact' }), two = new Gallery(ref, { threads: 2, scores: 'exact' });
   try {
     await two.ready();
     let next = 0;

@@ -13,6 +13,7 @@ import type { DetectedFace } from '../../embed/embedder.js';
 import type { RgbImage } from '../../embed/image.js';
 import { faceapiParams, faceapiThreshold } from '../../embed/model-params.js';
 import { isTemplockError, TemplockError } from '../../errors.js';
+import type { Gallery } from '../../match/gallery.js';
 import { init } from '../../match/loader.js';
 import { Matcher } from '../../match/matcher.js';
 import { compareTemplates } from '../../score.js';
@@ -23,7 +24,7 @@ import { countFound, databaseFiles, vectorBytes, type ScanTarget } from './demo-
 import { enrolmentCapture, probeCapture } from './demo-views.js';
 import { rewrapAndRetire } from './keys-rotation.js';
 import { createKeyFile, createTerminal, type KekSource } from './terminal-file.js';
-import { captureFace, emit, enrolledTemplate, epochSalt, epochsInUse, reissueSubject, searchEpochs, sessionOf, terminalEmbedder, type Session } from './terminal-session.js';
+import { captureFace, emit, enrolledTemplate, epochGalleries, epochSalt, reissueSubject, sessionOf, terminalEmbedder, type Session } from './terminal-session.js';
 
 const PHOTOS = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'];
 /** Photos whose people are residents; the people of the others are strangers. */
@@ -52,6 +53,11 @@ async function unlessNoFace<T>(p: Promise<T>): Promise<T | undefined> {
     if (isTemplockError(e, 'NO_FACE')) return undefined;
     throw e;
   }
+}
+
+/** The resident ranked first at the threshold by the galleries (probes[i] for galleries[i], the earlier epoch first), if any. */
+function bestMatch(galleries: readonly Gallery[], probes: readonly ProtectedTemplate[], threshold: number): string | undefined {
+  return galleries.map((g, i) => g.identify(probes[i]!, { k: 1, threshold })[0]?.id).find((id) => id !== undefined);
 }
 
 function median(xs: readonly number[]): number {
@@ -159,22 +165,22 @@ async function scenario(s: Session, io: Io) {
   let strangersSeen = 0;
   let strangerFailuresToAcquire = 0;
   await timed(`identify ${residents.length} residents and ${strangers.length} strangers 1:N`, async () => {
-    const { epochs, groups } = epochsInUse(s);
-    for (const [id, probe] of probes) {
-      const { candidates } = await searchEpochs(s, groups, epochs, [probe], 1);
-      if (candidates[0]?.id === id) rank1++;
-    }
-    for (const [i, st] of strangers.entries()) {
-      const probe = (await unlessNoFace(capture(enrolmentCapture(st.image, st.face), [salt0])))?.template;
-      io.progress(i + 1, strangers.length, 'strangers');
-      if (!probe) { strangerFailuresToAcquire++; continue; }
-      strangersSeen++;
-      const { candidates } = await searchEpochs(s, groups, epochs, [probe], 1);
-      if (candidates.length === 0) strangerRejects++;
-      for (const r of residents) {
-        impostorTrials++;
-        if (!matcher.verify(probe, enrolled.get(r.id)!).match) impostorRejects++;
+    const loaded = await epochGalleries(s);
+    try {
+      for (const [id, probe] of probes) if (bestMatch(loaded.galleries, [probe], threshold) === id) rank1++;
+      for (const [i, st] of strangers.entries()) {
+        const probe = (await unlessNoFace(capture(enrolmentCapture(st.image, st.face), [salt0])))?.template;
+        io.progress(i + 1, strangers.length, 'strangers');
+        if (!probe) { strangerFailuresToAcquire++; continue; }
+        strangersSeen++;
+        if (bestMatch(loaded.galleries, [probe], threshold) === undefined) strangerRejects++;
+        for (const r of residents) {
+          impostorTrials++;
+          if (!matcher.verify(probe, enrolled.get(r.id)!).match) impostorRejects++;
+        }
       }
+    } finally {
+      loaded.close();
     }
   });
 
@@ -191,10 +197,14 @@ async function scenario(s: Session, io: Io) {
     const newAccepted = matcher.verify(fresh, s.store.get(target.id)).match;
     const oldMatchesNew = compareTemplates(leaked, reissued) >= threshold;
     const oldMatchesFresh = compareTemplates(leaked, fresh) >= threshold;
-    const { epochs, groups } = epochsInUse(s);
-    const probeAll = await capture(probeCapture(target.image, target.face, 0).image, epochs.map((e) => epochSalt(s.terminal, e)));
-    const { candidates } = await searchEpochs(s, groups, epochs, probeAll.templates, 1);
-    return { id: target.id, refusedWith, newAccepted, oldMatchesNew, oldMatchesFresh, identifiedAfter: candidates[0]?.id === target.id, epochs: epochs.length };
+    const loaded = await epochGalleries(s);
+    try {
+      const probeAll = await capture(probeCapture(target.image, target.face, 0).image, loaded.epochs.map((e) => epochSalt(s.terminal, e)));
+      const identifiedAfter = bestMatch(loaded.galleries, probeAll.templates, threshold) === target.id;
+      return { id: target.id, refusedWith, newAccepted, oldMatchesNew, oldMatchesFresh, identifiedAfter, epochs: loaded.epochs.length };
+    } finally {
+      loaded.close();
+    }
   });
 
   // Storage-key rotation: records re-wrapped without a new capture, old key disabled.

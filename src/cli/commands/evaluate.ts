@@ -74,10 +74,10 @@ export const evaluateCommand: Command = {
   --centring-strength X  fraction of the fitted mean subtracted, in (0, 1], for every scheme
                          (default: each scheme's DEFAULT_CENTRING_STRENGTH: sign ${DEFAULT_CENTRING_STRENGTH.sign}, iom-grp ${DEFAULT_CENTRING_STRENGTH['iom-grp']}, iom-urp ${DEFAULT_CENTRING_STRENGTH['iom-urp']})
   --strict               fail on identities with a single sample instead of setting them aside
-  --stolen-victims N     victims of the stolen-token scenario (default 200)
-  --stolen-probes N      impostor probes per victim (default 250)
+  --stolen-pairs N       impostor pairs replayed with the victim's key and salt (default 200000;
+                         the first of the normal scenario's sample, so both see the same impostors)
   --attack-targets N     templates attacked per attack (default 50; --sweep 20)
-  --attacks LIST         ${ATTACK_NAMES.join(',')} (default: those that apply; --sweep: linear for sign and iom-grp, genetic for iom-urp)
+  --attacks LIST         ${ATTACK_NAMES.join(',')} (default: those that apply; --sweep: linear for sign and iom-grp, optimisation for iom-urp)
   --genetic-evaluations N  fitness evaluations of the genetic attack (default 3000)
   --out DIR              write report.md, result.json, det.svg and scores-*.svg there
   --json                 print the result as JSON on stdout (no progress)`,
@@ -85,7 +85,7 @@ export const evaluateCommand: Command = {
     labels: { type: 'string' }, scheme: { type: 'string', multiple: true }, params: { type: 'string', multiple: true },
     sweep: { type: 'boolean' }, scenarios: { type: 'string' }, seed: { type: 'string' }, impostors: { type: 'string' },
     centring: { type: 'string' }, 'centring-strength': { type: 'string' }, strict: { type: 'boolean' },
-    'stolen-victims': { type: 'string' }, 'stolen-probes': { type: 'string' }, 'attack-targets': { type: 'string' },
+    'stolen-pairs': { type: 'string' }, 'attack-targets': { type: 'string' },
     attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   },
   positionals: true,
@@ -104,8 +104,7 @@ export const evaluateCommand: Command = {
       centring: values.centring === undefined ? 'auto' : oneOf('centring', String(values.centring), CENTRING_PROTOCOLS as readonly CentringProtocol[]),
       ...(strength === undefined ? {} : { centringStrength: strength }),
       strict: values.strict === true,
-      stolenVictims: int('stolen-victims', values['stolen-victims'], 1) ?? 200,
-      stolenProbes: int('stolen-probes', values['stolen-probes'], 1) ?? 250,
+      stolenPairs: int('stolen-pairs', values['stolen-pairs'], 1) ?? 200_000,
       attackTargets: int('attack-targets', values['attack-targets'], 1) ?? (sweep ? 20 : 50),
       ...(attacks.length > 0 ? { attacks: attacks as AttackName[] } : sweep ? { attacks: 'cheapest' as const } : {}),
       geneticEvaluations: int('genetic-evaluations', values['genetic-evaluations'], 10) ?? 3000,

@@ -1,5 +1,6 @@
 // The table of `templock` subcommands; each lives in its own file beside this one.
 import type { Command } from '../command.js';
+import { auditCommand } from './audit.js';
 import { benchCommand } from './bench.js';
 import { evaluateCommand } from './evaluate.js';
 import { vectorsVerifyCommand } from './vectors-verify.js';
@@ -11,6 +12,7 @@ import { keysRewrapCommand } from './keys-rewrap.js';
 import { keysRotateCommand } from './keys-rotate.js';
 import { reissueCommand } from './reissue.js';
 import { revokeCommand } from './revoke.js';
+import { unlockCommand } from './unlock.js';
 import { verifyCommand } from './verify.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -20,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   identifyCommand,
   revokeCommand,
   reissueCommand,
+  auditCommand,
+  unlockCommand,
   keysCreateCommand,
   keysRotateCommand,
   keysRewrapCommand,

@@ -1,17 +1,21 @@
 // What the terminal subcommands (enroll, verify, identify, revoke, reissue, keys) share: their
 // common options, opening the terminal key file and the SQLite store beside it, protecting a
-// captured face under the terminal's salt epochs, 1:1 and 1:N matching, and output as text or
-// JSON. Scores of failed matches are never shown.
+// captured face under the terminal's salt epochs, decisions through AccessControl (attempt
+// limits, audit log), one gallery per salt epoch, and output as text or JSON. Scores are shown
+// only when asked for, and only of accepted matches.
 import { resolve } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { FaceChoice, FaceEmbedder, ProtectedFace } from '../../embed/embedder.js';
 import { createEmbedder } from '../../embed/embedder.js';
 import type { ImageInput } from '../../embed/image.js';
 import { faceapiParams } from '../../embed/model-params.js';
+import { _equalBytes } from '../../bytes.js';
 import { isTemplockError, TemplockError } from '../../errors.js';
+import type { ScoreDisclosure } from '../../match/disclosure.js';
 import { Gallery } from '../../match/gallery.js';
 import { init } from '../../match/loader.js';
 import { Matcher } from '../../match/matcher.js';
+import { AccessControl } from '../../storage/access-control.js';
 import { generateSalt } from '../../random/secrets.js';
 import { saltId } from '../../storage/seal.js';
 import type { SqliteTemplateStore } from '../../storage/sqlite/sqlite-store.js';
@@ -42,6 +46,17 @@ export const COMMON_HELP = `  --db PATH         SQLite database (default ${DEFAU
   --key-file FILE   key-encryption key file (32 bytes or 64 hex characters); without it the
                     passphrase in TEMPLOCK_PASSPHRASE (or the file in TEMPLOCK_KEY_FILE) is used
   --json            machine-readable output on stdout`;
+
+/** Options of the deciding subcommands (verify, identify). */
+export const DECISION_OPTIONS: OptionSpec = {
+  source: { type: 'string' },
+  score: { type: 'string' },
+};
+
+/** Help lines of the decision options. */
+export const DECISION_HELP = `  --source NAME     where the attempt comes from, limited like a resident (default: the tenant)
+  --score LEVEL     also print the score of an accept: coarse (rounded down to tenths) or exact;
+                    a rejection never shows one`;
 
 /** Help lines of the face options. */
 export const FACE_HELP = `  --image FILE      JPEG or PNG photo
@@ -149,67 +164,79 @@ export async function captureFace(s: Session, image: ImageInput, salts: readonly
   return e.protectImage(image, faceapiParams(s.terminal.settings.scheme), s.terminal.applicationKey, salts, { face });
 }
 
-/** 1:1: the probe against the subject's stored template at the terminal threshold. */
-export async function verifyTemplate(s: Session, probe: ProtectedTemplate, enrolled: ProtectedTemplate): Promise<{ match: boolean; score: number }> {
-  await init();
-  return new Matcher({ threshold: s.terminal.settings.threshold }).verify(probe, enrolled);
+/** The terminal's access control: decisions at its threshold, attempt limits and audit log in its store. */
+export function accessControl(s: Session): AccessControl {
+  return new AccessControl({ store: s.store, threshold: s.terminal.settings.threshold });
 }
 
-/** A candidate of 1:N identification. */
-export interface Candidate {
-  readonly id: string;
-  readonly score: number;
+/** The --source option: where attempts come from (default: the terminal's tenant). */
+export function sourceOption(values: OptionValues, s: Session): string {
+  return typeof values.source === 'string' ? values.source : s.terminal.settings.tenant;
 }
 
-/** The stored templates grouped by salt epoch (index into settings.epochs). */
-export function storedByEpoch(s: Session): Map<number, Array<{ id: string; template: ProtectedTemplate }>> {
-  const index = new Map(s.terminal.settings.epochs.map((hex, i) => [saltId(hexToBytes(hex)), i] as const));
-  const groups = new Map<number, Array<{ id: string; template: ProtectedTemplate }>>();
-  for (const { subjectId, template } of s.store.entries()) {
-    const e = index.get(saltId(template.salt));
-    if (e === undefined) throw new TemplockError('INCOMPATIBLE', `record of "${subjectId}" has a salt of no epoch of this terminal`);
-    const list = groups.get(e) ?? [];
-    list.push({ id: subjectId, template });
-    groups.set(e, list);
-  }
-  return groups;
+/** The --score option: 'none' unless coarse or exact scores are asked for. */
+export function scoreOption(values: OptionValues): ScoreDisclosure {
+  const v = values.score;
+  if (v === undefined) return 'none';
+  if (v !== 'coarse' && v !== 'exact') throw new RangeError('--score expected one of coarse, exact');
+  return v;
 }
 
-/** The salt epochs that hold records, oldest first, and their templates. */
-export function epochsInUse(s: Session): { epochs: number[]; groups: Map<number, Array<{ id: string; template: ProtectedTemplate }>> } {
-  const groups = storedByEpoch(s);
-  if (groups.size === 0) throw new TemplockError('EMPTY_GALLERY', 'no resident is enrolled');
-  return { epochs: [...groups.keys()].sort((a, b) => a - b), groups };
+/** The salts of every epoch of the terminal, oldest first. */
+export function allEpochSalts(t: Terminal): Uint8Array[] {
+  return t.settings.epochs.map((_, i) => epochSalt(t, i));
 }
 
 /**
- * Searches one Gallery per salt epoch with the probe template of that epoch (`probes[i]` for
- * `epochs[i]`) and returns up to k candidates at or above the threshold, best first.
+ * The score, as disclosed, of an accepted probe (one per salt epoch) against the subject's
+ * stored template; only ever called after an acceptance.
  */
-export async function searchEpochs(s: Session, groups: Map<number, Array<{ id: string; template: ProtectedTemplate }>>, epochs: readonly number[], probes: readonly ProtectedTemplate[], k: number): Promise<{ candidates: Candidate[]; searched: number }> {
+export async function acceptedScore(s: Session, disclosure: ScoreDisclosure, probes: readonly ProtectedTemplate[], id: string): Promise<number | undefined> {
+  if (disclosure === 'none') return undefined;
+  const enrolled = s.store.get(id);
+  const probe = probes.find((p) => _equalBytes(p.salt, enrolled.salt)) ?? probes[0]!;
   await init();
-  const candidates: Candidate[] = [];
-  let searched = 0;
-  epochs.forEach((e, i) => {
-    const rows = groups.get(e)!;
-    const gallery = new Gallery(rows[0]!.template);
-    try {
-      for (const r of rows) gallery.add(r.id, r.template);
-      searched += rows.length;
-      candidates.push(...gallery.identify(probes[i]!, { k, threshold: s.terminal.settings.threshold }));
-    } finally {
-      gallery.close();
-    }
-  });
-  candidates.sort((a, b) => b.score - a.score);
-  return { candidates: candidates.slice(0, k), searched };
+  return new Matcher({ threshold: s.terminal.settings.threshold, scores: disclosure }).verify(probe, enrolled).score;
 }
 
-/** 1:N: protects the probe face once per salt epoch in use and searches every epoch. */
-export async function identifyFace(s: Session, image: ImageInput, k: number, face: FaceChoice): Promise<{ candidates: Candidate[]; searched: number }> {
-  const { epochs, groups } = epochsInUse(s);
-  const probe = await captureFace(s, image, epochs.map((e) => epochSalt(s.terminal, e)), face);
-  return searchEpochs(s, groups, epochs, probe.templates, k);
+/** Text and JSON of a LOCKED_OUT refusal; rethrows any other error. */
+export function lockedOutOutput(e: unknown, what: Record<string, unknown>): { data: Record<string, unknown>; line: string } {
+  if (!isTemplockError(e, 'LOCKED_OUT')) throw e;
+  return { data: { ...what, accepted: false, lockedOut: true, reason: e.message }, line: `LOCKED_OUT: ${e.message}` };
+}
+
+/** The salt epochs in use (oldest first), one decision-only Gallery per epoch loaded from the store. */
+export interface EpochGalleries {
+  readonly epochs: readonly number[];
+  readonly galleries: readonly Gallery[];
+  /** Residents loaded. */
+  readonly searched: number;
+  close(): void;
+}
+
+/** Loads one Gallery per salt epoch that holds records (EMPTY_GALLERY when none does). */
+export async function epochGalleries(s: Session): Promise<EpochGalleries> {
+  await init();
+  const index = new Map(s.terminal.settings.epochs.map((hex, i) => [saltId(hexToBytes(hex)), i] as const));
+  const byEpoch = new Map<number, Gallery>();
+  let searched = 0;
+  const close = () => { for (const g of byEpoch.values()) g.close(); };
+  try {
+    for (const { subjectId, template } of s.store.entries()) {
+      const e = index.get(saltId(template.salt));
+      if (e === undefined) throw new TemplockError('INCOMPATIBLE', `record of "${subjectId}" has a salt of no epoch of this terminal`);
+      let g = byEpoch.get(e);
+      if (!g) byEpoch.set(e, (g = new Gallery(template)));
+      g.add(subjectId, template);
+      searched++;
+    }
+  } catch (e) {
+    close();
+    throw e;
+  }
+  if (byEpoch.size === 0) throw new TemplockError('EMPTY_GALLERY', 'no resident is enrolled');
+  const epochs = [...byEpoch.keys()].sort((a, b) => a - b);
+  return { epochs, galleries: epochs.map((e) => byEpoch.get(e)!), searched, close };
 }
 
 /**

@@ -17,6 +17,16 @@ export const MIGRATIONS: readonly string[] = [
   // 2: indexes for re-wrap (records by storage key) and salt revocation (records by salt id).
   `CREATE INDEX records_by_key ON records (key_id);
    CREATE INDEX records_by_salt ON records (salt_id);`,
+  // 3: attempt limits and the audit log of decisions (ids, times and outcomes only, no score).
+  `CREATE TABLE access_attempts (
+     kind TEXT NOT NULL CHECK (kind IN ('subject', 'source')), id TEXT NOT NULL,
+     failures INTEGER NOT NULL, last_failure_at INTEGER NOT NULL, blocked_until INTEGER NOT NULL,
+     locked INTEGER NOT NULL CHECK (locked IN (0, 1)), PRIMARY KEY (kind, id)) STRICT;
+   CREATE TABLE access_audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+     action TEXT NOT NULL CHECK (action IN ('verify', 'identify')), subject TEXT, source TEXT NOT NULL,
+     outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'locked_out', 'revoked', 'not_found'))) STRICT;
+   CREATE INDEX access_audit_by_time ON access_audit (at);`,
 ];
 
 /** The schema version this code writes. */

@@ -8,6 +8,7 @@ import { TemplockError } from '../../errors.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from '../store.js';
 import { aString } from '../../validate.js';
 import { _migrate } from './migrations.js';
+import { _SqliteLedger } from './sqlite-ledger.js';
 
 /** Options of openSqliteStore(). */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -225,17 +226,19 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
     createPrivately(path);
     const db = guard(() => new Database(path, { timeout: busy }));
     let backend: SqliteBackend;
+    let ledger: _SqliteLedger;
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma('secure_delete = ON');
       _migrate(db, options.tenant);
       backend = new SqliteBackend(db);
+      ledger = new _SqliteLedger(db);
     } catch (e) {
       db.close();
       throw driverError(e);
     }
-    super(options, backend);
+    super(options, backend, ledger);
     this.path = path;
   }
 }
