@@ -13,3 +13,9 @@ export {
   type ProtectedTemplate,
 } from './template.js';
 export { compareTemplates, assertComparable } from './score.js';
+export {
+  checkBindingParams, defaultBindingParams, DEFAULT_BINDING_CODE, DEFAULT_BINDING_CENTRING_STRENGTH,
+  FUZZY_COMMITMENT_ID, COMMITMENT_BYTES, RELEASED_KEY_BYTES, type FuzzyCommitmentParams,
+} from './transforms/fuzzy-commitment.js';
+export { bindKey, releaseKey, messageBytes, type BindingParams, type BoundKey, type KeyRelease } from './transforms/key-binding.js';
+export { encodeBoundTemplate, decodeBoundTemplate, type BoundTemplate } from './template.js';

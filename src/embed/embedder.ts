@@ -42,8 +42,17 @@ export interface ProtectedFace {
 export interface EmbedderOptions {
   /** TF.js runtime: 'auto' (tfjs-node if installed, else tfjs-wasm; the default) or a named one. */
   readonly runtime?: RuntimePreference;
-  /** Folder of the face-api weights; default the `model/` folder of the installed package. */
+  /**
+   * Folder of the face-api weights; default the `model/` folder of the installed package. In
+   * browsers, the URL the page serves that folder at (required there).
+   */
   readonly modelDir?: string;
+  /**
+   * Folder of the TF.js WebAssembly binaries (the `dist/` files of @tensorflow/tfjs-backend-wasm);
+   * default that folder of the installed package. In browsers, the URL the page serves them at
+   * (required there).
+   */
+  readonly wasmDir?: string;
   /** Least detector confidence of a face, in (0, 1]; default 0.5. */
   readonly minConfidence?: number;
   /** Size limits of input images. */
@@ -114,11 +123,16 @@ export class FaceEmbedder {
   readonly #limits: ImageLimits;
 
   /** Use {@link createEmbedder}. */
-  constructor(runtime: _Runtime, minConfidence: number, limits: ImageLimits) {
+  private constructor(runtime: _Runtime, minConfidence: number, limits: ImageLimits) {
     this.#rt = runtime;
     this.#minConfidence = minConfidence;
     this.#limits = limits;
   }
+  /** An embedder over a loaded runtime (createEmbedder's constructor). @internal */
+  static _over(runtime: _Runtime, minConfidence: number, limits: ImageLimits): FaceEmbedder {
+    return new FaceEmbedder(runtime, minConfidence, limits);
+  }
+
 
   /** The TF.js runtime that computes embeddings. */
   get runtime(): RuntimeName { return this.#rt.name; }
@@ -281,7 +295,7 @@ export async function createEmbedder(options: EmbedderOptions = {}): Promise<Fac
   const runtime = options.runtime ?? 'auto';
   if (!['auto', 'tfjs-node', 'tfjs-wasm'].includes(runtime)) throw new RangeError('"options.runtime" expected one of auto, tfjs-node, tfjs-wasm');
   const minConfidence = aNumber('options.minConfidence', options.minConfidence ?? 0.5, Number.MIN_VALUE, 1);
-  return new FaceEmbedder(await _loadRuntime(runtime, options.modelDir), minConfidence, options.limits ?? {});
+  return FaceEmbedder._over(await _loadRuntime(runtime, options.modelDir, options.wasmDir), minConfidence, options.limits ?? {});
 }
 
 let shared: Promise<FaceEmbedder> | undefined;

@@ -2,9 +2,8 @@
 // bytes of a JPEG or PNG, or raw RGB/RGBA pixels, decoded to one RGB pixel layout. Size limits are
 // checked on the header before any pixel is decoded. Decoding is pure JS (jpeg-js, pngjs) on every
 // TF.js runtime, so the same file gives the same pixels, and so the same embedding, everywhere.
-import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { TemplockError } from '../errors.js';
+import { isTemplockError, TemplockError } from '../errors.js';
+import { _requirePeer } from '../peers.js';
 import { aInt } from '../validate.js';
 
 /** Decoded pixels: `width * height * 3` bytes, row-major, R G B per pixel. */
@@ -44,15 +43,15 @@ interface PngJs {
   PNG: { sync: { read(data: Buffer): { width: number; height: number; data: Buffer } } };
 }
 
-const requireHere = createRequire(import.meta.url);
 let decoders: { jpeg: JpegJs; png: PngJs } | undefined;
 
 /** jpeg-js and pngjs, loaded on first use (optional peers of templock/embed). */
 function _decoders(): { jpeg: JpegJs; png: PngJs } {
   if (!decoders) {
     try {
-      decoders = { jpeg: requireHere('jpeg-js') as JpegJs, png: requireHere('pngjs') as PngJs };
-    } catch {
+      decoders = { jpeg: _requirePeer('jpeg-js') as JpegJs, png: _requirePeer('pngjs') as PngJs };
+    } catch (e) {
+      if (isTemplockError(e)) throw e;
       throw new TemplockError('BACKEND_UNAVAILABLE', 'templock/embed needs the packages jpeg-js and pngjs: npm install jpeg-js pngjs');
     }
   }
@@ -163,8 +162,17 @@ function fromRaw(raw: RawImage, maxPixels: number): RgbImage {
   return { width, height, data: data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
+/** node:fs, or undefined outside Node.js (browsers), loaded without a static import. */
+function nodeFs(): typeof import('node:fs') | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:fs') as typeof import('node:fs') | undefined;
+}
+
 /** Reads a file, refusing one over the byte limit before reading it. */
 function readImageFile(path: string, maxFileBytes: number): Uint8Array {
+  const fs = nodeFs();
+  if (!fs) throw new TemplockError('IMAGE_UNREADABLE', 'image file paths need Node.js; pass the file\'s bytes or its pixels');
+  const { readFileSync, statSync } = fs;
   let size: number;
   try {
     size = statSync(path).size;

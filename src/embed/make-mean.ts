@@ -1,11 +1,14 @@
 // Generator of faceapi-mean.gen.ts: the public mean of the face-api 128-d recogniser, the
-// float64 left-to-right mean of the 13,223 LFW (deep-funneled) descriptors in
-// ../shared/data/lfw-faceapi128/embeddings.f32 (kept in float64, so that strength x mean rounds
-// to float32 exactly as centringVector() of templock/eval does); and per scheme the decision
-// thresholds at false match rates of 1e-3 and 1e-4: the matching quantiles of the protected scores
-// of 200,000 seeded different-person pairs spread over four keys, each with its own salt
+// float64 left-to-right mean of the LFW (deep-funneled) descriptors in
+// ../shared/data/lfw-faceapi128/embeddings.f32 of the people with a single photo (kept in float64,
+// so that strength x mean rounds to float32 exactly as centringVector() of templock/eval does);
+// and per scheme the decision thresholds at false match rates of 1e-3 and 1e-4: the matching
+// quantiles of the protected scores of 1,000,000 distinct seeded pairs of those same single-photo
+// people (different people by construction), spread over four keys, each with its own salt
 // (faceapiParams(scheme): the default parameters at dim 128 and the default centring strength),
-// rounded up to 0.01. Run from the repository root:
+// rounded up to 0.01. The people with two or more photos are the ones the evaluation measures
+// (its "singletons" centring protocol): neither the mean nor the thresholds ever see them.
+// Run from the repository root:
 //   node --import tsx src/embed/make-mean.ts [--check] [path/to/lfw-faceapi128]
 // --check exits 1 when the committed file differs from a fresh generation. Only this script reads
 // the data set; the package itself never does.
@@ -13,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { _EvalRng } from '../eval/rng.js';
 import { compareTemplates } from '../score.js';
 import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../transforms/defaults.js';
 import { protect } from '../transforms/protect.js';
@@ -23,40 +27,48 @@ import { _faceapiParamsFrom } from './model-params.js';
 
 const DIM = 128;
 const DEFAULT_SOURCE = '../shared/data/lfw-faceapi128';
-const IMPOSTOR_PAIRS = 200_000;
+const IMPOSTOR_PAIRS = 1_000_000;
 /** Keys (each with its own salt) the impostor pairs are spread over. */
 const KEYS = 4;
 const TARGET_FMRS = ['1e-3', '1e-4'] as const;
 type Fmr = (typeof TARGET_FMRS)[number];
 const TARGET = fileURLToPath(new URL('./faceapi-mean.gen.ts', import.meta.url));
 
-/** The row mean of little-endian float32 rows of `dim` values, summed in float64 in row order. */
-function rowMean(bytes: Uint8Array, dim: number): Float64Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const rows = bytes.byteLength / (dim * 4);
-  if (!Number.isInteger(rows) || rows === 0) throw new RangeError(`"embeddings" expected a whole number of ${dim}-d float32 rows, got ${bytes.byteLength} bytes`);
-  const sum = new Float64Array(dim);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < dim; i++) sum[i] += view.getFloat32((r * dim + i) * 4, true);
-  return Float64Array.from(sum, (s) => s / rows);
+/** The rows (in order) of the identities that have exactly one row. */
+function singletonRows(labels: readonly number[]): number[] {
+  const count = new Map<number, number>();
+  for (const l of labels) count.set(l, (count.get(l) ?? 0) + 1);
+  return labels.flatMap((l, r) => (count.get(l) === 1 ? [r] : []));
 }
 
-/** Rows i, j of different people, drawn by a fixed linear congruential sequence. */
-function impostorPairs(labels: readonly number[]): Array<[number, number]> {
-  let state = 1;
-  const next = () => { state = (state * 1103515245 + 12345) % 2147483648; return Math.floor((state / 2147483648) * labels.length); };
+/** The mean of the given little-endian float32 rows of `dim` values, summed in float64 in row order. */
+function rowMean(bytes: Uint8Array, dim: number, rows: readonly number[]): Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength % (dim * 4) !== 0 || rows.length === 0) throw new RangeError(`"embeddings" expected a whole number of ${dim}-d float32 rows, got ${bytes.byteLength} bytes`);
+  const sum = new Float64Array(dim);
+  for (const r of rows) for (let i = 0; i < dim; i++) sum[i] += view.getFloat32((r * dim + i) * 4, true);
+  return Float64Array.from(sum, (s) => s / rows.length);
+}
+
+/** Distinct unordered pairs of the given rows (each of one person), drawn by the evaluation's seeded generator. */
+function impostorPairs(rows: readonly number[]): Array<[number, number]> {
+  const rng = new _EvalRng(1, 'faceapi-thresholds');
+  const seen = new Set<number>();
   const pairs: Array<[number, number]> = [];
   while (pairs.length < IMPOSTOR_PAIRS) {
-    const i = next();
-    const j = next();
-    if (labels[i] !== labels[j]) pairs.push([i, j]);
+    const a = rows[rng.int(rows.length)]!, b = rows[rng.int(rows.length)]!;
+    const [i, j] = a < b ? [a, b] : [b, a];
+    if (i === j || seen.has(i * 65536 + j)) continue;
+    seen.add(i * 65536 + j);
+    pairs.push([i, j]);
   }
   return pairs;
 }
 
 /** The score of each scheme at which each target rate of the impostor pairs match, over KEYS keys. */
-function thresholds(bytes: Uint8Array, labels: readonly number[], paramsOf: (scheme: SchemeName) => ProtectParams): Record<SchemeName, Record<Fmr, number>> {
+function thresholds(bytes: Uint8Array, people: readonly number[], paramsOf: (scheme: SchemeName) => ProtectParams): Record<SchemeName, Record<Fmr, number>> {
   const rows = new Float32Array(Uint8Array.from(bytes).buffer);
-  const pairs = impostorPairs(labels);
+  const pairs = impostorPairs(people);
   const out = {} as Record<SchemeName, Record<Fmr, number>>;
   for (const scheme of SCHEME_NAMES) {
     const params = paramsOf(scheme);
@@ -92,13 +104,14 @@ function hexOf(v: Float64Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-function render(source: Uint8Array, mean: Float64Array, threshold: Record<SchemeName, Record<Fmr, number>>): string {
+function render(source: Uint8Array, people: number, mean: Float64Array, threshold: Record<SchemeName, Record<Fmr, number>>): string {
   const sha = createHash('sha256').update(source).digest('hex');
   const hex = hexOf(mean);
   const lines = hex.match(/.{1,96}/g)!.map((l) => `  '${l}'`).join(' +\n');
   return `// Generated by src/embed/make-mean.ts; do not edit. The public centring mean of the face-api
-// 128-d recogniser (@vladmandic/face-api 1.7.15, face_recognition_model): the float64 mean of
-// ${source.byteLength / (DIM * 4)} descriptors of Labeled Faces in the Wild (deep-funneled), in float64.
+// 128-d recogniser (@vladmandic/face-api 1.7.15, face_recognition_model): the float64 mean of the
+// descriptors of the ${people} people of Labeled Faces in the Wild (deep-funneled) with a single photo,
+// of ${source.byteLength / (DIM * 4)} descriptors (people with two or more photos are left to evaluation).
 // Source embeddings.f32 SHA-256 ${sha}.
 // It removes the component that all descriptors share (mean impostor cosine 0.84 before centring).
 
@@ -109,7 +122,7 @@ ${lines};
 /** The parameters (without the mean) and centring strength the thresholds were measured with. */
 export const FACEAPI_THRESHOLD_PARAMS = '${thresholdParams()}';
 
-/** Decision thresholds per scheme at false match rates ${TARGET_FMRS.join(' and ')} on LFW (see make-mean.ts). */
+/** Decision thresholds per scheme at false match rates ${TARGET_FMRS.join(' and ')} on LFW single-photo people (see make-mean.ts). */
 export const FACEAPI_THRESHOLDS = {
 ${SCHEME_NAMES.map((s) => `  '${s}': { ${TARGET_FMRS.map((f) => `'${f}': ${threshold[s][f]}`).join(', ')} },`).join('\n')}
 } as const;
@@ -121,8 +134,9 @@ function main(argv: string[]): number {
   const folder = argv.find((a) => !a.startsWith('--')) ?? DEFAULT_SOURCE;
   const bytes = readFileSync(join(folder, 'embeddings.f32'));
   const meta = JSON.parse(readFileSync(join(folder, 'meta.json'), 'utf8')) as { rows: Array<[string, number]> };
-  const mean = rowMean(bytes, DIM);
-  const text = render(bytes, mean, thresholds(bytes, meta.rows.map((r) => r[1]), (scheme) => _faceapiParamsFrom(mean, scheme)));
+  const people = singletonRows(meta.rows.map((r) => r[1]));
+  const mean = rowMean(bytes, DIM, people);
+  const text = render(bytes, people.length, mean, thresholds(bytes, people, (scheme) => _faceapiParamsFrom(mean, scheme)));
   if (check) {
     const same = readFileSync(TARGET, 'utf8') === text;
     console.log(same ? 'faceapi-mean.gen.ts matches its source' : 'faceapi-mean.gen.ts differs from a fresh generation');

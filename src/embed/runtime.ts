@@ -3,17 +3,17 @@
 // read from the installed package folder. The face-api models (SSD-MobileNetV1 detector, 68-point
 // landmarks, 128-d recogniser) are read from the installed @vladmandic/face-api model/ folder.
 // Nothing is fetched from the network. Loaded once per process.
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as FaceApi from '@vladmandic/face-api';
 import { TemplockError } from '../errors.js';
+import { _requirePeer } from '../peers.js';
 
 /** Which TF.js runtime computes embeddings. */
 export type RuntimeName = 'tfjs-node' | 'tfjs-wasm';
 /** The runtime to use: the best installed one, or a named one. */
 export type RuntimePreference = 'auto' | RuntimeName;
 
-/** The few TF.js functions the embedder uses beyond face-api's own. */
+/** The few TF.js functions the embedder uses beyond face-api's own. @internal */
 export interface _Tf {
   tensor3d(values: Uint8Array, shape: [number, number, number], dtype: 'int32'): FaceApi.tf.Tensor3D;
   setBackend(name: string): Promise<boolean>;
@@ -23,7 +23,7 @@ export interface _Tf {
   setWasmPaths?(prefix: string): void;
 }
 
-/** A loaded runtime with its models. */
+/** A loaded runtime with its models. @internal */
 export interface _Runtime {
   readonly name: RuntimeName;
   /** Runtime, backend and features, e.g. "tfjs-wasm 4.22.0 (SIMD)". */
@@ -34,14 +34,13 @@ export interface _Runtime {
   readonly loadMs: number;
 }
 
-const requireHere = createRequire(import.meta.url);
 
 function packageDir(name: string): string {
-  return dirname(requireHere.resolve(`${name}/package.json`));
+  return dirname(_requirePeer.resolve(`${name}/package.json`));
 }
 
 function packageVersion(name: string): string {
-  return (requireHere(`${name}/package.json`) as { version: string }).version;
+  return (_requirePeer(`${name}/package.json`) as { version: string }).version;
 }
 
 function unavailable(what: string): TemplockError {
@@ -51,24 +50,24 @@ function unavailable(what: string): TemplockError {
 /** face-api on tfjs-node, or undefined when tfjs-node is not installed or does not load. */
 function tryNode(): typeof FaceApi | undefined {
   try {
-    requireHere.resolve('@tensorflow/tfjs-node');
+    _requirePeer.resolve('@tensorflow/tfjs-node');
   } catch {
     return undefined;
   }
   try {
-    return requireHere(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node.js')) as typeof FaceApi;
+    return _requirePeer(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node.js')) as typeof FaceApi;
   } catch {
     return undefined;
   }
 }
 
-/** face-api on @tensorflow/tfjs with the WASM backend, binaries from the installed package. */
-async function loadWasm(): Promise<{ faceapi: typeof FaceApi; tf: _Tf; description: string }> {
+/** face-api on @tensorflow/tfjs with the WASM backend, binaries from `wasmDir` or the installed package. */
+async function loadWasm(wasmDirOption: string | undefined): Promise<{ faceapi: typeof FaceApi; tf: _Tf; description: string }> {
   let faceapi: typeof FaceApi;
   let wasmDir: string;
   try {
-    faceapi = requireHere(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node-wasm.js')) as typeof FaceApi;
-    wasmDir = join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist') + '/';
+    faceapi = _requirePeer(join(packageDir('@vladmandic/face-api'), 'dist/face-api.node-wasm.js')) as typeof FaceApi;
+    wasmDir = wasmDirOption === undefined ? join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist') + '/' : join(wasmDirOption, '/');
   } catch {
     throw unavailable('templock/embed needs @vladmandic/face-api, @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm (or @tensorflow/tfjs-node)');
   }
@@ -91,7 +90,7 @@ async function loadWasm(): Promise<{ faceapi: typeof FaceApi; tf: _Tf; descripti
   return { faceapi, tf, description: `tfjs-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')} (${features})` };
 }
 
-async function load(preference: RuntimePreference, modelDir: string | undefined): Promise<_Runtime> {
+async function load(preference: RuntimePreference, modelDir: string | undefined, wasmDir: string | undefined): Promise<_Runtime> {
   const t0 = performance.now();
   let name: RuntimeName;
   let faceapi: typeof FaceApi;
@@ -108,7 +107,7 @@ async function load(preference: RuntimePreference, modelDir: string | undefined)
     throw unavailable('@tensorflow/tfjs-node is not installed or does not load on this machine');
   } else {
     name = 'tfjs-wasm';
-    ({ faceapi, tf, description } = await loadWasm());
+    ({ faceapi, tf, description } = await loadWasm(wasmDir));
   }
   const models = modelDir ?? join(packageDir('@vladmandic/face-api'), 'model');
   try {
@@ -125,19 +124,20 @@ let loaded: { key: string; runtime: Promise<_Runtime> } | undefined;
 
 /**
  * The process-wide runtime, loaded on first call. TF.js holds one global backend per process,
- * so a later call asking for another runtime or model folder throws BACKEND_UNAVAILABLE.
+ * so a later call asking for another runtime, model folder or WASM folder throws BACKEND_UNAVAILABLE.
+ * @internal
  */
-export function _loadRuntime(preference: RuntimePreference, modelDir?: string): Promise<_Runtime> {
-  const key = `${preference}\u0000${modelDir ?? ''}`;
+export function _loadRuntime(preference: RuntimePreference, modelDir?: string, wasmDir?: string): Promise<_Runtime> {
+  const key = `${preference}\u0000${modelDir ?? ''}\u0000${wasmDir ?? ''}`;
   if (loaded) {
-    if (loaded.key === key || (preference === 'auto' && modelDir === undefined)) return loaded.runtime;
+    if (loaded.key === key || (preference === 'auto' && modelDir === undefined && wasmDir === undefined)) return loaded.runtime;
     return loaded.runtime.then((r) => {
       if (preference !== 'auto' && preference !== r.name) throw unavailable(`the ${r.name} runtime is already loaded in this process`);
-      if (modelDir !== undefined) throw unavailable('the face-api models are already loaded from another folder in this process');
+      if (modelDir !== undefined || wasmDir !== undefined) throw unavailable('the face-api models or the TF.js WebAssembly binaries are already loaded from another folder in this process');
       return r;
     });
   }
-  const runtime = load(preference, modelDir);
+  const runtime = load(preference, modelDir, wasmDir);
   loaded = { key, runtime };
   runtime.catch(() => { if (loaded?.runtime === runtime) loaded = undefined; });
   return runtime;

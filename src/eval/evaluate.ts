@@ -1,6 +1,7 @@
 // The evaluation run (docs/EVALUATION.md): centring split, comparison pairs, the raw cosine
 // baseline and, per parameter set, the scenarios normal (per application and per subject),
-// stolen token, renewability, unlinkability and irreversibility, all seeded and reproducible.
+// stolen token, renewability, unlinkability, irreversibility and score feedback, all seeded and
+// reproducible.
 import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../transforms/defaults.js';
 import { _schemeOf, checkParams, SCHEME_NAMES } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
@@ -11,12 +12,14 @@ import { _applyRows, _canonicalRows, _instance, _payloadScorer, _wipeInstance, t
 import { centringSplit, type CentringProtocol } from './centring.js';
 import { checkEmbeddingSet, type EmbeddingSet } from './dataset.js';
 import { acceptRate } from './metrics.js';
+import { SCORE_DISCLOSURES, type ScoreDisclosure } from '../match/disclosure.js';
+import { _scoreFeedback, DEFAULT_SCORE_FEEDBACK_SHAPE, type ScoreFeedbackResult } from './score-feedback.js';
 import { _rowsByIdentity, balancedGenuinePairs, genuinePairs, impostorPairs, type PairList } from './pairs.js';
 import { _EvalRng, _evalSecret } from './rng.js';
-import { atFmr, scoreHistogram, summariseVerification, type ScoreHistogram, type VerificationSummary } from './summary.js';
+import { atFmr, FMR_TARGETS, scoreHistogram, summariseVerification, type ScoreHistogram, type VerificationSummary } from './summary.js';
 import { unlinkability, unlinkabilityFloor } from './unlinkability.js';
 
-export const SCENARIOS = ['normal-subject', 'stolen-token', 'renewability', 'unlinkability', 'inversion'] as const;
+export const SCENARIOS = ['normal-subject', 'stolen-token', 'renewability', 'unlinkability', 'inversion', 'score-feedback'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 // The normal scenario per application is always measured: every other figure uses its threshold.
 
@@ -47,6 +50,12 @@ export interface EvaluateOptions {
   readonly attackTargets?: number;
   readonly attacks?: readonly AttackName[] | 'cheapest';
   readonly geneticEvaluations?: number;
+  /** Score feedback: persons attacked (one enrolled photo each; default 20), query budget per attack (default 10,000), disclosures (default all). */
+  readonly feedbackTargets?: number;
+  readonly feedbackQueries?: number;
+  readonly feedbackDisclosures?: readonly ScoreDisclosure[];
+  /** FMR of the normal scenario whose threshold the score-feedback attack must reach (one of FMR_TARGETS; default SYSTEM_FMR). */
+  readonly feedbackFmr?: number;
   /** Histogram bins of the unlinkability estimate (default 100). */
   readonly unlinkabilityBins?: number;
   /** Mated pairs per identity in the unlinkability scenario (default 20; a seeded sample). */
@@ -146,6 +155,7 @@ export interface SystemResult {
   readonly unlinkability?: UnlinkabilitySummary;
   readonly inversion?: readonly InversionSummary[];
   readonly inversionBaseline?: InversionBaseline;
+  readonly scoreFeedback?: ScoreFeedbackResult;
   readonly targets?: TargetCheck;
   readonly seconds: number;
 }
@@ -162,6 +172,7 @@ export interface EvaluationResult {
     readonly genuinePairs: number; readonly impostorPairs: number; readonly impostorPairsExhaustive: boolean;
     readonly systemFmr: number; readonly stolenPairs: number;
     readonly attackTargets: number; readonly geneticEvaluations: number; readonly unlinkabilityBins: number; readonly matedPerIdentity: number;
+    readonly feedbackTargets: number; readonly feedbackQueries: number; readonly feedbackDisclosures: readonly ScoreDisclosure[]; readonly feedbackFmr: number;
   };
   /** The unprotected baseline: cosine of the embeddings as the model gives them. */
   readonly raw: SystemResult;
@@ -209,6 +220,14 @@ function payloadScores(score: ReturnType<typeof _payloadScorer>, A: Uint8Array, 
   return out;
 }
 
+/** `value` (default `fallback`) checked to be a positive integer. */
+function positiveInt(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw new TypeError(`"${name}" expected number, got ${value === null ? 'null' : typeof value}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`"${name}" expected a positive integer, got ${value}`);
+  return value;
+}
+
 function check(value: number, limit: number): { value: number; limit: number; ok: boolean } {
   return { value, limit, ok: value <= limit };
 }
@@ -233,6 +252,12 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   const attackTargets = options.attackTargets ?? 50, geneticEvaluations = options.geneticEvaluations ?? DEFAULT_GENETIC.evaluations;
   const bins = options.unlinkabilityBins ?? 100;
   const matedPerIdentity = options.matedPerIdentity ?? 20;
+  const feedbackTargets = positiveInt('feedbackTargets', options.feedbackTargets, 20), feedbackQueries = positiveInt('feedbackQueries', options.feedbackQueries, 10_000);
+  const feedbackDisclosures = options.feedbackDisclosures ?? SCORE_DISCLOSURES;
+  if (!Array.isArray(feedbackDisclosures) || feedbackDisclosures.length === 0 || feedbackDisclosures.some((x) => !SCORE_DISCLOSURES.includes(x)))
+    throw new RangeError(`"feedbackDisclosures" expected a non-empty list from ${SCORE_DISCLOSURES.join(', ')}`);
+  const feedbackFmr = options.feedbackFmr ?? SYSTEM_FMR;
+  if (!(FMR_TARGETS as readonly number[]).includes(feedbackFmr)) throw new RangeError(`"feedbackFmr" expected one of ${FMR_TARGETS.join(', ')}, got ${feedbackFmr}`);
   const progress = options.onProgress ?? (() => undefined);
 
   const split = centringSplit(set, options.centring ?? 'auto', seed, options.strict ?? false);
@@ -321,6 +346,12 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
         return inversion(attack, setting, geneticEvaluations);
       });
     }
+    if (scenarios.includes('score-feedback')) {
+      out.scoreFeedback = _scoreFeedback({
+        instances: instances as [_Instance, _Instance, _Instance], templates: [T1, T2, T3], score, operatingPoint: atFmr(normalApplication, feedbackFmr), canon, centring: centring.mean, radius: centring.radius,
+        publicMean: split.mean, byId, ids, identityOf: (r) => set.identities[labels[r]!]!, inputRow: (r) => split.evalRows[r]!,
+      }, seed, feedbackTargets, feedbackQueries, feedbackDisclosures, DEFAULT_SCORE_FEEDBACK_SHAPE, step);
+    }
     if (out.unlinkability && out.renewability) {
       const eerLimit = rawNormal.eer + 0.005, fnmrLimit = atFmr(rawNormal, SYSTEM_FMR).fnmr + 0.02;
       const t = {
@@ -342,6 +373,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     protocol: {
       seed, centring: split.protocol, scenarios: [...scenarios], genuinePairs: G.a.length, impostorPairs: I.a.length, impostorPairsExhaustive: I.exhaustive,
       systemFmr: SYSTEM_FMR, stolenPairs: stolenSample.a.length, attackTargets, geneticEvaluations, unlinkabilityBins: bins, matedPerIdentity,
+      feedbackTargets, feedbackQueries, feedbackDisclosures: [...feedbackDisclosures], feedbackFmr,
     },
     raw, rawCentred: [...centrings.values()].map((c) => ({ centringStrength: c.strength, normal: c.normal })), systems, seconds: (performance.now() - started) / 1000,
   };

@@ -17,6 +17,12 @@ export {
   type EvaluateOptions, type EvaluationResult, type SystemResult, type ScenarioName, type RenewabilitySummary,
   type UnlinkabilitySummary, type InversionSummary, type InversionBaseline, type AcceptanceRates, type TargetCheck,
 } from './evaluate.js';
+export {
+  DEFAULT_SCORE_FEEDBACK_SHAPE,
+  type ScoreFeedbackShape, type ScoreFeedbackResult, type ScoreFeedbackSummary, type ScoreFeedbackTarget, type ScoreFeedbackBaseline,
+} from './score-feedback.js';
 export { markdownReport, sweepTable } from './report.js';
 export { detSvg, scoreSvgs, probit } from './svg.js';
 export { sweepGrid } from './sweep.js';
+export { evaluateKeyBinding, type KeyBindingEvalOptions, type KeyBindingResult, type KeyBindingPoint } from './key-binding.js';
+export { keyBindingReport } from './key-binding-report.js';

@@ -1,6 +1,8 @@
 // The Markdown report of an evaluation (docs/EVALUATION.md "Outputs"): dataset and protocol,
-// accuracy per scenario, renewability, unlinkability, inversion and the default targets.
+// accuracy per scenario, renewability, unlinkability, inversion, score feedback and the default
+// targets.
 import type { EvaluationResult, SystemResult } from './evaluate.js';
+import type { ScoreFeedbackTarget } from './score-feedback.js';
 import { atFmr, FMR_TARGETS, type VerificationSummary } from './summary.js';
 
 const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)} %`;
@@ -40,6 +42,42 @@ export function sweepTable(result: EvaluationResult): string {
   return lines.join('\n');
 }
 
+const queries = (q: number | null, budget: number) => (q === null ? `> ${budget.toLocaleString('en-US')}` : q.toLocaleString('en-US'));
+
+/** One person under one disclosure: queries to the first accept, cosine, renewed / other key, other photos accepted. */
+function personCell(t: ScoreFeedbackTarget): string {
+  return `${t.queries === null ? '-' : t.queries.toLocaleString('en-US')} · ${t.cosine.toFixed(2)} · ${t.renewed ? 'R' : '-'}${t.otherKey ? 'K' : '-'} · ${t.otherPhotosAccepted}/${t.otherPhotos}`;
+}
+
+function scoreFeedbackSection(result: EvaluationResult): string[] {
+  const systems = result.systems.filter((s) => s.scoreFeedback);
+  if (systems.length === 0) return [];
+  const p = result.protocol;
+  const L = ['## Score feedback (no key, salt or template)', '',
+    `Someone presents embeddings to the verification of one enrolled photo and sees the decision and what the matcher discloses: ` +
+    `the exact score, the coarse score (rounded down to tenths) or nothing. Natural evolution strategies from the public mean; ` +
+    `${p.feedbackTargets} persons, ${p.feedbackQueries.toLocaleString('en-US')} queries each, threshold at FMR ${p.feedbackFmr} of the normal scenario. ` +
+    'Rates are over persons; queries to the first accept are quartiles over all persons (> budget: not reached); ' +
+    'the reconstruction (the accepted presentation, else the last estimate) is checked after renewal (same photo, same key, new salt), ' +
+    'under another key and salt, and against the person\'s other photos. Baseline: the public mean presented to every evaluated template.', '',
+    row(['parameters', 'threshold', 'baseline: templates / persons accepting the mean', 'disclosure', 'accepted', 'queries q1 / median / q3', 'mean cosine', 'renewed', 'other key', 'other photos (mean per person)', 'persons with an other photo accepted']), rule(11)];
+  for (const s of systems) {
+    const f = s.scoreFeedback!;
+    for (const a of f.attacks) L.push(row([s.label, `${f.threshold.toFixed(4)}${f.measurable ? '' : ' (n/m)'}`, `${pct(f.baseline.acceptRate, 3)} / ${pct(f.baseline.identitiesAccepted, 1)}`, a.disclosure,
+      pct(a.acceptRate, 0), [a.queries.q1, a.queries.median, a.queries.q3].map((q) => queries(q, f.queryBudget)).join(' / '), a.meanCosine.toFixed(3),
+      pct(a.renewedAcceptRate, 0), pct(a.otherKeyAcceptRate, 0), pct(a.otherPhotosAcceptRate, 0), pct(a.personsOtherPhotoAccepted, 0)]));
+  }
+  const disclosures = systems[0]!.scoreFeedback!.attacks.map((a) => a.disclosure);
+  L.push('', 'Per person: queries to the first accept (- none) · cosine · R accepted after renewal, K under another key · other photos accepted / other photos.', '',
+    row(['parameters', 'person (row)', ...disclosures]), rule(2 + disclosures.length));
+  for (const s of systems) {
+    const attacks = s.scoreFeedback!.attacks;
+    attacks[0]!.perTarget.forEach((t, k) => L.push(row([s.label, `${t.identity} (${t.row})`, ...attacks.map((a) => personCell(a.perTarget[k]!))])));
+  }
+  L.push('');
+  return L;
+}
+
 function targetsSection(systems: readonly SystemResult[]): string[] {
   const withTargets = systems.filter((s) => s.targets);
   if (withTargets.length === 0) return [];
@@ -66,7 +104,7 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
     `- ${d.rows.toLocaleString('en-US')} rows of dim ${d.dim}, ${d.identities.toLocaleString('en-US')} identities; evaluated: ${d.evalRows.toLocaleString('en-US')} rows of ${d.evalIdentities.toLocaleString('en-US')} identities with two or more rows.`,
     `- Centring: ${p.centring}${p.centring === 'none' ? '' : `, strength per system in the tables`} (mean fitted on ${d.fitRows.toLocaleString('en-US')} rows of ${d.fitIdentities.toLocaleString('en-US')} identities disjoint from the evaluated ones).`,
     `- Comparisons: ${p.genuinePairs.toLocaleString('en-US')} genuine pairs (all), ${p.impostorPairs.toLocaleString('en-US')} impostor pairs (${p.impostorPairsExhaustive ? 'all' : `seeded sample, seed ${p.seed}`}).`,
-    `- Stolen token: ${p.stolenPairs.toLocaleString('en-US')} of the impostor pairs replayed with the victim's key and salt (raw cosine on the same pairs beside it); inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: at most ${p.matedPerIdentity} mated pairs per identity, ${p.unlinkabilityBins} bins.`,
+    `- Stolen token: ${p.stolenPairs.toLocaleString('en-US')} of the impostor pairs replayed with the victim's key and salt (raw cosine on the same pairs beside it); inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: at most ${p.matedPerIdentity} mated pairs per identity, ${p.unlinkabilityBins} bins; score feedback: ${p.feedbackTargets} persons, ${p.feedbackQueries.toLocaleString('en-US')} queries, threshold at FMR ${p.feedbackFmr}.`,
     `- Run time ${result.seconds.toFixed(0)} s. n/m: not measurable (fewer than 1/FMR impostor comparisons).`, '',
     '## Accuracy', '',
     row(['system', 'scenario', 'genuine', 'impostor', 'genuine score', 'impostor score', 'EER', 'FNMR @ 1e-2', 'FNMR @ 1e-3', 'FNMR @ 1e-4', 'threshold @ 1e-3']), rule(11),
@@ -99,6 +137,7 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
       return [...baseline, ...s.inversion!.map((a) => row([s.label, a.attack + (a.geneticEvaluations ? ` (${a.geneticEvaluations} eval.)` : ''), a.targets, a.meanCosine.toFixed(3), a.meanLeakedScore.toFixed(3),
         pct(a.rawSameSample, 0), both(a.rawOtherSamples, a.rawOtherSamplesPerPerson), pct(a.protectedSameSample, 0), both(a.protectedOtherSamples, a.protectedOtherSamplesPerPerson), both(a.renewedOtherSamples, a.renewedOtherSamplesPerPerson)]))];
     }), '');
+  L.push(...scoreFeedbackSection(result));
   L.push(...targetsSection(result.systems));
   return L.join('\n');
 }

@@ -15,7 +15,8 @@ import { MAX_PAGES, PAGE_BYTES } from './memory.js';
 import { _assertMatches, _metricOf, _referenceOf, type _Metric, type _Reference } from './metric.js';
 import { _verification, type Verification } from './matcher.js';
 import { _aScoreDisclosure, _disclose, type ScoreDisclosure } from './disclosure.js';
-import { _controlBytes, _ScanPool, CHUNKS_MAX, type _Family } from './scan-pool.js';
+import { _controlBytes, CHUNKS_MAX, type _Family } from './scan-layout.js';
+import { _ScanPool } from './scan-pool.js';
 
 /** Largest k of one identification. */
 export const K_MAX = 1000;

@@ -7,6 +7,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { TemplockError } from '../errors.js';
 import { BACKENDS, KERNEL_NAMES, type Backend, type KernelSet } from './kernel-set.js';
 import { KERNEL_MODULES, type KernelTarget } from './kernels.gen.js';
+import { SHARED_KERNEL_MODULES, type SharedKernelTarget } from './kernels-shared.gen.js';
 import { _Heap, _JsMemory, MAX_PAGES, type _MemoryLike } from './memory.js';
 import { _referenceKernels } from './reference.js';
 
@@ -45,8 +46,8 @@ export function _onInit(hook: () => void): void {
   initHooks.push(hook);
 }
 
-function decode(target: KernelTarget): Uint8Array<ArrayBuffer> {
-  const m = KERNEL_MODULES[target];
+/** The bytes of one embedded module, checked against its SHA-256. */
+function decode(target: KernelTarget | SharedKernelTarget, m: { readonly sha256: string; readonly base64: string }): Uint8Array<ArrayBuffer> {
   const bin = atob(m.base64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -54,7 +55,9 @@ function decode(target: KernelTarget): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** True when this build has the shared-memory modules (not in browser builds) and the engine shared memory. */
 function sharedMemoryAvailable(): boolean {
+  if (SHARED_KERNEL_MODULES === undefined) return false;
   try {
     return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
   } catch {
@@ -65,7 +68,8 @@ function sharedMemoryAvailable(): boolean {
 function wasmUsable(backend: Backend): boolean {
   if (backend === 'js') return true;
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return false;
-  return WebAssembly.validate(decode(backend === 'wasm-simd' ? 'simd' : 'scalar'));
+  const target = backend === 'wasm-simd' ? 'simd' : 'scalar';
+  return WebAssembly.validate(decode(target, KERNEL_MODULES[target]));
 }
 
 async function compile(backend: Backend): Promise<Compiled> {
@@ -76,8 +80,9 @@ async function compile(backend: Backend): Promise<Compiled> {
     return c;
   }
   const base = backend === 'wasm-simd' ? 'simd' : 'scalar';
-  const local = await WebAssembly.compile(decode(base));
-  const shared = sharedMemoryAvailable() ? await WebAssembly.compile(decode(`${base}-shared`)) : undefined;
+  const local = await WebAssembly.compile(decode(base, KERNEL_MODULES[base]));
+  const sharedTarget = `${base}-shared` as const;
+  const shared = sharedMemoryAvailable() ? await WebAssembly.compile(decode(sharedTarget, SHARED_KERNEL_MODULES![sharedTarget])) : undefined;
   const c: Compiled = shared ? { backend, local, shared } : { backend, local };
   await warm(c);
   return c;

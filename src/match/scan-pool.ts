@@ -7,54 +7,8 @@
 // (Atomics.wait / notify), so an identification stays one synchronous call. Node only.
 import { TemplockError } from '../errors.js';
 import { _workerConstructor } from '../worker-threads.js';
-
-/** Control block layout (int32 words): job header, per-chunk words, per-worker ready flags. */
-const SEQ = 0, STOP = 1, FAMILY = 2, PROBE = 3, BASE = 4, N = 5, K = 6, MAX_DIST = 7;
-const CHUNKS = 8, CHUNK_ROWS = 9, ROWS = 10, OUTS = 11, OUT_STRIDE = 12;
-const HEADER_WORDS = 16;
-/** Most chunks of one identification. */
-export const CHUNKS_MAX = 32;
-/** Per chunk: the job that claimed it, the job that finished it, its result count. */
-const CLAIM = HEADER_WORDS, DONE = CLAIM + CHUNKS_MAX, RESULT = DONE + CHUNKS_MAX;
-const READY = RESULT + CHUNKS_MAX;
-
-/** Bytes of the control block for `workers` workers. */
-export function _controlBytes(workers: number): number {
-  return 4 * (READY + workers);
-}
-
-/** Kernel family of a job: 0 = topk_hamming_u1, 1 = topk_equal_u8. */
-export type _Family = 0 | 1;
-
-// The worker's whole program, run with `eval`: it touches only the control block and the kernels.
-// A chunk is claimable only by the job right after the one its word names (the main thread sets
-// it to the previous job number before posting), so a worker that wakes late for an old job can
-// claim nothing of a newer one.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctlPtr, index } = workerData;
-const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const ctl = new Int32Array(memory.buffer, ctlPtr, ${READY} + index + 1);
-let seen = Atomics.load(ctl, ${SEQ});
-Atomics.store(ctl, ${READY} + index, 1);
-for (;;) {
-  Atomics.wait(ctl, ${SEQ}, seen);
-  if (Atomics.load(ctl, ${STOP}) !== 0) break;
-  const seq = Atomics.load(ctl, ${SEQ});
-  if (seq === seen) continue;
-  seen = seq;
-  const topk = ctl[${FAMILY}] === 0 ? k.topk_hamming_u1 : k.topk_equal_u8;
-  const chunks = ctl[${CHUNKS}], chunkRows = ctl[${CHUNK_ROWS}], rows = ctl[${ROWS}];
-  const prev = (seq - 1) | 0;
-  for (let c = 0; c < chunks; c++) {
-    if (Atomics.compareExchange(ctl, ${CLAIM} + c, prev, seq) !== prev) continue;
-    const from = c * chunkRows, to = Math.min(rows, from + chunkRows);
-    ctl[${RESULT} + c] = topk(ctl[${PROBE}], ctl[${BASE}] >>> 0, from, to, ctl[${N}], ctl[${K}], ctl[${MAX_DIST}], (ctl[${OUTS}] >>> 0) + c * ctl[${OUT_STRIDE}]);
-    Atomics.store(ctl, ${DONE} + c, seq);
-    Atomics.notify(ctl, ${DONE} + c);
-  }
-}
-`;
+import { _controlBytes, SEQ, STOP, FAMILY, PROBE, BASE, N, K, MAX_DIST, CHUNKS, CHUNK_ROWS, ROWS, OUTS, OUT_STRIDE, CLAIM, DONE, RESULT, READY, type _Family } from './scan-layout.js';
+import { SCAN_WORKER_SOURCE } from './scan-worker.js';
 
 interface WorkerLike {
   on(event: 'error', listener: (e: unknown) => void): void;
@@ -91,10 +45,10 @@ export class _ScanPool {
    */
   constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, ctlPtr: number, count: number) {
     const Worker = _workerConstructor<WorkerLike>();
-    if (!Worker) throw new TemplockError('BACKEND_UNAVAILABLE', 'match: worker threads need node:worker_threads (Node.js)');
+    if (!Worker || SCAN_WORKER_SOURCE === undefined) throw new TemplockError('BACKEND_UNAVAILABLE', 'match: worker threads need node:worker_threads (Node.js)');
     this.ctl = new Int32Array(memory.buffer, ctlPtr, _controlBytes(count) / 4);
     for (let index = 0; index < count; index++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, ctlPtr, index } });
+      const worker = new Worker(SCAN_WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, ctlPtr, index } });
       worker.on('error', () => { this.failed = true; });
       worker.unref();
       this.workers.push(worker);

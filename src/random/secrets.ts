@@ -8,7 +8,7 @@ import { aInt } from '../validate.js';
  * import { generateSalt } from 'templock';
  * const salt = generateSalt();
  */
-export function generateSalt(bytes = 16): Uint8Array {
+export function generateSalt(bytes = 16): Uint8Array<ArrayBuffer> {
   return randomBytes(aInt('bytes', bytes, 16, 32));
 }
 
@@ -18,6 +18,6 @@ export function generateSalt(bytes = 16): Uint8Array {
  * import { generateKey } from 'templock';
  * const key = generateKey();
  */
-export function generateKey(): Uint8Array {
+export function generateKey(): Uint8Array<ArrayBuffer> {
   return randomBytes(32);
 }

@@ -2,6 +2,7 @@
 // purpose. It is not stored in the record; it enters the associated data, so a record copied to
 // another subject, purpose or tenant fails to open.
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { aInt } from '../validate.js';
 import { _lengthPrefixed, aUtf8 } from './bytes.js';
 
 /** Where a record belongs. Each string is 1..255 UTF-8 bytes. */
@@ -12,6 +13,11 @@ export interface RecordContext {
   readonly subjectId: string;
   /** What the template is for, e.g. "access"; records of one subject differ by purpose. */
   readonly purpose: string;
+  /**
+   * The record version (SPEC.md §7.4): sealTemplate writes it (default 1); openTemplate, when
+   * given, refuses a record of another version as ROLLBACK (a v1 record is version 0).
+   */
+  readonly version?: number;
 }
 
 /** The purpose used when a store call names none. */
@@ -30,4 +36,9 @@ export function _encodeContext(ctx: unknown): Uint8Array {
   if (typeof ctx !== 'object' || ctx === null) throw new TypeError(`"context" expected object, got ${ctx === null ? 'null' : typeof ctx}`);
   const c = ctx as Partial<Record<keyof RecordContext, unknown>>;
   return _contextEncoder(c.tenant)(c.subjectId, c.purpose);
+}
+
+/** The record version a context names (`min`..2^53 - 1), or undefined. */
+export function _contextVersion(ctx: RecordContext, min: number): number | undefined {
+  return ctx.version === undefined ? undefined : aInt('context.version', ctx.version, min, Number.MAX_SAFE_INTEGER);
 }

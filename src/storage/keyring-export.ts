@@ -163,7 +163,7 @@ function parseHeader(bytes: Uint8Array): Parsed & { blob: Uint8Array } {
   throw malformed('unknown protection');
 }
 
-function withBlob(header: Uint8Array, bodyKey: Uint8Array, body: Uint8Array): Uint8Array {
+function withBlob(header: Uint8Array, bodyKey: Uint8Array, body: Uint8Array): Uint8Array<ArrayBuffer> {
   const key = _deriveSealKey(bodyKey, 'keyring', 'xchacha20-poly1305');
   try {
     const blob = _sealBlob(key, body, header, randomBytes(AEADS['xchacha20-poly1305'].nonceBytes));
@@ -185,7 +185,7 @@ function withBlob(header: Uint8Array, bodyKey: Uint8Array, body: Uint8Array): Ui
  * import { Keyring, exportKeyring } from 'templock/storage';
  * const bytes = await exportKeyring(Keyring.generate(), { passphrase: 'correct horse battery staple' });
  */
-export async function exportKeyring(keyring: Keyring, protection: KeyringProtection): Promise<Uint8Array> {
+export async function exportKeyring(keyring: Keyring, protection: KeyringProtection): Promise<Uint8Array<ArrayBuffer>> {
   if (!(keyring instanceof Keyring)) throw new TypeError(`"keyring" expected Keyring, got ${keyring === null ? 'null' : typeof keyring}`);
   const p = aProtection(protection);
   if ('passphrase' in p) {

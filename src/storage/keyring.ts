@@ -6,6 +6,7 @@ import { TemplockError } from '../errors.js';
 import { aBytes } from '../validate.js';
 import { aAead, DEFAULT_AEAD, type AeadName } from './aead.js';
 import { _deriveSealKey, _wipeSealKey, SEALING_KEY_BYTES, type _SealKey } from './key-material.js';
+import { _ManifestMac, _manifestKey } from './manifest-codec.js';
 
 /** Lifecycle of a key: enabled keys seal (when primary) and open; disabled keys do neither until enabled; destroyed keys are gone. */
 export type KeyStatus = 'enabled' | 'disabled' | 'destroyed';
@@ -60,6 +61,8 @@ function keyOptions(opts: unknown): { algorithm: AeadName; primary: boolean | un
  */
 export class Keyring {
   readonly #keys = new Map<string, _KeyEntry>();
+  /** Manifest MAC keys (SPEC.md §7.6) derived so far, by key id. */
+  readonly #macs = new Map<string, _ManifestMac>();
   #primary: string | undefined;
 
   private constructor() {}
@@ -216,6 +219,8 @@ export class Keyring {
     this.#notPrimary(e, 'destroyed');
     e.material?.fill(0);
     if (e.derived) _wipeSealKey(e.derived);
+    this.#macs.get(e.id)?.destroy();
+    this.#macs.delete(e.id);
     e.material = undefined;
     e.derived = undefined;
     e.status = 'destroyed';
@@ -232,6 +237,24 @@ export class Keyring {
     if (!e) throw new TemplockError('UNKNOWN_KEY_ID', 'record: sealed under a key id this keyring does not hold');
     if (e.status !== 'enabled') throw new TemplockError('KEY_DISABLED', `record: sealed under a key that is ${e.status}`);
     return e.derived!;
+  }
+
+  /**
+   * The manifest MAC of the key with this id (derived once): a disabled key still checks the
+   * manifest; an unknown one is UNKNOWN_KEY_ID, a destroyed one KEY_DISABLED.
+   */
+  _manifestMac(id: string): _ManifestMac {
+    const e = this.#keys.get(id);
+    if (!e) throw new TemplockError('UNKNOWN_KEY_ID', 'manifest: keyed by a key id this keyring does not hold');
+    if (!e.material) throw new TemplockError('KEY_DISABLED', 'manifest: keyed by a key that is destroyed');
+    let mac = this.#macs.get(id);
+    if (!mac) {
+      const key = _manifestKey(e.material);
+      mac = new _ManifestMac(key);
+      key.fill(0);
+      this.#macs.set(id, mac);
+    }
+    return mac;
   }
 
   /** Every entry, for export (trusted callers only). */

@@ -1,11 +1,15 @@
 // The in-memory TemplateStore (README "Storage"): the same semantics as the SQLite store over
-// maps, for tests, browsers and terminals that persist elsewhere. Records are sealed in memory too.
+// maps, for tests, browsers and terminals that persist elsewhere. Records are sealed in memory
+// too, and the manifest (SPEC.md §7.6) is kept beside them.
+import { _entryKey, type _EntryState, type _ManifestHead } from './manifest.js';
 import { _MemoryLedger } from './memory-ledger.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from './store.js';
 
 class MemoryBackend implements _Backend {
   readonly #rows = new Map<string, Map<string, _Row>>();
   readonly #revoked = new Map<string, Revocation>();
+  readonly #entries = new Map<string, readonly [string, string, _EntryState]>();
+  #head: _ManifestHead | undefined;
   #revocationSeq = 0;
   #closed = false;
 
@@ -48,8 +52,8 @@ class MemoryBackend implements _Backend {
     return this.#all().filter((r) => purpose === undefined || r.purpose === purpose).map((r) => [r.subjectId, r.purpose, r.record] as const);
   }
 
-  keysNotUnder(keyId: string): Array<readonly [string, string]> {
-    return this.#all().filter((r) => r.keyId !== keyId).map((r) => [r.subjectId, r.purpose] as const);
+  toRewrap(keyId: string): Array<readonly [string, string]> {
+    return this.#all().filter((r) => r.keyId !== keyId || r.record[4] === 1).map((r) => [r.subjectId, r.purpose] as const);
   }
 
   swap(expected: _Row, next: _Row): boolean {
@@ -64,30 +68,65 @@ class MemoryBackend implements _Backend {
     return fn();
   }
 
-  revoke(kind: Revocation['kind'], value: string, at: number): number {
+  snapshot<T>(fn: () => T): T {
+    this.#live();
+    return fn();
+  }
+
+  revoke(kind: Revocation['kind'], value: string, at: number): { added: boolean; removed: Array<readonly [string, string]> } {
     this.#live();
     const key = `${kind}:${value}`;
-    if (!this.#revoked.has(key)) {
+    const added = !this.#revoked.has(key);
+    if (added) {
       this.#revoked.set(key, Object.freeze({ kind, value, revokedAt: at }));
       this.#revocationSeq++;
     }
-    let n = 0;
+    const removed: Array<readonly [string, string]> = [];
     for (const m of this.#rows.values()) {
       for (const [purpose, r] of m) {
         if ((kind === 'subject' && r.subjectId === value) || (kind === 'salt' && r.saltId === value)) {
           m.delete(purpose);
-          n++;
+          removed.push([r.subjectId, purpose]);
         }
       }
     }
-    return n;
+    return { added, removed };
   }
 
-  reinstate(subjectId: string): boolean {
+  reinstate(subjectId: string): number | undefined {
     this.#live();
-    if (!this.#revoked.delete(`subject:${subjectId}`)) return false;
+    const r = this.#revoked.get(`subject:${subjectId}`);
+    if (!r) return undefined;
+    this.#revoked.delete(`subject:${subjectId}`);
     this.#revocationSeq++;
-    return true;
+    return r.revokedAt;
+  }
+
+  head(): _ManifestHead | undefined {
+    this.#live();
+    return this.#head;
+  }
+
+  setHead(head: _ManifestHead): void {
+    this.#head = head;
+  }
+
+  entry(subjectId: string, purpose: string): _EntryState | undefined {
+    this.#live();
+    return this.#entries.get(_entryKey(subjectId, purpose))?.[2];
+  }
+
+  setEntry(subjectId: string, purpose: string, state: _EntryState): void {
+    this.#entries.set(_entryKey(subjectId, purpose), [subjectId, purpose, state]);
+  }
+
+  *entryRows(): Iterable<readonly [string, string, number, boolean]> {
+    this.#live();
+    for (const [s, p, { version, live }] of this.#entries.values()) yield [s, p, version, live];
+  }
+
+  isEmpty(): boolean {
+    return this.count() === 0 && this.#revoked.size === 0 && this.#entries.size === 0;
   }
 
   isRevoked(subjectId: string, saltId: string): boolean {
@@ -120,6 +159,7 @@ class MemoryBackend implements _Backend {
   close(): void {
     this.#closed = true;
     this.#rows.clear();
+    this.#entries.clear();
   }
 }
 

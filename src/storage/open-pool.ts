@@ -3,11 +3,13 @@
 // list, key lookup); workers run the AEAD and the header checks of _openRecordBytes and send back
 // the template bytes, which the calling thread decodes strictly and wipes. Workers receive the
 // derived record keys and the record bytes by message, in-process only; they are ended when the
-// load finishes. Node only: elsewhere start() returns undefined and the caller opens in-thread.
-import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
-import { _contextEncoder } from './context.js';
-import { _wipeSealKey, type _SealKey } from './key-material.js';
-import { _openRecordBytes, _parseRecord, _SaltIdMemo } from './record.js';
+// load finishes. Each worker runs the self-contained program of open-worker.gen.ts (it imports
+// nothing of the application, so it survives bundling). Node only: elsewhere start() returns
+// undefined and the caller opens in-thread.
+import { TemplockError } from '../errors.js';
+import type { _SealKey } from './key-material.js';
+import type { _OpenReply, _OpenRequest, _WipeRequest } from './open-serve.js';
+import { OPEN_WORKER_SOURCE } from './open-worker.gen.js';
 import { _workerConstructor, type _WorkerCtor } from '../worker-threads.js';
 
 /** One record to open under `key` for (tenant, subjectId, purpose). */
@@ -21,99 +23,11 @@ export interface _OpenJob {
 /** Outcome of one job: the authenticated template bytes (the caller wipes them), or the error. */
 export type _OpenOutcome = Uint8Array | TemplockError;
 
-interface OpenRequest {
-  readonly batch: number;
-  /** Keys this worker has not received yet; appended to its key list. */
-  readonly keys: readonly _SealKey[];
-  /** Records concatenated; record i ends at ends[i]. */
-  readonly records: Uint8Array;
-  readonly ends: Uint32Array;
-  readonly keyIndex: Uint32Array;
-  readonly subjects: readonly string[];
-  readonly purposes: readonly string[];
-}
-
-interface OpenReply {
-  readonly batch: number;
-  /** Template bytes concatenated; job i's end at ends[i] (empty for a failed job). */
-  readonly out: Uint8Array;
-  readonly ends: Uint32Array;
-  /** Per job: null, or the code and message of its TemplockError. */
-  readonly errors: ReadonlyArray<readonly [ErrorCode, string] | null>;
-}
-
-/** Tells a worker to zero-fill and forget its keys and its remembered salt. */
-interface WipeRequest {
-  readonly wipe: true;
-}
-
-interface PortLike {
-  on(event: 'message', listener: (request: OpenRequest | WipeRequest) => void): void;
-  postMessage(value: OpenReply, transfer: ArrayBuffer[]): void;
-}
-
-/**
- * The worker side: opens each request's records and replies in one transferred buffer.
- * Errors other than TemplockError are not caught: they end the worker and fail the load.
- */
-export function _serveOpenRequests(port: PortLike, tenant: string): void {
-  const context = _contextEncoder(tenant);
-  const keys: _SealKey[] = [];
-  const saltIds = new _SaltIdMemo();
-  port.on('message', (req) => {
-    if ('wipe' in req) {
-      for (const k of keys.splice(0)) _wipeSealKey(k);
-      saltIds.wipe();
-      return;
-    }
-    keys.push(...req.keys);
-    const n = req.subjects.length;
-    const parts: Uint8Array[] = [];
-    const errors: Array<readonly [ErrorCode, string] | null> = [];
-    let from = 0, total = 0;
-    for (let i = 0; i < n; i++) {
-      const record = req.records.subarray(from, req.ends[i]);
-      from = req.ends[i]!;
-      try {
-        const bytes = _openRecordBytes(keys[req.keyIndex[i]!]!, _parseRecord(record), context(req.subjects[i], req.purposes[i]), saltIds);
-        parts.push(bytes);
-        total += bytes.length;
-        errors.push(null);
-      } catch (e) {
-        if (!isTemplockError(e)) throw e;
-        parts.push(new Uint8Array(0));
-        errors.push([e.code, e.message]);
-      }
-    }
-    const out = new Uint8Array(total), ends = new Uint32Array(n);
-    let at = 0;
-    for (let i = 0; i < n; i++) {
-      out.set(parts[i]!, at);
-      parts[i]!.fill(0);
-      ends[i] = at += parts[i]!.length;
-    }
-    port.postMessage({ batch: req.batch, out, ends, errors }, [out.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
-  });
-}
-
-// The worker's program, run with `eval`: it loads this very module (by its URL, so the same
-// build serves both sides) and serves requests. When this module runs from its TypeScript
-// sources (tests, benchmarks under tsx), worker threads do not inherit the parent's loader, so
-// the worker registers tsx's loader first.
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
-(async () => {
-  if (workerData.loader) (await import(workerData.loader)).register();
-  (await import(workerData.url))._serveOpenRequests(parentPort, workerData.tenant);
-})();
-`;
-const FROM_SOURCES = import.meta.url.endsWith('.ts');
-
 interface WorkerLike {
-  on(event: 'message', listener: (reply: OpenReply) => void): void;
+  on(event: 'message', listener: (reply: _OpenReply) => void): void;
   on(event: 'error', listener: (e: unknown) => void): void;
   on(event: 'exit', listener: (code: number) => void): void;
-  postMessage(value: OpenRequest | WipeRequest, transfer?: ArrayBuffer[]): void;
+  postMessage(value: _OpenRequest | _WipeRequest, transfer?: ArrayBuffer[]): void;
   ref(): void;
   unref(): void;
   terminate(): Promise<number>;
@@ -145,9 +59,9 @@ export class _OpenPool {
   #batch = 0;
   #failure: Error | undefined;
 
-  private constructor(Worker: WorkerCtor, tenant: string, threads: number) {
+  private constructor(Worker: WorkerCtor, source: string, tenant: string, threads: number) {
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url: import.meta.url, loader: FROM_SOURCES ? import.meta.resolve('tsx/esm/api') : undefined, tenant } });
+      const worker = new Worker(source, { eval: true, execArgv: [], workerData: { tenant } });
       const slot: Slot = { worker, pending: new Map(), keysSent: 0 };
       worker.on('message', (reply) => this.#settle(slot, reply));
       worker.on('error', () => this.#fail(new Error('storage: a record-opening worker failed')));
@@ -180,7 +94,7 @@ export class _OpenPool {
   /** Starts `threads` workers, or returns undefined where worker threads are unavailable. */
   static start(tenant: string, threads: number): _OpenPool | undefined {
     const Worker = _workerConstructor<WorkerLike>();
-    return Worker ? new _OpenPool(Worker, tenant, threads) : undefined;
+    return Worker && OPEN_WORKER_SOURCE !== undefined ? new _OpenPool(Worker, OPEN_WORKER_SOURCE, tenant, threads) : undefined;
   }
 
   /** Opens `jobs` on the least busy worker; outcomes in the order of the jobs. */
@@ -215,7 +129,7 @@ export class _OpenPool {
     });
   }
 
-  #settle(slot: Slot, reply: OpenReply): void {
+  #settle(slot: Slot, reply: _OpenReply): void {
     const p = slot.pending.get(reply.batch);
     if (!p) return;
     slot.pending.delete(reply.batch);

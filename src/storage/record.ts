@@ -1,10 +1,12 @@
-// Sealed record format v1 (SPEC.md §7): a protected template inside authenticated encryption,
-// bound to its context. Layout (offsets in bytes):
-//   0 magic "TLSR" | 4 version 1 | 5 algorithm | 6 storage key id (8) | 14 key commitment (32)
-//   46 template block: parameter block (8), template key id (8), mean id (8), salt id (16)
-//   86 template length u16 LE | 88 nonce (24 for XChaCha20-Poly1305, 12 for AES-256-GCM-SIV)
-//   then ciphertext || tag (16); the record's length is exact, so nonce and ciphertext start at
-//   offsets divisible by 4.
+// Sealed record formats v1 and v2 (SPEC.md §7): a protected template inside authenticated
+// encryption, bound to its context. Layout (offsets in bytes):
+//   0 magic "TLSR" | 4 format version (1 or 2) | 5 algorithm | 6 storage key id (8)
+//   14 key commitment (32) | 46 template block: parameter block (8), template key id (8),
+//   mean id (8), salt id (16) | 86 template length u16 LE
+//   v2 only: 88 record version u64 LE (1 .. 2^53 - 1)
+//   then the nonce (24 for XChaCha20-Poly1305, 12 for AES-256-GCM-SIV), ciphertext || tag (16);
+//   the record's length is exact, so nonce and ciphertext start at offsets divisible by 4.
+// Sealing writes v2 (record version >= 1); v1 records still open, as record version 0.
 // Decoding is strict: framing errors are MALFORMED / UNSUPPORTED_VERSION / UNKNOWN_KEY_ID, and
 // every authentication failure is the one opaque DECRYPT_FAILED.
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -20,7 +22,10 @@ import { COMMITMENT_BYTES, KEY_ID_BYTES, type _SealKey } from './key-material.js
 
 /** "TLSR": the first four bytes of every sealed record. */
 export const RECORD_MAGIC = Uint8Array.of(0x54, 0x4c, 0x53, 0x52);
-export const RECORD_VERSION = 1;
+/** The format version sealing writes. */
+export const RECORD_VERSION = 2;
+/** Largest record version (v2 stores it as u64 LE; it must stay an exact JavaScript number). */
+export const RECORD_VERSION_MAX = Number.MAX_SAFE_INTEGER;
 
 const OFF_ALG = 5;
 const OFF_KEY_ID = 6;
@@ -30,8 +35,11 @@ const OFF_TKEY = OFF_BLOCK + PARAM_BLOCK_BYTES;
 const OFF_MEAN = OFF_TKEY + 8;
 const OFF_SALT_ID = OFF_MEAN + 8;
 const OFF_LENGTH = OFF_SALT_ID + SALT_ID_BYTES;
-/** Bytes before the nonce. */
+/** Bytes before the nonce in format v1. */
 export const RECORD_FIXED_BYTES = OFF_LENGTH + 2;
+/** Offset of the record version in format v2, and the bytes before its nonce. */
+const OFF_RECORD_VERSION = RECORD_FIXED_BYTES;
+export const RECORD_V2_FIXED_BYTES = OFF_RECORD_VERSION + 8;
 
 /**
  * Salt ids of a run of records, remembering the last salt: the records of one gallery share a
@@ -66,7 +74,10 @@ function keyIdHex(bytes: Uint8Array): string {
 
 /** What a record's header says, readable without any key. */
 export interface RecordHeader {
+  /** Format version: 1 or 2. */
   readonly version: number;
+  /** Record version (SPEC.md §7.4): 1, 2, ... for format v2, 0 for a v1 record. */
+  readonly recordVersion: number;
   readonly algorithm: AeadName;
   /** Id of the storage key that sealed it (16 hex characters). */
   readonly keyId: string;
@@ -83,6 +94,8 @@ export interface RecordHeader {
 /** A parsed record: the fields the opener needs, views into the record bytes. */
 export interface _ParsedRecord {
   readonly algorithm: AeadName;
+  /** Record version: 0 for format v1. */
+  readonly version: number;
   /** Storage key id as hex (the keyring's lookup key). */
   readonly keyId: string;
   readonly params: TransformParams;
@@ -121,12 +134,17 @@ function paramsOfBlock(block: Uint8Array): TransformParams | null {
   return p;
 }
 
-/** Parses and checks the framing of a record (no key involved). */
-export function _parseRecord(bytes: Uint8Array): _ParsedRecord {
+/**
+ * Parses and checks the framing of a record (no key involved). `maxFormat` 1 parses as a v1-only
+ * opener would (record_v1.json is checked that way).
+ */
+export function _parseRecord(bytes: Uint8Array, maxFormat = RECORD_VERSION): _ParsedRecord {
   if (bytes.length < 5) throw malformed('truncated header');
   for (let i = 0; i < 4; i++) if (bytes[i] !== RECORD_MAGIC[i]) throw malformed('bad magic');
-  if (bytes[4] !== RECORD_VERSION) throw new TemplockError('UNSUPPORTED_VERSION', `record: unsupported format version ${bytes[4]}`);
-  if (bytes.length < RECORD_FIXED_BYTES) throw malformed('truncated header');
+  const format = bytes[4]!;
+  if (format < 1 || format > maxFormat) throw new TemplockError('UNSUPPORTED_VERSION', `record: unsupported format version ${format}`);
+  const fixed = format === 1 ? RECORD_FIXED_BYTES : RECORD_V2_FIXED_BYTES;
+  if (bytes.length < fixed) throw malformed('truncated header');
   const algorithm = _aeadById(bytes[OFF_ALG]!);
   if (!algorithm) throw malformed('unknown algorithm');
   const params = paramsOf(bytes.subarray(OFF_BLOCK, OFF_TKEY));
@@ -135,18 +153,36 @@ export function _parseRecord(bytes: Uint8Array): _ParsedRecord {
   const templateBytes = bytes[OFF_LENGTH]! | (bytes[OFF_LENGTH + 1]! << 8);
   if (templateBytes < TEMPLATE_FIXED_BYTES + SALT_MIN_BYTES + payloadBytes || templateBytes > TEMPLATE_FIXED_BYTES + SALT_MAX_BYTES + payloadBytes)
     throw malformed('template length out of range');
-  const nonceEnd = RECORD_FIXED_BYTES + AEADS[algorithm].nonceBytes;
+  const version = format === 1 ? 0 : recordVersionAt(bytes);
+  const nonceEnd = fixed + AEADS[algorithm].nonceBytes;
   if (bytes.length < nonceEnd + templateBytes + TAG_BYTES) throw malformed('truncated ciphertext');
   if (bytes.length > nonceEnd + templateBytes + TAG_BYTES) throw malformed('trailing bytes');
   return {
     algorithm,
+    version,
     keyId: keyIdHex(bytes.subarray(OFF_KEY_ID, OFF_COMMIT)),
     params,
     commitment: bytes.subarray(OFF_COMMIT, OFF_BLOCK),
     authenticated: bytes.subarray(0, nonceEnd),
-    nonce: bytes.subarray(RECORD_FIXED_BYTES, nonceEnd),
+    nonce: bytes.subarray(fixed, nonceEnd),
     sealed: bytes.subarray(nonceEnd),
   };
+}
+
+/** The v2 record version field: 1 .. 2^53 - 1, else MALFORMED. */
+function recordVersionAt(bytes: Uint8Array): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + OFF_RECORD_VERSION, 8);
+  const lo = dv.getUint32(0, true), hi = dv.getUint32(4, true);
+  if (hi > 0x1fffff || (hi === 0 && lo === 0)) throw malformed('record version out of range');
+  return hi * 2 ** 32 + lo;
+}
+
+/**
+ * Asserts that a parsed record has the version its opener expects (SPEC.md §7.4 rule 8): an older
+ * (or newer) copy of a record is refused as ROLLBACK before any key is used.
+ */
+export function _expectVersion(rec: _ParsedRecord, expected: number): void {
+  if (rec.version !== expected) throw new TemplockError('ROLLBACK', 'record: its version is not the current one');
 }
 
 /** Salt id (hex) of a parsed record. */
@@ -158,7 +194,8 @@ export function _recordSaltId(rec: _ParsedRecord): string {
 export function _recordHeader(rec: _ParsedRecord): RecordHeader {
   const a = rec.authenticated;
   return Object.freeze({
-    version: RECORD_VERSION,
+    version: rec.version === 0 ? 1 : 2,
+    recordVersion: rec.version,
     algorithm: rec.algorithm,
     keyId: rec.keyId,
     params: rec.params,
@@ -181,14 +218,22 @@ function associatedData(context: Uint8Array, authenticated: Uint8Array): Uint8Ar
 
 /**
  * Seals an encoded template under `key` with the given nonce (trusted inputs; the public
- * sealTemplate draws the nonce). `context` is the output of _encodeContext.
+ * sealTemplate draws the nonce). `context` is the output of _encodeContext. `version` is the
+ * record version (1 .. 2^53 - 1) of a v2 record; 0 writes format v1 (published v1 vectors and
+ * migration tests only).
  */
-export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context: Uint8Array, nonce: Uint8Array): Uint8Array {
+export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context: Uint8Array, nonce: Uint8Array, version: number): Uint8Array<ArrayBuffer> {
   const plaintext = encodeTemplate(template);
   const nonceBytes = AEADS[key.algorithm].nonceBytes;
-  const head = new Uint8Array(RECORD_FIXED_BYTES + nonceBytes);
+  const fixed = version === 0 ? RECORD_FIXED_BYTES : RECORD_V2_FIXED_BYTES;
+  const head = new Uint8Array(fixed + nonceBytes);
   head.set(RECORD_MAGIC, 0);
-  head[4] = RECORD_VERSION;
+  head[4] = version === 0 ? 1 : 2;
+  if (version > 0) {
+    const dv = new DataView(head.buffer, OFF_RECORD_VERSION, 8);
+    dv.setUint32(0, version % 2 ** 32, true);
+    dv.setUint32(4, Math.floor(version / 2 ** 32), true);
+  }
   head[OFF_ALG] = AEADS[key.algorithm].id;
   head.set(key.keyId, OFF_KEY_ID);
   head.set(key.commitment, OFF_COMMIT);
@@ -198,7 +243,7 @@ export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context:
   head.set(_saltIdBytes(template.salt), OFF_SALT_ID);
   head[OFF_LENGTH] = plaintext.length & 0xff;
   head[OFF_LENGTH + 1] = plaintext.length >>> 8;
-  head.set(nonce, RECORD_FIXED_BYTES);
+  head.set(nonce, fixed);
   try {
     const sealed = _aeadEncrypt(key.algorithm, key.aeadKey, nonce, plaintext, associatedData(context, head));
     const out = new Uint8Array(head.length + sealed.length);

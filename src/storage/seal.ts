@@ -4,10 +4,10 @@ import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import type { ProtectedTemplate } from '../template.js';
 import { aBytes } from '../validate.js';
 import { AEADS } from './aead.js';
-import { _encodeContext, type RecordContext } from './context.js';
+import { _contextVersion, _encodeContext, type RecordContext } from './context.js';
 import { Keyring } from './keyring.js';
 import { _saltIdBytes } from '../salt-id.js';
-import { _openRecord, _parseRecord, _recordHeader, _sealRecord, type RecordHeader } from './record.js';
+import { _expectVersion, _openRecord, _parseRecord, _recordHeader, _sealRecord, type RecordHeader } from './record.js';
 
 /** Largest record any supported template gives; longer inputs are refused before parsing. */
 export const RECORD_MAX_BYTES = 1 << 16;
@@ -23,7 +23,7 @@ function aRecord(record: unknown): Uint8Array {
 
 /**
  * Seals a protected template for `context` under the keyring's primary key, with a fresh random
- * nonce inside the record.
+ * nonce inside the record: a format v2 record of version `context.version` (default 1).
  * @example
  * import { protect } from 'templock';
  * import { Keyring, sealTemplate } from 'templock/storage';
@@ -31,15 +31,19 @@ function aRecord(record: unknown): Uint8Array {
  * const record = sealTemplate(ring, protect(embedding, params, appKey, salt),
  *   { tenant: 'acme-gate-1', subjectId: 'resident-42', purpose: 'access' });
  */
-export function sealTemplate(keyring: Keyring, template: ProtectedTemplate, context: RecordContext): Uint8Array {
+export function sealTemplate(keyring: Keyring, template: ProtectedTemplate, context: RecordContext): Uint8Array<ArrayBuffer> {
   const key = aKeyring(keyring)._sealKey();
-  return _sealRecord(key, template, _encodeContext(context), randomBytes(AEADS[key.algorithm].nonceBytes));
+  const ctx = _encodeContext(context);
+  const version = _contextVersion(context, 1) ?? 1;
+  return _sealRecord(key, template, ctx, randomBytes(AEADS[key.algorithm].nonceBytes), version);
 }
 
 /**
- * Opens a sealed record for the context it was sealed for.
+ * Opens a sealed record (format v1 or v2) for the context it was sealed for; when the context
+ * names a version, a record of another version is refused.
  * @throws TemplockError DECRYPT_FAILED (tampered, wrong context, wrong key: one opaque error),
- *   MALFORMED / UNSUPPORTED_VERSION (framing), UNKNOWN_KEY_ID, KEY_DISABLED.
+ *   MALFORMED / UNSUPPORTED_VERSION (framing), ROLLBACK (not the version named), UNKNOWN_KEY_ID,
+ *   KEY_DISABLED.
  * @example
  * import { openTemplate } from 'templock/storage';
  * const template = openTemplate(ring, record, { tenant: 'acme-gate-1', subjectId: 'resident-42', purpose: 'access' });
@@ -47,7 +51,9 @@ export function sealTemplate(keyring: Keyring, template: ProtectedTemplate, cont
 export function openTemplate(keyring: Keyring, record: Uint8Array, context: RecordContext): ProtectedTemplate {
   const ring = aKeyring(keyring);
   const ctx = _encodeContext(context);
+  const version = _contextVersion(context, 0);
   const parsed = _parseRecord(aRecord(record));
+  if (version !== undefined) _expectVersion(parsed, version);
   return _openRecord(ring._openKey(parsed.keyId), parsed, ctx);
 }
 

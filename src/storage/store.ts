@@ -1,7 +1,8 @@
 // The TemplateStore interface and the one implementation of its semantics over a raw row
 // backend (README "Storage"): sealing on put, opening on get, the revocation list, iteration
 // for loading a gallery (in this thread, or on worker threads through open-pool.ts), integrity
-// verification and re-wrap to the primary key.
+// verification and re-wrap to the primary key. Every write updates the manifest (manifest.ts,
+// SPEC.md §7.6) in its transaction; every load checks records against it.
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
 import type { ProtectedTemplate } from '../template.js';
@@ -11,11 +12,13 @@ import { AEADS } from './aead.js';
 import { aUtf8 } from './bytes.js';
 import { _equalBytes } from '../bytes.js';
 import { _contextEncoder, DEFAULT_PURPOSE } from './context.js';
+import { _aCounter, type MonotonicCounter } from './counter.js';
 import { Keyring } from './keyring.js';
 import type { _SealKey } from './key-material.js';
+import { _entryKey, _Manifest, type _ManifestBackend, type _ManifestView, type _ManifestWriter } from './manifest.js';
 import { _OpenPool, type _OpenOutcome } from './open-pool.js';
 import { _saltIdBytes } from '../salt-id.js';
-import { _decodeSealed, _openRecord, _parseRecord, _recordSaltId, _SaltIdMemo, _sealRecord, type _ParsedRecord } from './record.js';
+import { _decodeSealed, _expectVersion, _openRecord, _parseRecord, _recordSaltId, _SaltIdMemo, _sealRecord, type _ParsedRecord } from './record.js';
 
 /** Public facts about one stored record (no decryption involved). */
 export interface RecordInfo {
@@ -53,6 +56,11 @@ export interface RecordFailure {
 /** What verify() found. */
 export interface IntegrityReport {
   readonly ok: boolean;
+  /**
+   * 'ok', or why the manifest failed: INTEGRITY (its MAC, or entries that do not sum to its
+   * head), ROLLBACK (the monotonic counter), UNKNOWN_KEY_ID / KEY_DISABLED (its key).
+   */
+  readonly manifest: 'ok' | ErrorCode;
   readonly records: number;
   readonly failures: readonly RecordFailure[];
   /** Problems the storage engine itself reports (empty when sound). */
@@ -100,6 +108,11 @@ export interface StoreOptions {
   readonly keyring: Keyring;
   /** The tenant/application every record of this store is bound to (1..255 UTF-8 bytes). */
   readonly tenant: string;
+  /**
+   * A counter outside the store's file (TPM NV counter, server) that the manifest's generation
+   * must match: detects the whole file rolled back to an older copy (SPEC.md §7.7).
+   */
+  readonly counter?: MonotonicCounter;
 }
 
 /**
@@ -125,6 +138,7 @@ export interface TemplateStore {
   openEntries(options?: OpenEntriesOptions): AsyncIterableIterator<StoredTemplate>;
   verify(): IntegrityReport;
   rewrap(options?: { readonly batchSize?: number }): RewrapReport;
+  migrate(): RewrapReport;
   close(): void;
   /** Attempt states and audit log, persisted beside the records; used through AccessControl. */
   readonly _ledger: _AccessLedger;
@@ -140,8 +154,11 @@ export interface _Row {
   readonly updatedAt: number;
 }
 
-/** Raw persistence under the store semantics. Every method is atomic on its own. */
-export interface _Backend {
+/**
+ * Raw persistence under the store semantics. Every method is atomic on its own; the store wraps
+ * writes and their manifest update in transaction().
+ */
+export interface _Backend extends _ManifestBackend {
   /** Inserts or replaces rows in one transaction; returns false (writing nothing) if any row is revoked. */
   upsert(rows: readonly _Row[]): boolean;
   fetch(subjectId: string, purpose: string): _Row | undefined;
@@ -150,14 +167,17 @@ export interface _Backend {
   rows(): Iterable<_Row>;
   /** (subject, purpose, record) of every row (of one purpose, if given), as rows() but lighter. */
   records(purpose?: string): Iterable<readonly [string, string, Uint8Array]>;
-  /** (subject, purpose) of every row not sealed under keyId. */
-  keysNotUnder(keyId: string): Array<readonly [string, string]>;
+  /** (subject, purpose) of every row not sealed under keyId, or of record format v1. */
+  toRewrap(keyId: string): Array<readonly [string, string]>;
   /** Replaces a row only if it still holds `expected`. */
   swap(expected: _Row, next: _Row): boolean;
-  transaction<T>(fn: () => T): T;
-  /** Adds a revocation and deletes the rows it covers; returns how many. */
-  revoke(kind: Revocation['kind'], value: string, at: number): number;
-  reinstate(subjectId: string): boolean;
+  /**
+   * Adds a revocation (unless present) and deletes the rows it covers; whether it was added and
+   * the (subject, purpose) of the deleted rows.
+   */
+  revoke(kind: Revocation['kind'], value: string, at: number): { readonly added: boolean; readonly removed: Array<readonly [string, string]> };
+  /** Lifts a subject revocation; its revokedAt, or undefined when there was none. */
+  reinstate(subjectId: string): number | undefined;
   isRevoked(subjectId: string, saltId: string): boolean;
   revocations(): Revocation[];
   /** A number that changes (grows) whenever the revocation list changes, in this or another process. */
@@ -204,15 +224,26 @@ const REVOCATION_RECHECK = 64;
 class LiveRevocations {
   readonly #backend: _Backend;
   readonly #localChanges: () => number;
+  /**
+   * The manifest as verified when the load began (summed again only when its head changed since
+   * this store last verified it: the view in memory is what every check compares with, so rows
+   * edited behind an unchanged head change nothing); its revocations always count (the list as
+   * read later is not authenticated).
+   */
+  readonly view: _ManifestView;
   #local = -1;
-  #seq = Number.NaN;
+  #seq: number;
   #sinceCheck = 0;
-  #subjects = new Set<string>();
-  #salts = new Set<string>();
+  #subjects: Set<string>;
+  #salts: Set<string>;
 
-  constructor(backend: _Backend, localChanges: () => number) {
+  constructor(backend: _Backend, localChanges: () => number, manifest: _Manifest) {
     this.#backend = backend;
     this.#localChanges = localChanges;
+    this.#seq = backend.revocationSeq();
+    this.view = manifest.current();
+    this.#subjects = this.view.subjects;
+    this.#salts = this.view.salts;
   }
 
   /** True when the subject or the salt id is revoked now. */
@@ -223,8 +254,8 @@ class LiveRevocations {
       const seq = this.#backend.revocationSeq();
       if (seq !== this.#seq) {
         const revoked = this.#backend.revocations();
-        this.#subjects = new Set(revoked.filter((r) => r.kind === 'subject').map((r) => r.value));
-        this.#salts = new Set(revoked.filter((r) => r.kind === 'salt').map((r) => r.value));
+        this.#subjects = new Set([...this.view.subjects, ...revoked.filter((r) => r.kind === 'subject').map((r) => r.value)]);
+        this.#salts = new Set([...this.view.salts, ...revoked.filter((r) => r.kind === 'salt').map((r) => r.value)]);
         this.#seq = seq;
       }
     }
@@ -265,6 +296,7 @@ export function _aStoreOptions(options: unknown): StoreOptions {
   const o = options as Partial<StoreOptions>;
   if (!(o.keyring instanceof Keyring)) throw new TypeError('"options.keyring" expected Keyring');
   aUtf8('options.tenant', o.tenant);
+  if (o.counter !== undefined) _aCounter('options.counter', o.counter);
   return o as StoreOptions;
 }
 
@@ -273,6 +305,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   readonly tenant: string;
   readonly keyring: Keyring;
   protected readonly backend: _Backend;
+  readonly #manifest: _Manifest;
   readonly _ledger: _AccessLedger;
   readonly #context: (subjectId: string, purpose: string) => Uint8Array;
   /** Workers of the last completed openEntries(), idle, holding no key. */
@@ -286,12 +319,27 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     this.backend = backend;
     this._ledger = ledger;
     this.#context = _contextEncoder(options.tenant);
+    this.#manifest = new _Manifest(backend, options.keyring, options.tenant, options.counter);
+    // A new store gets its manifest head; an existing one has its head checked (MAC, counter).
+    // A file the engine cannot read, or a manifest under a key this keyring lacks, still opens:
+    // every call that needs them then reports that, verify() too.
+    let present = false;
+    try {
+      present = !this.#manifest.init() && this.#manifest.present;
+    } catch (e) {
+      if (!isTemplockError(e, 'INTEGRITY') && !isTemplockError(e, 'STORAGE_FAILED')) throw e;
+    }
+    try {
+      if (present) this.#manifest.checkHead();
+    } catch (e) {
+      if (!isTemplockError(e, 'UNKNOWN_KEY_ID') && !isTemplockError(e, 'KEY_DISABLED')) throw e;
+    }
   }
 
-  #seal(subjectId: string, template: ProtectedTemplate, purpose: string, at: number): _Row {
+  #seal(subjectId: string, template: ProtectedTemplate, purpose: string, at: number, version: number): _Row {
     const context = this.#context(subjectId, purpose);
     const key = this.keyring._sealKey();
-    const record = _sealRecord(key, template, context, randomBytes(AEADS[key.algorithm].nonceBytes));
+    const record = _sealRecord(key, template, context, randomBytes(AEADS[key.algorithm].nonceBytes), version);
     return { subjectId, purpose, keyId: bytesToHex(key.keyId), saltId: bytesToHex(_saltIdBytes(template.salt)), record, updatedAt: at };
   }
 
@@ -319,17 +367,33 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   putMany(items: readonly PutItem[]): void {
     if (!Array.isArray(items)) throw new TypeError(`"items" expected array, got ${items === null ? 'null' : typeof items}`);
     const at = Date.now();
-    const rows = items.map((it: PutItem, i) => {
+    items.forEach((it: PutItem, i) => {
       if (typeof it !== 'object' || it === null) throw new TypeError(`"items[${i}]" expected object`);
-      return this.#seal(it.subjectId, it.template, it.purpose ?? DEFAULT_PURPOSE, at);
     });
-    if (!this.backend.upsert(rows)) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
+    this.#manifest.write((w) => {
+      // Each record gets the version after its entry's (a tombstone's too), so no older copy of
+      // it, nor a deleted one, can be written back unnoticed.
+      const next = new Map<string, number>();
+      const rows = items.map((it) => {
+        const purpose = it.purpose ?? DEFAULT_PURPOSE;
+        const k = _entryKey(it.subjectId, purpose);
+        const version = next.get(k) ?? w.nextVersion(it.subjectId, purpose);
+        next.set(k, version + 1);
+        return this.#seal(it.subjectId, it.template, purpose, at, version);
+      });
+      if (!this.backend.upsert(rows)) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
+      for (const r of rows) w.setRecord(r.subjectId, r.purpose, { version: next.get(_entryKey(r.subjectId, r.purpose))! - 1, live: true });
+    });
   }
 
   /**
-   * Opens the subject's record of `purpose`.
+   * Opens the subject's record of `purpose`, after checking it against the manifest: the head's
+   * MAC and counter on every call; the entries' sum when the head changed since this store last
+   * verified it (once after another process's write).
    * @throws TemplockError REVOKED (the subject is revoked, or the record's salt is), NOT_FOUND (no
-   *   record: never stored, deleted, or removed with a revoked salt), DECRYPT_FAILED, UNKNOWN_KEY_ID,
+   *   record: never stored, deleted, or removed with a revoked salt), ROLLBACK (an older copy of
+   *   the record, a deleted one written back, or the file rolled back under a counter), INTEGRITY
+   *   (the manifest fails its MAC or sum, or lists a record that is missing), DECRYPT_FAILED, UNKNOWN_KEY_ID,
    *   KEY_DISABLED, MALFORMED.
    * @example
    * import { MemoryTemplateStore } from 'templock/storage';
@@ -338,13 +402,16 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   get(subjectId: string, purpose: string = DEFAULT_PURPOSE): ProtectedTemplate {
     aUtf8('subjectId', subjectId);
     aUtf8('purpose', purpose);
-    const row = this.backend.fetch(subjectId, purpose);
+    const [view, row] = this.#currentRow(subjectId, purpose);
+    const expected = view.versions.get(_entryKey(subjectId, purpose));
     if (!row) {
-      if (this.backend.isRevoked(subjectId, '')) throw new TemplockError('REVOKED', 'store: the subject is revoked');
+      if (view.subjects.has(subjectId)) throw new TemplockError('REVOKED', 'store: the subject is revoked');
+      if (expected !== undefined && expected >= 0) throw new TemplockError('INTEGRITY', 'store: the manifest lists a record that is missing');
       throw new TemplockError('NOT_FOUND', 'store: no record for this subject and purpose');
     }
     const parsed = _parseRecord(row.record);
-    if (this.backend.isRevoked(subjectId, _recordSaltId(parsed))) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
+    if (view.subjects.has(subjectId) || view.salts.has(_recordSaltId(parsed))) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
+    _expectVersion(parsed, expected ?? -1);
     return this.#open(row, parsed);
   }
 
@@ -357,7 +424,11 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   delete(subjectId: string, purpose: string = DEFAULT_PURPOSE): boolean {
     aUtf8('subjectId', subjectId);
     aUtf8('purpose', purpose);
-    return this.backend.remove(subjectId, purpose);
+    return this.#manifest.write((w) => {
+      const removed = this.backend.remove(subjectId, purpose);
+      w.tombstone(subjectId, purpose);
+      return removed;
+    });
   }
 
   /**
@@ -390,8 +461,18 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    */
   revokeSubject(subjectId: string): number {
     aUtf8('subjectId', subjectId);
+    return this.#revoke('subject', subjectId);
+  }
+
+  #revoke(kind: Revocation['kind'], value: string): number {
+    const at = Date.now();
     this.#revocationChanges++;
-    return this.backend.revoke('subject', subjectId, Date.now());
+    return this.#manifest.write((w) => {
+      const { added, removed } = this.backend.revoke(kind, value, at);
+      if (added) w.addRevocation({ kind, value, revokedAt: at });
+      for (const [s, p] of removed) w.tombstone(s, p);
+      return removed.length;
+    });
   }
 
   /**
@@ -403,7 +484,11 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   reinstateSubject(subjectId: string): boolean {
     aUtf8('subjectId', subjectId);
     this.#revocationChanges++;
-    return this.backend.reinstate(subjectId);
+    return this.#manifest.write((w) => {
+      const revokedAt = this.backend.reinstate(subjectId);
+      if (revokedAt !== undefined) w.removeRevocation({ kind: 'subject', value: subjectId, revokedAt });
+      return revokedAt !== undefined;
+    });
   }
 
   /**
@@ -421,18 +506,17 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     } else {
       id = bytesToHex(_saltIdBytes(aBytes('saltOrId', saltOrId, 16, 32)));
     }
-    this.#revocationChanges++;
-    return this.backend.revoke('salt', id, Date.now());
+    return this.#revoke('salt', id);
   }
 
   /**
-   * The revocation list.
+   * The revocation list (as stored; loads check it against the manifest).
    * @example
    * import { MemoryTemplateStore } from 'templock/storage';
    * for (const r of store.revocations()) console.log(r.kind, r.value);
    */
   revocations(): Revocation[] {
-    return this.backend.revocations();
+    return this.backend.revocations().map((r) => Object.freeze({ ...r }));
   }
 
   /**
@@ -449,16 +533,20 @@ export abstract class _SealedTemplateStore implements TemplateStore {
 
   /**
    * Opens every record (of one purpose, if given) that is not revoked, e.g. to load a Gallery.
-   * Revoked records are refused (skipped); a record that fails to open throws, or is reported to
-   * `onFailure` and skipped.
+   * First the manifest is verified whole (INTEGRITY or ROLLBACK thrown before any template);
+   * revoked records are refused (skipped); a record that fails to open, or whose version is not
+   * the manifest's (ROLLBACK), throws, or is reported to `onFailure` and skipped.
    * @example
    * import { MemoryTemplateStore } from 'templock/storage';
    * for (const { subjectId, template } of store.entries({ onFailure: (f) => log(f.subjectId, f.code) })) gallery.add(subjectId, template);
    */
   *entries(options?: EntriesOptions): IterableIterator<StoredTemplate> {
     const { purpose, onFailure } = aEntriesOptions(options);
+    yield* this.#entries(purpose, onFailure, this.#liveRevocations());
+  }
+
+  *#entries(purpose: string | undefined, onFailure: EntriesOptions['onFailure'], live: LiveRevocations): Generator<StoredTemplate> {
     const saltIds = new _SaltIdMemo();
-    const live = this.#liveRevocations();
     try {
       for (const c of this.#candidates(purpose, live)) {
         const template = this.#settle(c, live, onFailure, () => {
@@ -487,6 +575,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     } catch (e) {
       if (!isTemplockError(e)) throw e;
       try {
+        if (e.code === 'INTEGRITY') throw e; // a record the manifest lists is missing: nothing to read again
         template = this.#reread(loaded, live, e);
       } catch (failure) {
         reportFailure(failure, subjectId, purpose, onFailure);
@@ -499,11 +588,18 @@ export abstract class _SealedTemplateStore implements TemplateStore {
 
   /** The current template of a record whose loaded bytes failed to open with `error` (see #settle). */
   #reread(loaded: LoadedRecord, live: LiveRevocations, error: TemplockError): ProtectedTemplate | undefined {
-    const row = this.backend.fetch(loaded.subjectId, loaded.purpose);
+    const [view, row] = this.#currentRow(loaded.subjectId, loaded.purpose);
     if (!row) return undefined;
     if (_equalBytes(row.record, loaded.record)) throw error;
     const parsed = _parseRecord(row.record);
-    return live.covers(row.subjectId, _recordSaltId(parsed)) ? undefined : this.#open(row, parsed);
+    if (live.covers(row.subjectId, _recordSaltId(parsed))) return undefined;
+    _expectVersion(parsed, view.versions.get(_entryKey(row.subjectId, row.purpose)) ?? -1);
+    return this.#open(row, parsed);
+  }
+
+  /** The verified manifest and the row of (subject, purpose), read from one consistent state. */
+  #currentRow(subjectId: string, purpose: string): readonly [_ManifestView, _Row | undefined] {
+    return this.backend.snapshot(() => [this.#manifest.current(), this.backend.fetch(subjectId, purpose)] as const);
   }
 
   /**
@@ -521,12 +617,12 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     const threads = options?.threads ?? 2;
     if (typeof threads !== 'number') throw new TypeError(`"options.threads" expected number, got ${typeof threads}`);
     if (!Number.isSafeInteger(threads) || threads < 1 || threads > THREADS_MAX) throw new RangeError(`"options.threads" expected integer in [1, ${THREADS_MAX}]`);
+    const live = this.#liveRevocations();
     const pool = threads > 1 ? this.#takePool(threads) : undefined;
     if (!pool) {
-      yield* this.entries({ purpose, onFailure });
+      yield* this.#entries(purpose, onFailure, live);
       return;
     }
-    const live = this.#liveRevocations();
     const inFlight: Array<Promise<Settled[]>> = [];
     const deliver = function* (this: _SealedTemplateStore, settled: readonly Settled[]): Generator<StoredTemplate> {
       for (const s of settled) {
@@ -574,7 +670,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   }
 
   #liveRevocations(): LiveRevocations {
-    return new LiveRevocations(this.backend, () => this.#revocationChanges);
+    return new LiveRevocations(this.backend, () => this.#revocationChanges, this.#manifest);
   }
 
   /** The idle pool if it has `threads` workers, else a new one (undefined without worker threads). */
@@ -586,31 +682,66 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     return _OpenPool.start(this.tenant, threads);
   }
 
-  /** Every record (of one purpose, if given) not on the revocation list, parsed, its key resolved. */
+  /**
+   * Every record (of one purpose, if given) not revoked, parsed, checked against the verified
+   * manifest, its key resolved; then a failure for each record the manifest lists as live that
+   * is missing.
+   */
   *#candidates(purpose: string | undefined, live: LiveRevocations): Generator<Candidate> {
+    let view = live.view;
+    let matched = 0;
     for (const [subjectId, rowPurpose, record] of this.backend.records(purpose)) {
       if (live.covers(subjectId, undefined)) continue;
       try {
         const parsed = _parseRecord(record);
         const saltId = _recordSaltId(parsed);
         if (live.covers(subjectId, saltId)) continue;
+        const k = _entryKey(subjectId, rowPurpose);
+        let expected = view.versions.get(k);
+        // A version newer than the view's is a write made during this load: re-verify, compare again.
+        if (expected !== parsed.version && this.#manifest.changedSince(view)) expected = (view = this.#manifest.verified()).versions.get(k);
+        _expectVersion(parsed, expected ?? -1);
+        matched++;
         yield { subjectId, purpose: rowPurpose, record, saltId, parsed, key: this.keyring._openKey(parsed.keyId), ok: true };
       } catch (e) {
         yield { subjectId, purpose: rowPurpose, record, ok: false, error: e };
       }
     }
+    yield* this.#missing(view, purpose, matched);
+  }
+
+  /** A failure (INTEGRITY) for each live entry (of `purpose`) whose record is missing, when fewer than all were matched. */
+  *#missing(view: _ManifestView, purpose: string | undefined, matched: number): Generator<Candidate> {
+    let live = 0;
+    if (purpose === undefined) for (const v of view.versions.values()) live += v >= 0 ? 1 : 0;
+    else for (const [, p, , isLive] of this.backend.entryRows()) live += isLive && p === purpose ? 1 : 0;
+    if (live === matched) return;
+    for (const [subjectId, p] of this.#liveEntries(view, purpose)) {
+      const [now, row] = this.#currentRow(subjectId, p);
+      if (row !== undefined || (now.versions.get(_entryKey(subjectId, p)) ?? -1) < 0) continue; // present, or deleted since the view
+      yield { subjectId, purpose: p, record: new Uint8Array(0), ok: false, error: new TemplockError('INTEGRITY', 'store: the manifest lists a record that is missing') };
+    }
+  }
+
+  /** (subject, purpose) of the live entries of a view (of one purpose, if given). */
+  *#liveEntries(view: _ManifestView, purpose: string | undefined): Generator<readonly [string, string]> {
+    for (const [s, p, version, live] of this.backend.entryRows()) {
+      if (live && (purpose === undefined || p === purpose) && view.versions.get(_entryKey(s, p)) === version) yield [s, p];
+    }
   }
 
   /**
-   * Checks the storage engine and opens every record; reports failures by code, never by content.
+   * Checks the storage engine and the whole manifest, and opens every record; reports failures
+   * by code, never by content: a record whose version is not the manifest's as ROLLBACK, a
+   * revoked record still stored as REVOKED, a live manifest entry without its record as INTEGRITY.
    * @example
    * import { MemoryTemplateStore } from 'templock/storage';
-   * const report = store.verify(); if (!report.ok) console.error(report.failures);
+   * const report = store.verify(); if (!report.ok) console.error(report.manifest, report.failures);
    */
   verify(): IntegrityReport {
     const storage: string[] = [];
     const failures: RecordFailure[] = [];
-    let records = 0;
+    let records = 0, matched = 0;
     // A damaged file makes the engine itself fail: that is a finding to report, not to throw.
     const engine = (e: unknown): void => {
       if (!isTemplockError(e, 'INTEGRITY') && !isTemplockError(e, 'STORAGE_FAILED')) throw e;
@@ -621,12 +752,24 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     } catch (e) {
       engine(e);
     }
+    let manifest: IntegrityReport['manifest'] = 'ok';
+    let view: _ManifestView | undefined;
+    try {
+      view = this.#manifest.verified();
+    } catch (e) {
+      manifest = failureCode(e);
+    }
     try {
       for (const row of this.backend.rows()) {
         records++;
         try {
           const parsed = _parseRecord(row.record);
           if (parsed.keyId !== row.keyId || _recordSaltId(parsed) !== row.saltId) throw new TemplockError('INTEGRITY', 'store: row metadata does not match its record');
+          if (view) {
+            if (view.subjects.has(row.subjectId) || view.salts.has(row.saltId)) throw new TemplockError('REVOKED', 'store: a revoked record is still stored');
+            _expectVersion(parsed, view.versions.get(_entryKey(row.subjectId, row.purpose)) ?? -1);
+            matched++;
+          }
           this.#open(row, parsed);
         } catch (e) {
           failures.push({ subjectId: row.subjectId, purpose: row.purpose, code: failureCode(e) });
@@ -635,13 +778,17 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     } catch (e) {
       engine(e);
     }
-    return { ok: storage.length === 0 && failures.length === 0, records, failures, storage };
+    if (view) for (const c of this.#missing(view, undefined, matched)) failures.push({ subjectId: c.subjectId, purpose: c.purpose, code: 'INTEGRITY' });
+    return { ok: storage.length === 0 && manifest === 'ok' && failures.length === 0, manifest, records, failures, storage };
   }
 
   /**
-   * Re-seals every record under the keyring's primary key, batch by batch, each record replaced
-   * atomically: at every moment each record is readable under its old or its new key (keep both
-   * in the keyring until this returns). No new capture is needed.
+   * Re-seals every record not under the keyring's primary key, and every record of format v1, as
+   * a v2 record under the primary key with the next record version, batch by batch, each record
+   * and its manifest entry replaced atomically: at every moment each record is readable under its
+   * old or its new key (keep both in the keyring until this returns). Then re-keys the manifest
+   * to the primary key. No new capture is needed. A record whose version is not the manifest's
+   * is not re-sealed (a ROLLBACK failure).
    * @example
    * import { MemoryTemplateStore } from 'templock/storage';
    * ring.rotate(); store.rewrap();
@@ -652,24 +799,61 @@ export abstract class _SealedTemplateStore implements TemplateStore {
       throw new RangeError('"options.batchSize" expected integer in [1, 100000]');
     const keyId = this.keyring.primaryId;
     const total = this.backend.count();
-    const pending = this.backend.keysNotUnder(keyId);
+    const pending = this.backend.toRewrap(keyId);
     const failures: RecordFailure[] = [];
     let rewrapped = 0;
     for (let i = 0; i < pending.length; i += batchSize) {
-      this.backend.transaction(() => {
+      this.#manifest.write((w) => {
         for (const [subjectId, purpose] of pending.slice(i, i + batchSize)) {
           const row = this.backend.fetch(subjectId, purpose);
-          if (!row || row.keyId === keyId) continue;
+          if (!row) continue;
           try {
-            const next = this.#seal(subjectId, this.#open(row), purpose, row.updatedAt);
-            if (this.backend.swap(row, next)) rewrapped++;
+            if (this.#rewrapOne(w, row, keyId)) rewrapped++;
           } catch (e) {
             failures.push({ subjectId, purpose, code: failureCode(e) });
           }
         }
       });
     }
+    this.#manifest.rekey();
     return { keyId, rewrapped, alreadyCurrent: total - pending.length, failures };
+  }
+
+  /** Re-seals one row under the primary key `keyId` with the next version; false when it no longer needs it or changed meanwhile. */
+  #rewrapOne(w: _ManifestWriter, row: _Row, keyId: string): boolean {
+    const parsed = _parseRecord(row.record);
+    if (row.keyId === keyId && parsed.version > 0) return false;
+    const entry = w.entry(row.subjectId, row.purpose);
+    _expectVersion(parsed, entry?.live ? entry.version : -1);
+    const version = w.nextVersion(row.subjectId, row.purpose);
+    const next = this.#seal(row.subjectId, this.#open(row, parsed), row.purpose, row.updatedAt, version);
+    if (!this.backend.swap(row, next)) return false;
+    w.setRecord(row.subjectId, row.purpose, { version, live: true });
+    return true;
+  }
+
+  /**
+   * Brings a store written before record format v2 to it, once, after upgrading: builds the
+   * manifest from the store's current contents (trusting them: run it on a file known to be
+   * intact; v1 records enter as version 0), then rewrap() re-seals every v1 record as v2. Until
+   * then loads of such a store fail with INTEGRITY. On a store that has a manifest it is rewrap().
+   * @example
+   * import { openSqliteStore } from 'templock/storage/sqlite';
+   * const report = openSqliteStore('templates.db', { keyring, tenant: 'acme-gate-1' }).migrate();
+   */
+  migrate(): RewrapReport {
+    if (!this.#manifest.present) {
+      const versions: Array<readonly [string, string, number]> = [];
+      for (const row of this.backend.rows()) {
+        try {
+          versions.push([row.subjectId, row.purpose, _parseRecord(row.record).version]);
+        } catch {
+          // a record that does not parse gets no entry; loads report it as they did before
+        }
+      }
+      this.#manifest.adopt(versions);
+    }
+    return this.rewrap();
   }
 
   /** Releases the backend and ends the workers of openEntries(). */

@@ -21,13 +21,13 @@ test('bench --list lists every suite in bench/ with its workloads', async () => 
   assert.ok(io.lines.some((l) => l.includes('hamming_u1 1:N top-10')));
 });
 
-test('bench --help describes the columns; an unknown option is an error', async () => {
+test('bench --help describes the columns; an unknown option is a usage error (exit 2)', async () => {
   const io = capture();
   assert.is(await main(['bench', '--help'], io), 0);
   assert.ok(io.lines.join('\n').includes('native C ceiling'));
   assert.ok(io.lines.join('\n').includes('--repeat N'));
   const bad = capture();
-  assert.is(await main(['bench', '--bogus'], bad), 1);
+  assert.is(await main(['bench', '--bogus'], bad), 2);
   assert.ok(bad.errors.join('\n').includes('bogus'));
 });
 

@@ -1,12 +1,14 @@
 // `templock demo` end to end (what `npm start` runs) on a temporary database: the scenario
 // completes with every check passed, its figures are consistent, and the database it leaves
-// holds sealed records only.
-import { mkdtempSync } from 'node:fs';
+// holds sealed records only; its own temporary folder is removed unless --keep; an existing
+// --db path is refused (exit 4).
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Io } from '../../src/cli/command.js';
+import { _demoDatabase } from '../../src/cli/commands/demo.js';
 import { main } from '../../src/cli/main.js';
 import { Keyring } from '../../src/storage/index.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
@@ -21,6 +23,7 @@ test('the demo enrols, verifies, identifies, rejects strangers, revokes, rotates
   assert.is(code, 0);
   assert.is(f.ok, true);
   assert.is(f.db, db);
+  assert.is(f.kept, true, 'a --db path is kept');
   assert.is(f.detected, 22, 'the six sample photos show 22 faces');
   assert.ok(f.residents >= 10 && f.residents + f.failuresToEnrol === 13);
   assert.ok(f.genuineAccepts >= f.residents - 1, 'nearly every resident is accepted from another view');
@@ -44,10 +47,23 @@ test('the demo enrols, verifies, identifies, rejects strangers, revokes, rotates
   }
 });
 
+test('the demo\'s temporary folder is removed at the end unless --keep; a --db path is kept', () => {
+  const temporary = _demoDatabase(undefined, false);
+  assert.ok(existsSync(dirname(temporary.path)));
+  assert.is(temporary.kept, false);
+  temporary.dispose();
+  assert.not.ok(existsSync(dirname(temporary.path)), 'removed');
+  const kept = _demoDatabase(undefined, true);
+  kept.dispose();
+  assert.ok(existsSync(dirname(kept.path)), 'kept with --keep');
+  const given = _demoDatabase(join(dirname(kept.path), 'given.db'), false);
+  assert.is(given.kept, true);
+});
+
 test('the demo refuses a database path that exists', async () => {
   const err: string[] = [];
   const io: Io = { out: () => {}, err: (l) => err.push(l), progress: () => {} };
-  assert.is(await main(['demo', '--db', tmpdir()], io), 1);
+  assert.is(await main(['demo', '--db', tmpdir()], io), 4);
   assert.match(err.join('\n'), /DUPLICATE_ID/);
 });
 

@@ -2,12 +2,14 @@
 // create/rotate/rewrap (key file and passphrase), enroll, verify, identify (decisions only, a
 // score only when asked for and only of an accept), LOCKED_OUT after repeated failures, unlock,
 // the audit log, revoke and reissue on faces cut from the shipped sample photos, --help and
-// --json, and the error paths (exit 1 with the error code). No output ever contains a passphrase
+// --json, the error paths (exit status by kind, with the error code), and an old record written
+// back into the database file after a reissue (refused as ROLLBACK). No output ever contains a passphrase
 // or a key.
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Io } from '../../src/cli/command.js';
@@ -78,9 +80,9 @@ test('every terminal subcommand answers --help', async () => {
   for (const w of ['demo', 'enroll', 'verify', 'identify', 'revoke', 'reissue', 'audit', 'unlock', 'keys rotate']) assert.ok(all.out.includes(`templock ${w}`));
 });
 
-test('keys create: a key file is made (mode 0600) and the keys are sealed; no key, or twice, is exit 1', async () => {
+test('keys create: a key file is made (mode 0600) and the keys are sealed; no key is exit 2, twice exit 4', async () => {
   const none = await run('keys', 'create', '--db', db);
-  assert.is(none.code, 1);
+  assert.is(none.code, 2);
   assert.match(none.err, /TEMPLOCK_PASSPHRASE/);
   const r = await runJson('keys', 'create');
   assert.is(r.code, 0, r.err);
@@ -91,7 +93,7 @@ test('keys create: a key file is made (mode 0600) and the keys are sealed; no ke
   const keyHex = readFileSync(kek, 'utf8').trim();
   assert.not.ok(readFileSync(`${db}.keyring`, 'utf8').includes(keyHex), 'the key-encryption key is not in the terminal file');
   const again = await runJson('keys', 'create');
-  assert.is(again.code, 1);
+  assert.is(again.code, 4);
   assert.match(again.err, /DUPLICATE_ID/);
 });
 
@@ -102,16 +104,16 @@ test('enroll: faces are enrolled; duplicates, group photos, unreadable files and
   assert.equal([bob.json.enrolled, bob.json.epoch], ['bob', 0]);
   assert.ok(bob.json.runtime === 'tfjs-wasm' || bob.json.runtime === 'tfjs-node', 'the runtime is reported');
   const dup = await runJson('enroll', '--id', 'alice', '--image', img.alice);
-  assert.is(dup.code, 1);
+  assert.is(dup.code, 4);
   assert.match(dup.err, /DUPLICATE_ID/);
   const many = await runJson('enroll', '--id', 'crowd', '--image', group);
-  assert.is(many.code, 1);
+  assert.is(many.code, 5);
   assert.match(many.err, /MULTIPLE_FACES/);
   assert.match((await runJson('enroll', '--id', 'x', '--image', img.garbage)).err, /IMAGE_UNREADABLE/);
   assert.match((await runJson('enroll', '--id', 'x', '--image', join(dir, 'missing.jpg'))).err, /IMAGE_UNREADABLE/);
   assert.match((await runJson('enroll', '--image', img.alice)).err, /--id is required/);
   assert.match((await runJson('enroll', '--id', 'x', '--image', img.alice, '--face', 'left')).err, /--face expected/);
-  assert.is((await runJson('enroll', '--id', 'x', '--image', img.alice, '--bogus')).code, 1);
+  assert.is((await runJson('enroll', '--id', 'x', '--image', img.alice, '--bogus')).code, 2);
 });
 
 test('verify: another view of the same face is accepted without a score unless asked; another person is rejected, never with a score', async () => {
@@ -133,7 +135,9 @@ test('verify: another view of the same face is accepted without a score unless a
   const text = await run('verify', '--id', 'bob', '--image', img.aliceMirrored, '--db', db, '--key-file', kek, '--score', 'exact', '--source', 'gate-v');
   assert.match(text.out, /^rejected "bob"/);
   assert.not.match(text.out, /score/);
-  assert.match((await runJson('verify', '--id', 'nobody', '--image', img.alice, '--source', 'gate-v')).err, /NOT_FOUND/);
+  const nobody = await runJson('verify', '--id', 'nobody', '--image', img.alice, '--source', 'gate-v');
+  assert.equal([nobody.code, nobody.json.error], [1, { code: 'NOT_FOUND', message: (nobody.json.error as { message: string }).message }]);
+  assert.match(nobody.err, /NOT_FOUND/);
   assert.match((await runJson('verify', '--id', 'alice', '--image', img.alice, '--score', 'full')).err, /--score expected one of coarse, exact/);
 });
 
@@ -225,13 +229,33 @@ test('keys rotate re-wraps every record and disables the old key; verification s
   assert.is(again.json.alreadyCurrent, 2);
 });
 
+test('an old record written back into the file after revoke and reissue is refused as ROLLBACK', async () => {
+  const file = new Database(db);
+  const stolen = file.prepare(`SELECT * FROM records WHERE subject = 'bob'`).get() as Record<string, unknown>;
+  file.close();
+  assert.is((await runJson('revoke', '--id', 'bob')).code, 0);
+  const re = await runJson('reissue', '--id', 'bob', '--image', img.bobDarker);
+  assert.is(re.code, 0, re.err);
+  const writer = new Database(db);
+  writer.prepare(`INSERT OR REPLACE INTO records (subject, purpose, key_id, salt_id, record, updated_at)
+    VALUES (@subject, @purpose, @key_id, @salt_id, @record, @updated_at)`).run(stolen);
+  writer.close();
+  const old = await runJson('verify', '--id', 'bob', '--image', img.bob);
+  assert.is(old.code, 4, 'a store error, not a rejection');
+  assert.match(old.err, /ROLLBACK/);
+  assert.not.ok(old.json.match, 'no decision is made on the old record');
+  const re2 = await runJson('reissue', '--id', 'bob', '--image', img.bobDarker);
+  assert.is(re2.code, 0, re2.err);
+  assert.is((await runJson('verify', '--id', 'bob', '--image', img.bob)).code, 0);
+});
+
 test('keys rewrap --new-key-file re-seals the terminal file: the old key file no longer opens it', async () => {
   const next = join(dir, 'next.kek');
   const r = await runJson('keys', 'rewrap', '--new-key-file', next);
   assert.is(r.code, 0, r.err);
   assert.is(r.json.resealed, 'key-file');
   const old = await runJson('revoke', '--id', 'nobody');
-  assert.is(old.code, 1);
+  assert.is(old.code, 3);
   assert.match(old.err, /DECRYPT_FAILED/);
   const ok = await run('revoke', '--id', 'nobody', '--db', db, '--key-file', next);
   assert.is(ok.code, 0, ok.err);
@@ -259,7 +283,8 @@ test('passphrase: Argon2id-sealed keys, a wrong passphrase and an altered settin
     body.settings.threshold = 0;
     writeFileSync(file, JSON.stringify(body));
     assert.match((await run('revoke', '--id', 'x', '--db', pdb)).err, /DECRYPT_FAILED/);
-    assert.match((await run('revoke', '--id', 'x', '--db', join(dir, 'none.db'))).err, /NOT_FOUND: no terminal key file/);
+    const none = await run('revoke', '--id', 'x', '--db', join(dir, 'none.db'));
+    assert.equal([none.code, /no terminal key file/.test(none.err)], [2, true]);
   } finally {
     delete process.env.TEMPLOCK_PASSPHRASE;
     delete process.env.TEMPLOCK_NEW_PASSPHRASE;

@@ -64,7 +64,7 @@ test('pairs: all genuine pairs, impostors exhaustive when few, seeded sample oth
   for (let k = 0; k < 500; k++) assert.ok(labels[s1.a[k]!] !== labels[s1.b[k]!]);
 });
 
-const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenPairs: 240, attackTargets: 6, geneticEvaluations: 400 });
+const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenPairs: 240, attackTargets: 6, geneticEvaluations: 400, feedbackTargets: 3, feedbackQueries: 300 });
 
 test('protocol: singletons fit the mean, multi-sample identities are evaluated, counts reported', () => {
   assert.is(result.protocol.centring, 'singletons');
@@ -105,6 +105,8 @@ test('every scheme: accurate when normal, unlinkable across keys, renewable', ()
     assert.is(s.stolenToken!.impostorCount, 240);
     assert.equal(s.stolenToken!.impostorCount, result.raw.stolenToken!.impostorCount, 'the raw figure is measured on the same impostors');
     assert.ok(s.targets !== undefined);
+    assert.is(s.scoreFeedback!.baseline.acceptRate, 0, 'at centring strength 1 the public mean is the centring vector, which protection refuses');
+    assert.equal(s.scoreFeedback!.attacks.map((a) => a.targets), [3, 3, 3]);
   }
 });
 
@@ -154,7 +156,7 @@ test('inversion: a no-template baseline (the public mean presented) beside the a
 
 test('report, DET and score plots', () => {
   const md = markdownReport(result, 'templock evaluate x');
-  for (const h of ['## Accuracy', '## Renewability', '## Unlinkability', '## Irreversibility', '## Targets', 'stolen token', 'per-subject secrets'])
+  for (const h of ['## Accuracy', '## Renewability', '## Unlinkability', '## Irreversibility', '## Score feedback', '## Targets', 'stolen token', 'per-subject secrets'])
     assert.ok(md.includes(h), h);
   const det = detSvg(result);
   assert.ok(det.startsWith('<svg') && det.trimEnd().endsWith('</svg>'));
@@ -206,7 +208,7 @@ test('CLI: templock evaluate on a CSV writes report.md, result.json and SVG plot
   assert.equal(json.rawCentred.map((c: { centringStrength: number }) => c.centringStrength), [...new Set([DEFAULT_CENTRING_STRENGTH.sign, DEFAULT_CENTRING_STRENGTH['iom-urp']])]);
 });
 
-test('CLI: --json on stdout; errors exit 1 with a message', async () => {
+test('CLI: --json on stdout; a bad option or a missing file is exit 2 with a message', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'templock-eval-'));
   const csv = join(dir, 'set.csv');
   writeFileSync(csv, toCsv(set));
@@ -214,10 +216,10 @@ test('CLI: --json on stdout; errors exit 1 with a message', async () => {
   assert.is(await main(['evaluate', csv, '--params', '{"scheme":"sign","bits":64}', '--scenarios', 'renewability', '--json'], io), 0);
   assert.is(JSON.parse(io.outs.join('')).systems[0].label, 'sign bits=64');
   const bad = capture();
-  assert.is(await main(['evaluate', csv, '--scenarios', 'nope'], bad), 1);
+  assert.is(await main(['evaluate', csv, '--scenarios', 'nope'], bad), 2);
   assert.match(bad.errs.join('\n'), /--scenarios" expected one of/);
   const none = capture();
-  assert.is(await main(['evaluate', join(dir, 'absent.csv')], none), 1);
+  assert.is(await main(['evaluate', join(dir, 'absent.csv')], none), 2);
   assert.not.ok(existsSync(join(dir, 'out')));
 });
 

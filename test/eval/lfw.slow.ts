@@ -1,6 +1,6 @@
 // The evaluation on the real LFW embeddings (../shared/data/lfw-faceapi128): the counts of its
 // README, the raw baseline, and what docs/EVALUATION.md states about the recommended defaults.
-// Skips with a message when ../shared/data is absent. About 5 minutes on two cores.
+// Skips with a message when ../shared/data is absent. About 6 minutes on two cores.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { init } from '../../src/match/index.js';
@@ -52,6 +52,23 @@ test('full disclosure inverts every scheme, IoM-URP included (the key must stay 
     assert.is(a.attack, scheme === 'iom-urp' ? 'optimisation' : 'linear');
     assert.ok(a.rawOtherSamples > 0.5, `${scheme}: ${JSON.stringify(a)}`);
     assert.ok(a.rawOtherSamples > sys(scheme).inversionBaseline!.rawOtherSamples, `${scheme}: above the no-template baseline`);
+  }
+});
+
+test('score feedback: exact scores reach every person, decisions alone few; the public mean is a wolf', () => {
+  if (!result) return;
+  for (const s of result.systems) {
+    const f = s.scoreFeedback!;
+    const by = (d: string) => f.attacks.find((a) => a.disclosure === d)!;
+    assert.is(by('exact').acceptRate, 1, `${s.label} exact`);
+    assert.ok(by('exact').queries.median! <= 404, `${s.label} median ${by('exact').queries.median}`);
+    assert.ok(by('coarse').acceptRate >= 0.9, `${s.label} coarse ${by('coarse').acceptRate}`);
+    assert.ok(by('none').acceptRate <= 0.3, `${s.label} decisions only ${by('none').acceptRate}`);
+    assert.ok(f.baseline.acceptRate > 0.03, `${s.label} baseline ${f.baseline.acceptRate}`);
+  }
+  for (const scheme of ['sign', 'iom-grp']) {
+    const exact = sys(scheme).scoreFeedback!.attacks.find((a) => a.disclosure === 'exact')!;
+    assert.ok(exact.meanCosine > 0.85 && exact.renewedAcceptRate >= 0.6 && exact.otherKeyAcceptRate >= 0.6, `${scheme}: ${JSON.stringify({ ...exact, perTarget: undefined })}`);
   }
 });
 

@@ -1,8 +1,9 @@
 // Seeded differential cases for the two implementations: random parameter sets (any dimension,
 // window, permutation count, bit count, salt length, with and without a mean; valid and with one
 // broken parameter, key or salt), random and tie-prone embeddings, template pairs, mutated and
-// random template bytes, and sealed records under both AEADs with random UTF-8 contexts and
-// mutations. This implementation's conformance checkers record every outcome, as for the
+// random template bytes, key binding (random small codes, injected messages, near and far probes,
+// broken inputs, mutated templates), and sealed records under both AEADs with random UTF-8
+// contexts and mutations. This implementation's conformance checkers record every outcome, as for the
 // published vector files; the Python port must then agree on each.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { _encodeContext } from '../../src/storage/context.js';
 import { Keyring } from '../../src/storage/keyring.js';
 import { _sealRecord } from '../../src/storage/record.js';
 import { decodeTemplate } from '../../src/template.js';
+import { _bchCode } from '../../src/transforms/bch.js';
 import { PROJECT_ROOT } from '../_lib/shared.js';
 import { Seeded } from '../_lib/seeded.js';
 
@@ -165,7 +167,7 @@ export function differentialFiles(seed: string, scale: number): VectorFile[] {
     for (let i = 0; i < 40 * scale; i++) {
       const template = pick(templates), context = randomContext();
       const nonce = rng.bytes(aead === 'aes-256-gcm-siv' ? 12 : 24);
-      const record = toHex(_sealRecord(sealKey, decodeTemplate(Buffer.from(template, 'hex')), _encodeContext(context), nonce));
+      const record = toHex(_sealRecord(sealKey, decodeTemplate(Buffer.from(template, 'hex')), _encodeContext(context), nonce, 0));
       tests.push({ context, template, nonce: toHex(nonce), record });
       tests.push({ context, record: mutated(record) }, { context, record: mutated(record) });
       tests.push({ context: { ...context, [pick(['tenant', 'subjectId', 'purpose'])]: contextString() }, record });
@@ -179,8 +181,57 @@ export function differentialFiles(seed: string, scale: number): VectorFile[] {
     return { fields: { key: toHex(key), aead }, tests };
   });
 
+  /** Key binding (SPEC.md §4.5): random small codes, injected messages, probes near and far, broken inputs, mutated templates. */
+  const bindingGroups: GroupSpec[] = [];
+  const boundTemplates: { template: string; key: string; probe: string; mean?: string }[] = [];
+  for (let g = 0; g < 24 * scale; g++) {
+    const dim = pick([32, 33, between(34, 128)]), m = pick([6, 7, 7, 8]), r = between(1, m === 8 ? 2 : 6);
+    const n = (1 << m) - 1;
+    let t = between(1, (n - 1) / 2);
+    while (_bchCode(m, t).k < 32) t = between(1, t);
+    const k = _bchCode(m, t).k;
+    const params: Inputs = { scheme: 'fuzzy-commitment', dim, m, t, r };
+    const fields: Inputs = { params };
+    const mean = rng.int(3) === 0 ? Float32Array.from({ length: dim }, () => rng.gauss() * 0.1) : undefined;
+    if (mean) fields.mean = f32ToHex(mean);
+    const key = toHex(rng.bytes(32)), salt = toHex(rng.bytes(between(16, 32)));
+    const secretOf = () => { const b = rng.bytes(Math.ceil(k / 8)); if (k & 7) b[b.length - 1]! &= (1 << (k & 7)) - 1; return toHex(b); };
+    const tests: Inputs[] = Array.from({ length: 3 }, () => {
+      const x = randomEmbedding(dim);
+      const noise = pick([0, 0.05, 0.2, 0.5, 2]);
+      const probe = Float32Array.from(x, (v) => v + noise * rng.gauss() * (Math.abs(v) + 1e-3));
+      return { key, salt, secret: secretOf(), embedding: f32ToHex(x), probe: f32ToHex(probe) };
+    });
+    const broken = pick(['secret', 'key', 'salt', 'embedding', 'params']);
+    const bad: Inputs = { ...tests[0]! };
+    if (broken === 'secret') bad.secret = k & 7 ? (bad.secret as string).slice(0, -2) + 'ff' : (bad.secret as string) + '00';
+    if (broken === 'key') bad.key = toHex(rng.bytes(pick([0, 31, 33])));
+    if (broken === 'salt') bad.salt = toHex(rng.bytes(pick([0, 15, 33])));
+    if (broken === 'embedding') bad.embedding = f32ToHex(randomEmbedding(dim + pick([-1, 1])));
+    bindingGroups.push({ fields, tests: broken === 'params' ? tests : [...tests, bad] });
+    if (broken === 'params') {
+      const field = pick(['dim', 'm', 't', 'r']);
+      const value = params[field] as number;
+      bindingGroups.push({ fields: { ...fields, params: { ...params, [field]: pick([value + 4097, -value, value + 0.5, String(value), 0, 2 ** 32]) } }, tests: [tests[0]!] });
+    }
+  }
+  const bindFile = vectorFile('fuzzy_commitment_v1.schema.json', bindingGroups.map((gr) => ({ fields: { ...gr.fields, type: 'BindTest' }, tests: gr.tests })));
+  for (const g of bindFile.testGroups) for (const t of g.tests) {
+    if (t.result !== 'valid') continue;
+    boundTemplates.push({ template: (t.outcome as { template: string }).template, key: t.key as string, probe: t.probe as string, ...(g.mean ? { mean: g.mean as string } : {}) });
+  }
+  const releaseGroups: GroupSpec[] = [{ fields: { type: 'ReleaseTest' }, tests: [] }, { fields: { type: 'ReleaseTest', mean: '' }, tests: [] }];
+  for (const b of boundTemplates) {
+    const into = b.mean ? { fields: { type: 'ReleaseTest', mean: b.mean }, tests: [] as Inputs[] } : releaseGroups[0]!;
+    for (let i = 0; i < 3; i++) into.tests.push({ key: b.key, probe: b.probe, template: i === 0 ? b.template : mutated(b.template) });
+    if (b.mean) releaseGroups.push(into);
+  }
+  releaseGroups.splice(1, 1);
+
   return [
     protectFile,
+    bindFile,
+    vectorFile('fuzzy_commitment_v1.schema.json', releaseGroups),
     vectorFile('record_v1.schema.json', recordGroups),
     vectorFile('template_v1.schema.json', [{ fields: {}, tests: templateTests }]),
     vectorFile('compare_v1.schema.json', [{ fields: {}, tests: compareTests }]),

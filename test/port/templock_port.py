@@ -2,8 +2,10 @@
 """templock_port: an independent implementation of SPEC.md (templock specification, version 1)
 in Python 3 with the standard library only (hashlib, hmac), written from SPEC.md alone.
 
-It covers canonicalisation, key derivation, samplers, the three transforms, scores, the template
-format (§2-§5) and sealed records with both AEADs (§7), the AEADs and AES written here too. It
+It covers canonicalisation, key derivation, samplers, the three transforms, scores, key binding by
+fuzzy commitment (§4.5: its BCH code and decoder written here too), the template format (§2-§5),
+sealed records of formats v1 and v2 with both AEADs (§7.4) and the store manifest's hashes and
+head (§7.6), the AEADs and AES written here too. It
 reads the published vector files (default: the vectors/ folder beside test/), recomputes every
 test from its inputs - template bytes, scores, opened records, the rejection of invalid inputs -
 and prints one line per failure and a last line "N passed, N failed" (exit status 1 on a failure).
@@ -33,7 +35,7 @@ import sys
 # Errors (SPEC §1): the class names the vectors use.
 
 class SpecError(Exception):
-    """A rejection; `kind` is TypeError, RangeError, MALFORMED, UNSUPPORTED_VERSION or INCOMPATIBLE."""
+    """A rejection; `kind` is TypeError, RangeError or a domain code (MALFORMED, UNSUPPORTED_VERSION, ROLLBACK, INTEGRITY, ...)."""
 
     def __init__(self, kind, why):
         super().__init__(f'{kind}: {why}')
@@ -417,6 +419,258 @@ def compare(ta, tb):
 
 
 # ---------------------------------------------------------------------------------------------
+# §4.5 key binding by fuzzy commitment (scheme id 4)
+
+BCH_POLY = {6: 0x43, 7: 0x89, 8: 0x11d, 9: 0x211, 10: 0x409}
+_bch = {}
+
+
+def bch(m, t):
+    """§4.5.2: (n, k, g, exp, log) of the primitive narrow-sense BCH code over GF(2^m)."""
+    if (m, t) in _bch:
+        return _bch[(m, t)]
+    n = 2 ** m - 1
+    exp, log = [0] * (2 * n), [0] * (n + 1)
+    x = 1
+    for i in range(n):
+        exp[i] = exp[i + n] = x
+        log[x] = i
+        x <<= 1
+        if x >> m:
+            x ^= BCH_POLY[m]
+    mul = lambda a, b: 0 if a == 0 or b == 0 else exp[log[a] + log[b]]
+    g, done = [1], set()
+    for i in range(1, 2 * t + 1):
+        if i in done:
+            continue
+        coset, e = [], i
+        while e not in coset:
+            coset.append(e)
+            e = 2 * e % n
+        done.update(coset)
+        mp = [1]                      # prod over the coset of (x + alpha^e), low degree first
+        for e in coset:
+            mp = [(mp[j - 1] if j else 0) ^ (mul(mp[j], exp[e]) if j < len(mp) else 0) for j in range(len(mp) + 1)]
+        prod = [0] * (len(g) + len(mp) - 1)
+        for a, ga in enumerate(g):
+            for b, mb in enumerate(mp):
+                prod[a + b] ^= ga & mb
+        g = prod
+    _bch[(m, t)] = (n, n - (len(g) - 1), g, exp, log)
+    return _bch[(m, t)]
+
+
+def bch_encode(code, msg):
+    n, k, g, _, _ = code
+    r = n - k
+    rem = [0] * (n)                   # x^(n-k) * msg(x), reduced mod g(x) by long division
+    for i, bit in enumerate(msg):
+        rem[r + i] = bit
+    for deg in range(n - 1, r - 1, -1):
+        if rem[deg]:
+            for j, gj in enumerate(g):
+                rem[deg - r + j] ^= gj
+    return rem[:r] + list(msg)
+
+
+def syndromes(code, t, word):
+    n, _, _, exp, _ = code
+    ones = [j for j, bit in enumerate(word) if bit]
+    out = [0] * (2 * t + 1)
+    for i in range(1, 2 * t + 1):
+        for j in ones:
+            out[i] ^= exp[i * j % n]
+    return out
+
+
+def bch_decode(code, t, word):
+    """§4.5.2 bounded-distance decoding: the codeword within distance t, or None."""
+    n, _, _, exp, log = code
+    S = syndromes(code, t, word)
+    if not any(S[1:]):
+        return list(word)
+    mul = lambda a, b: 0 if a == 0 or b == 0 else exp[log[a] + log[b]]
+    inv = lambda a: exp[(n - log[a]) % n]
+    C, B, L, shift, b = [1], [1], 0, 1, 1
+    for r in range(2 * t):           # Berlekamp-Massey
+        d = S[r + 1]
+        for i in range(1, L + 1):
+            if i < len(C):
+                d ^= mul(C[i], S[r + 1 - i])
+        if d == 0:
+            shift += 1
+            continue
+        coef = mul(d, inv(b))
+        T = list(C)
+        C = C + [0] * max(0, len(B) + shift - len(C))
+        for i, bi in enumerate(B):
+            C[i + shift] ^= mul(coef, bi)
+        if 2 * L <= r:
+            L, B, b, shift = r + 1 - L, T, d, 1
+        else:
+            shift += 1
+    if L > t:
+        return None
+    roots = []
+    for p in range(n):               # Chien search: Lambda(alpha^-p) = 0
+        v = 0
+        for i, ci in enumerate(C[:L + 1]):
+            if ci:
+                v ^= exp[(log[ci] + (n - p) * i) % n]
+        if v == 0:
+            roots.append(p)
+    if len(roots) != L:
+        return None
+    fixed = list(word)
+    for p in roots:
+        fixed[p] ^= 1
+    return fixed if not any(syndromes(code, t, fixed)[1:]) else None
+
+
+def check_binding_params(params):
+    """§1.1: (scheme, d, t, r, m) of fuzzy-commitment parameters."""
+    if not isinstance(params, dict):
+        raise SpecError('TypeError', 'params is not an object')
+    if not isinstance(params.get('scheme'), str):
+        raise SpecError('TypeError', 'scheme is not a string')
+    if params['scheme'] != 'fuzzy-commitment':
+        raise range_error('not fuzzy-commitment')
+    d = check_int('dim', params.get('dim'), 32, 4096)
+    m = check_int('m', params.get('m'), 6, 10)
+    n = 2 ** m - 1
+    t = check_int('t', params.get('t'), 1, (n - 1) // 2)
+    r = check_int('r', params.get('r'), 1, 16)
+    if n * r * d > 2 ** 25:
+        raise range_error('n*r*d > 2^25')
+    if bch(m, t)[1] < 32:
+        raise range_error('fewer than 32 message bits')
+    return 'fuzzy-commitment', d, t, r, m
+
+
+def binding_block(p):
+    _, d, t, r, m = p
+    return struct.pack('<BHHHB', 4, d, t, r, m)
+
+
+_fc_material = {}
+
+
+def binding_projections(v, key, salt, p):
+    """§4.5.1: slot(l) and proj(l) for l in [0, L)."""
+    _, d, t, r, m = p
+    L = (2 ** m - 1) * r
+    sk = hkdf_sha256(key, salt, b'templock/v1/transform' + binding_block((p[0], d, 0, r, m)), 32)
+    if sk not in _fc_material:
+        ks = KeyStream(sk)
+        pi = partial_permutation(ks, L, L)
+        w = binomial_weights(ks, L * d)
+        _fc_material[sk] = ([x // r for x in pi], [w[l * d:(l + 1) * d] for l in range(L)])
+    slot, rows = _fc_material[sk]
+    return slot, [sum(map(operator.mul, row, v)) for row in rows]
+
+
+def fc_commitment(p, salt, msg):
+    return hashlib.sha256(b'templock/v1/fuzzy-commitment/commit' + binding_block(p) + salt + msg).digest()
+
+
+def fc_key(p, salt, kid, msg):
+    return hkdf_sha256(msg, salt, b'templock/v1/fuzzy-commitment/key' + binding_block(p) + kid, 32)
+
+
+def bits_of(data, count):
+    return [(data[i >> 3] >> (i & 7)) & 1 for i in range(count)]
+
+
+def pack_bits(bits):
+    out = bytearray((len(bits) + 7) // 8)
+    for i, bit in enumerate(bits):
+        out[i >> 3] |= bit << (i & 7)
+    return bytes(out)
+
+
+def bind_key(embedding_raw, params, key, salt, secret, mean_raw=None):
+    """§4.5.3: (template bytes, released key)."""
+    p = check_binding_params(params)
+    _, d, t, r, m = p
+    if len(key) != 32:
+        raise range_error('key is not 32 bytes')
+    mean = f32_values(mean_raw, d, 'mean') if mean_raw is not None else None
+    if not 16 <= len(salt) <= 32:
+        raise range_error('salt length')
+    code = bch(m, t)
+    n, k = code[0], code[1]
+    if len(secret) != (k + 7) // 8 or (k % 8 and secret[-1] >> (k % 8)):
+        raise range_error('message size or padding bits')
+    v = canonicalise(f32_values(embedding_raw, d, 'embedding'), mean)
+    c = bch_encode(code, bits_of(secret, k))
+    slot, proj = binding_projections(v, key, salt, p)
+    helper = pack_bits([(1 if proj[l] > 0 else 0) ^ c[slot[l]] for l in range(n * r)])
+    kid = key_id(key)
+    template = MAGIC + b'\x01' + binding_block(p) + bytes([len(salt)]) + kid + mean_id(mean_raw) + salt + helper + fc_commitment(p, salt, secret)
+    return template, fc_key(p, salt, kid, secret)
+
+
+def decode_bound(tb):
+    """§5 for scheme id 4: (p, salt, key_id, mean_id, helper, commitment)."""
+    malformed = lambda why: SpecError('MALFORMED', why)
+    if len(tb) < 5 or tb[0:4] != MAGIC:
+        raise malformed('magic')
+    if tb[4] != 1:
+        raise SpecError('UNSUPPORTED_VERSION', 'version')
+    if len(tb) < 30:
+        raise malformed('truncated header')
+    sid, d, a, b, c = struct.unpack('<BHHHB', tb[5:13])
+    if sid != 4:
+        raise malformed('not key binding')
+    if not 32 <= d <= 4096:
+        raise malformed('dim')
+    try:
+        p = check_binding_params({'scheme': 'fuzzy-commitment', 'dim': d, 'm': c, 't': a, 'r': b})
+    except SpecError:
+        raise malformed('parameters') from None
+    s = tb[13]
+    if not 16 <= s <= 32:
+        raise malformed('salt length')
+    L = (2 ** p[4] - 1) * p[3]
+    hb = (L + 7) // 8
+    total = 30 + s + hb + 32
+    if len(tb) != total:
+        raise malformed('length')
+    helper = bytes(tb[30 + s:30 + s + hb])
+    if L % 8 and helper[-1] >> (L % 8):
+        raise malformed('padding bits')
+    return p, bytes(tb[30:30 + s]), bytes(tb[14:22]), bytes(tb[22:30]), helper, bytes(tb[30 + s + hb:])
+
+
+def release_key(probe_raw, tb, key, mean_raw=None):
+    """§4.5.4: (accepted, key or None)."""
+    p, salt, kid, mid, helper, commitment = decode_bound(tb)
+    _, d, t, r, m = p
+    if len(key) != 32:
+        raise range_error('key is not 32 bytes')
+    mean = f32_values(mean_raw, d, 'mean') if mean_raw is not None else None
+    if key_id(key) != kid:
+        raise SpecError('INCOMPATIBLE', 'key')
+    if mean_id(mean_raw) != mid:
+        raise SpecError('INCOMPATIBLE', 'mean')
+    v = canonicalise(f32_values(probe_raw, d, 'embedding'), mean)
+    code = bch(m, t)
+    n, k = code[0], code[1]
+    slot, proj = binding_projections(v, key, salt, p)
+    h = bits_of(helper, n * r)
+    s = [0] * n
+    for l in range(n * r):
+        s[slot[l]] += -proj[l] if h[l] else proj[l]
+    cw = bch_decode(code, t, [1 if x > 0 else 0 for x in s])
+    if cw is None:
+        return False, None
+    msg = pack_bits(cw[n - k:])
+    if fc_commitment(p, salt, msg) != commitment:
+        return False, None
+    return True, fc_key(p, salt, kid, msg)
+
+
+# ---------------------------------------------------------------------------------------------
 # §7.2 AEADs: XChaCha20-Poly1305 (RFC 8439 §2.5-2.8 with HChaCha20 of draft-irtf-cfrg-xchacha-03)
 # and AES-256-GCM-SIV (RFC 8452, on AES of FIPS 197). Decryption failures raise AuthError.
 
@@ -614,23 +868,34 @@ def salt_id(salt):
     return hashlib.sha256(b'templock/v1/salt-id' + salt).digest()[:16]
 
 
-def seal_record(key, alg, template, ctx, nonce):
-    """§7.4 sealing with a given nonce."""
+VERSION_MAX = 2 ** 53 - 1
+
+
+def seal_record(key, alg, template, ctx, nonce, version=0):
+    """§7.4 sealing with a given nonce: format v1 when version is 0, else v2 of that record version."""
     kid, commitment, aead_key = storage_key_values(key, alg)
     salt = template[30:30 + template[13]]
-    header = (RECORD_MAGIC + bytes([1, alg]) + kid + commitment + template[5:13] + template[14:30]
-              + salt_id(salt) + struct.pack('<H', len(template)) + nonce)
+    header = (RECORD_MAGIC + bytes([2 if version else 1, alg]) + kid + commitment + template[5:13] + template[14:30]
+              + salt_id(salt) + struct.pack('<H', len(template)) + (struct.pack('<Q', version) if version else b'') + nonce)
     return header + AEADS[alg][2](aead_key, nonce, ctx + header, template, False)
 
 
-def open_record(key, alg, record, ctx):
-    """§7.4 opening, checks 1-13 in order, with a keyring holding one enabled key."""
+def record_version(record):
+    """The record version of a record that passed framing: V of v2, 0 for v1."""
+    return struct.unpack('<Q', record[88:96])[0] if record[4] == 2 else 0
+
+
+def open_record(key, alg, record, ctx, formats=(1, 2), expected=None):
+    """§7.4 opening, checks 1-15 in order, with a keyring holding one enabled key. `formats` are
+    the format versions this opener knows (a v1-only opener: (1,)); `expected` the record
+    version the opener expects, or None."""
     malformed = lambda why: SpecError('MALFORMED', why)
     if len(record) < 5 or record[:4] != RECORD_MAGIC:
         raise malformed('magic')
-    if record[4] != 1:
+    if record[4] not in formats:
         raise SpecError('UNSUPPORTED_VERSION', 'record version')
-    if len(record) < 88:
+    f = 88 if record[4] == 1 else 96
+    if len(record) < f:
         raise malformed('truncated header')
     if record[5] not in AEADS:
         raise malformed('algorithm')
@@ -639,17 +904,21 @@ def open_record(key, alg, record, ctx):
     length = struct.unpack('<H', record[86:88])[0]
     if not 30 + 16 + payload_bytes(p) <= length <= 30 + 32 + payload_bytes(p):
         raise malformed('template length')
+    if record[4] == 2 and not 1 <= record_version(record) <= VERSION_MAX:
+        raise malformed('record version out of range')
     n = AEADS[record[5]][1]
-    if len(record) != 88 + n + length + 16:
+    if len(record) != f + n + length + 16:
         raise malformed('record length')
+    if expected is not None and record_version(record) != expected:
+        raise SpecError('ROLLBACK', 'not the expected record version')
     kid, commitment, aead_key = storage_key_values(key, alg)
     if record[6:14] != kid:
         raise SpecError('UNKNOWN_KEY_ID', 'key id')
     if record[5] != alg or not hmac.compare_digest(record[14:46], commitment):
         raise SpecError('DECRYPT_FAILED', 'decryption failed')
-    header = record[:88 + n]
+    header = record[:f + n]
     try:
-        template = AEADS[alg][2](aead_key, record[88:88 + n], ctx + header, record[88 + n:], True)
+        template = AEADS[alg][2](aead_key, record[f:f + n], ctx + header, record[f + n:], True)
     except AuthError:
         raise SpecError('DECRYPT_FAILED', 'decryption failed') from None
     if template[5:13] != record[46:54] or template[14:30] != record[54:70] or salt_id(template[30:30 + template[13]]) != record[70:86]:
@@ -752,7 +1021,19 @@ def run_template(group, test):
             'salt': salt.hex(), 'keyId': kid.hex(), 'meanId': mid.hex(), 'payload': payload.hex()}
 
 
-def run_record(group, test):
+def run_fuzzy(group, test):
+    key, mean_raw = unhex(test['key'], 'key'), group_mean(group)
+    probe = f32_hex(test['probe'], 'probe')
+    outcome = lambda res: {'accepted': res[0], 'releasedKey': res[1].hex() if res[0] else None}
+    if group['type'] == 'ReleaseTest':
+        return outcome(release_key(probe, unhex(test['template'], 'template'), key, mean_raw))
+    template, released = bind_key(f32_hex(test['embedding'], 'embedding'), group['params'], key,
+                                  unhex(test['salt'], 'salt'), unhex(test['secret'], 'secret'), mean_raw)
+    return {'template': template.hex(), 'key': released.hex(), 'release': outcome(release_key(probe, template, key, mean_raw))}
+
+
+def run_record(group, test, v2=False):
+    """record_v1 (a v1-only opener) or, with v2, record_v2 (formats 1 and 2, expected version)."""
     key = unhex(group['key'], 'key')
     if len(key) != 32:
         raise range_error('storage key is not 32 bytes')
@@ -760,15 +1041,64 @@ def run_record(group, test):
         raise range_error('unknown AEAD')
     alg = AEAD_IDS[group['aead']]
     ctx = encode_context(test['context'])
+    expected = test['context'].get('version') if v2 else None
+    if expected is not None and not (isinstance(expected, int) and 0 <= expected <= VERSION_MAX):
+        raise range_error('context.version')
     record = unhex(test['record'], 'record')
     if 'nonce' in test:
         template = unhex(test['template'], 'template')
         decode(template)
-        again = seal_record(key, alg, template, ctx, unhex(test['nonce'], 'nonce'))
+        again = seal_record(key, alg, template, ctx, unhex(test['nonce'], 'nonce'), test['version'] if v2 else 0)
         if again != record:
             return {'sealedAgain': again.hex()}
-    template = open_record(key, alg, record, ctx)
-    return {'keyId': record[6:14].hex(), 'saltId': record[70:86].hex(), 'template': template.hex()}
+    template = open_record(key, alg, record, ctx, (1, 2) if v2 else (1,), expected)
+    out = {'keyId': record[6:14].hex(), 'saltId': record[70:86].hex()}
+    if v2:
+        out.update(format=record[4], recordVersion=record_version(record))
+    out['template'] = template.hex()
+    return out
+
+
+# §7.6 store manifest
+
+def lp(text):
+    raw = text.encode('utf-8')
+    if not 1 <= len(raw) <= 255:
+        raise range_error('manifest string length')
+    return bytes([len(raw)]) + raw
+
+
+def manifest_entry(tenant, e):
+    """§7.6 entry encoding of a record entry or a revocation entry."""
+    if e.get('kind') == 'record':
+        return (b'templock/v1/manifest/record' + lp(tenant) + lp(e['subjectId']) + lp(e['purpose'])
+                + struct.pack('<Q', e['version']) + bytes([1 if e['live'] else 0]))
+    if e.get('kind') in ('subject', 'salt'):
+        return b'templock/v1/manifest/revoked' + lp(tenant) + lp(e['kind']) + lp(e['value']) + struct.pack('<Q', e['revokedAt'])
+    raise SpecError('TypeError', 'entry kind')
+
+
+def run_manifest(group, test):
+    key = unhex(group['storageKey'], 'storageKey')
+    tenant = group['tenant']
+    mk = hkdf_sha256(key, b'', b'templock/v1/manifest/mac', 32)
+    mac = lambda msg: hmac.new(mk, msg, hashlib.sha256).digest()
+    kid = storage_key_values(key, 1)[0]
+    hashes = [mac(manifest_entry(tenant, e)) for e in test['entries']]
+    digest = sum(int.from_bytes(h, 'little') for h in hashes) % 2 ** 256
+    mask = lambda g: int.from_bytes(mac(b'templock/v1/manifest/mask' + struct.pack('<Q', g)), 'little')
+    head_mac = lambda g, c, d: mac(b'templock/v1/manifest/head' + lp(tenant) + kid + struct.pack('<QQ', g, c) + d.to_bytes(32, 'little'))
+    if 'head' in test:
+        h = test['head']
+        stored = int.from_bytes(unhex(h['storedDigest']), 'little') ^ mask(h['generation'])
+        if not hmac.compare_digest(head_mac(h['generation'], h['count'], stored), unhex(h['mac'])):
+            raise SpecError('INTEGRITY', 'head MAC')
+        if h['count'] != len(hashes) or stored != digest:
+            raise SpecError('INTEGRITY', 'entries do not sum to the head')
+    g = test['generation']
+    return {'manifestKey': mk.hex(), 'keyId': kid.hex(), 'entryHashes': [h.hex() for h in hashes],
+            'digest': digest.to_bytes(32, 'little').hex(), 'mask': mask(g).to_bytes(32, 'little').hex(),
+            'storedDigest': (digest ^ mask(g)).to_bytes(32, 'little').hex(), 'headMac': head_mac(g, len(hashes), digest).hex()}
 
 
 RUNNERS = {
@@ -779,6 +1109,9 @@ RUNNERS = {
     'compare_v1.schema.json': ('score', run_compare),
     'template_v1.schema.json': ('decoded', run_template),
     'record_v1.schema.json': ('opened', run_record),
+    'record_v2.schema.json': ('opened', lambda group, test: run_record(group, test, v2=True)),
+    'manifest_v1.schema.json': ('manifest', run_manifest),
+    'fuzzy_commitment_v1.schema.json': ('outcome', run_fuzzy),
 }
 
 

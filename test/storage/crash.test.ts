@@ -1,7 +1,8 @@
 // Crash safety and two-process concurrency of the SQLite store (child processes, real files):
 // a writer killed with SIGKILL in the middle of puts, and in the middle of a re-wrap, leaves a
-// store that opens, passes verify() (PRAGMA integrity_check and every record opens) and holds
-// each record entirely old or entirely new. Two processes writing at once lose no write.
+// store that opens, passes verify() (PRAGMA integrity_check, a manifest whose entries sum to its
+// head, every record at its manifest version and opening) and holds each record entirely old or
+// entirely new. Two processes writing at once lose no write and no version.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,7 @@ test('SIGKILL in the middle of puts: the store opens, verifies, and each record 
     const store = openSqliteStore(db, { keyring: ring, tenant: 'crash' });
     const report = store.verify();
     assert.ok(report.ok, JSON.stringify(report));
+    assert.is(report.manifest, 'ok');
     assert.is(report.records, SUBJECTS);
     let fresh = 0;
     for (const { subjectId, template } of store.entries()) {
@@ -109,6 +111,7 @@ test('SIGKILL in the middle of a re-wrap: every record opens under the old or th
   const after = openSqliteStore(db, { keyring: ring, tenant: 'crash' });
   const report = after.verify();
   assert.ok(report.ok, JSON.stringify(report.failures.slice(0, 3)));
+  assert.is(report.manifest, 'ok');
   const keys = after.list().map((r) => r.keyId);
   assert.ok(keys.every((k) => k === oldId || k === newId));
   assert.ok(keys.includes(oldId) && keys.includes(newId), 'killed in the middle of the re-wrap');
@@ -138,7 +141,12 @@ test('two processes writing at once lose no write', async () => {
   for (let i = 0; i < 150; i++) want.set(`a${i}`, enc(ta.make()));
   for (let i = 0; i < 150; i++) want.set(`b${i}`, enc(tb.make()));
   for (const e of store.entries()) assert.is(enc(e.template), want.get(e.subjectId));
-  assert.ok(store.verify().ok);
+  const report = store.verify();
+  assert.ok(report.ok);
+  assert.is(report.manifest, 'ok');
+  // Two rounds of a putMany and a put per subject: version 4 everywhere, no increment lost.
+  const versions = new Database(db, { readonly: true }).prepare('SELECT DISTINCT version FROM manifest').pluck().all();
+  assert.equal(versions, [4]);
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -12,7 +12,7 @@ import {
 import { AEADS } from '../../src/storage/aead.js';
 import { _deriveSealKey } from '../../src/storage/key-material.js';
 import { _encodeContext } from '../../src/storage/context.js';
-import { _openRecord, _parseRecord, RECORD_FIXED_BYTES } from '../../src/storage/record.js';
+import { _openRecord, _parseRecord, RECORD_FIXED_BYTES, RECORD_V2_FIXED_BYTES } from '../../src/storage/record.js';
 import { assertNoSecretInMessages, bytesToHex, noteError, PARAMS, secret, Templates, throwsCode } from './_support.js';
 
 const T = new Templates('storage-record');
@@ -52,7 +52,9 @@ for (const algorithm of ALGS) {
         assert.is(h.saltId, saltId(t.salt));
         assert.is(h.templateKeyId, bytesToHex(t.keyId));
         assert.is(h.meanId, bytesToHex(t.meanId));
-        assert.is(record.length, RECORD_FIXED_BYTES + AEADS[algorithm].nonceBytes + encodeTemplate(t).length + 16);
+        assert.is(h.version, 2);
+        assert.is(h.recordVersion, 1);
+        assert.is(record.length, RECORD_V2_FIXED_BYTES + AEADS[algorithm].nonceBytes + encodeTemplate(t).length + 16);
         assert.equal(record.subarray(0, 4), RECORD_MAGIC);
       }
     });
@@ -61,7 +63,7 @@ for (const algorithm of ALGS) {
   test(`${algorithm}: every single-bit flip is rejected with a typed error, DECRYPT_FAILED past the framing`, () => {
     const ring = ringOf(algorithm);
     const record = sealTemplate(ring, T.make(PARAMS['iom-grp']), ctx);
-    const nonceStart = RECORD_FIXED_BYTES;
+    const nonceStart = RECORD_V2_FIXED_BYTES;
     const counts: Record<string, number> = {};
     for (let bit = 0; bit < record.length * 8; bit++) {
       const r = record.slice();
@@ -72,6 +74,8 @@ for (const algorithm of ALGS) {
       const byte = bit >> 3;
       // Commitment, nonce, ciphertext and tag: only the opaque error.
       if ((byte >= 14 && byte < 46) || byte >= nonceStart) assert.is(code, 'DECRYPT_FAILED', `bit ${bit}`);
+      // The record version: another version in range fails authentication; 0 or past 2^53 - 1 is framing.
+      if (byte >= RECORD_FIXED_BYTES && byte < nonceStart) assert.is(code, bit === RECORD_FIXED_BYTES * 8 || bit >= (nonceStart - 2) * 8 + 5 ? 'MALFORMED' : 'DECRYPT_FAILED', `bit ${bit}`);
       if (byte >= 6 && byte < 14) assert.is(code, 'UNKNOWN_KEY_ID', `bit ${bit}`);
       if (byte < 4) assert.is(code, 'MALFORMED', `bit ${bit}`);
       if (byte === 4) assert.is(code, 'UNSUPPORTED_VERSION', `bit ${bit}`);
@@ -194,7 +198,7 @@ test('100,000 seals draw 100,000 distinct nonces', () => {
   const seen = new Set<string>();
   for (let i = 0; i < 100_000; i++) {
     const r = sealTemplate(ring, t, ctx);
-    seen.add(Buffer.from(r.buffer, r.byteOffset + RECORD_FIXED_BYTES, nonceBytes).toString('latin1'));
+    seen.add(Buffer.from(r.buffer, r.byteOffset + RECORD_V2_FIXED_BYTES, nonceBytes).toString('latin1'));
   }
   assert.is(seen.size, 100_000);
 });

@@ -171,6 +171,38 @@ for (const fn of [compareTemplates, assertComparable]) {
 add('compareTemplates', TypeError, { 'a payload number[]': () => compareTemplates(withTemplate({ payload: Array.from(template.payload) }), template) });
 add('compareTemplates', RangeError, { 'b payload too long': () => compareTemplates(template, withTemplate({ payload: u8(template.payload.length + 1) })) });
 
+const fc = { scheme: 'fuzzy-commitment', dim, m: 8, t: 18, r: 4 } as const;
+const bound = templock.bindKey(embedding, fc, key, salt).template;
+const withBound = (change: Record<string, unknown>) => ({ ...bound, ...change }) as templock.BoundTemplate;
+add('checkBindingParams', TypeError, { 'null': () => templock.checkBindingParams(null), 'm string': () => templock.checkBindingParams({ ...fc, m: '8' }), 'scheme missing': () => templock.checkBindingParams({ dim, m: 8, t: 18, r: 4 }) });
+add('checkBindingParams', RangeError, {
+  'scheme sign': () => templock.checkBindingParams({ ...fc, scheme: 'sign' }), 'm 11': () => templock.checkBindingParams({ ...fc, m: 11 }),
+  'r 17': () => templock.checkBindingParams({ ...fc, r: 17 }), 't too large': () => templock.checkBindingParams({ ...fc, t: 60 }),
+  'weights over budget': () => templock.checkBindingParams({ ...fc, dim: 4096, m: 10, r: 16 }),
+});
+add('defaultBindingParams', TypeError, { 'string': () => templock.defaultBindingParams('128' as never) });
+add('defaultBindingParams', RangeError, { '31': () => templock.defaultBindingParams(31), '128.5': () => templock.defaultBindingParams(128.5) });
+add('messageBytes', TypeError, { 'undefined': () => templock.messageBytes(undefined as never) });
+add('messageBytes', RangeError, { 't 0': () => templock.messageBytes({ ...fc, t: 0 }) });
+add('bindKey', TypeError, {
+  'params null': () => templock.bindKey(embedding, null as never, key, salt), 'key array': () => templock.bindKey(embedding, fc, Array.from(key) as never, salt),
+  'salt string': () => templock.bindKey(embedding, fc, key, 'salt' as never), 'secret array': () => templock.bindKey(embedding, fc, key, salt, [1] as never),
+  'embedding string': () => templock.bindKey('x' as never, fc, key, salt),
+});
+add('bindKey', RangeError, {
+  'key 31': () => templock.bindKey(embedding, fc, u8(31), salt), 'salt 15': () => templock.bindKey(embedding, fc, key, u8(15)),
+  'secret length': () => templock.bindKey(embedding, fc, key, salt, u8(3)), 'secret high bits': () => templock.bindKey(embedding, fc, key, salt, u8(17).fill(0xff)),
+  'embedding length': () => templock.bindKey(embedding.subarray(1), fc, key, salt), 'embedding NaN': () => templock.bindKey(Float32Array.from(embedding, (v, i) => (i ? v : NaN)), fc, key, salt),
+});
+add('releaseKey', TypeError, { 'template null': () => templock.releaseKey(embedding, null as never, key), 'helper array': () => templock.releaseKey(embedding, withBound({ helper: [1] }), key) });
+add('releaseKey', RangeError, {
+  'helper short': () => templock.releaseKey(embedding, withBound({ helper: u8(3) }), key), 'commitment short': () => templock.releaseKey(embedding, withBound({ commitment: u8(31) }), key),
+  'key 33': () => templock.releaseKey(embedding, bound, u8(33)), 'embedding length': () => templock.releaseKey(embedding.subarray(1), bound, key),
+});
+add('encodeBoundTemplate', TypeError, { 'null': () => templock.encodeBoundTemplate(null as never), 'salt array': () => templock.encodeBoundTemplate(withBound({ salt: Array.from(salt) })) });
+add('encodeBoundTemplate', RangeError, { 'commitment 33': () => templock.encodeBoundTemplate(withBound({ commitment: u8(33) })), 'padding set': () => templock.encodeBoundTemplate(withBound({ helper: Uint8Array.from(bound.helper, (v, i) => (i === bound.helper.length - 1 ? 0xf0 : v)) })) });
+add('decodeBoundTemplate', TypeError, { 'string': () => templock.decodeBoundTemplate('x' as never), 'array': () => templock.decodeBoundTemplate([1] as never) });
+
 /** Exports that take no argument or accept any value, so there is nothing to reject. */
 const NOTHING_TO_REJECT = new Set(['generateKey', 'materialCacheBytes', 'isTemplockError', 'TemplockError']);
 

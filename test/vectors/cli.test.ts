@@ -70,22 +70,22 @@ test('--outputs checks a port: a perfect outputs file passes, a wrong line fails
   }
 });
 
-test('an empty or missing directory, a bad outputs file and extra arguments are errors', async () => {
+test('an empty directory fails (exit 1); a missing directory, a bad outputs file and extra arguments are usage errors (exit 2)', async () => {
   const empty = mkdtempSync(join(tmpdir(), 'templock-vectors-'));
   try {
     const io = capture();
     assert.is(await main(['vectors', 'verify', empty], io), 1);
     assert.match(io.lines.join('\n'), 'no vector files (*.json) in this directory');
     const missing = capture();
-    assert.is(await main(['vectors', 'verify', join(empty, 'nope')], missing), 1);
+    assert.is(await main(['vectors', 'verify', join(empty, 'nope')], missing), 2);
     assert.match(missing.errors.join('\n'), 'templock vectors verify:');
     const outputs = join(empty, 'out.jsonl');
     writeFileSync(outputs, 'not json\n');
     const badOut = capture();
-    assert.is(await main(['vectors', 'verify', '--outputs', outputs], badOut), 1);
+    assert.is(await main(['vectors', 'verify', '--outputs', outputs], badOut), 2);
     assert.match(badOut.errors.join('\n'), 'outputs line 1: not JSON');
     const two = capture();
-    assert.is(await main(['vectors', 'verify', empty, empty], two), 1);
+    assert.is(await main(['vectors', 'verify', empty, empty], two), 2);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }

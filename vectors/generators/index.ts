@@ -4,9 +4,12 @@ import type { VectorGenerator } from './_envelope.js';
 import { canonicalVectors } from './canonical.js';
 import { compareVectors } from './compare.js';
 import { derivationVectors } from './derivation.js';
+import { fuzzyCommitmentVectors } from './fuzzy-commitment.js';
 import { iomGrpVectors } from './iom-grp.js';
 import { iomUrpVectors } from './iom-urp.js';
+import { manifestVectors } from './manifest.js';
 import { recordVectors } from './record.js';
+import { recordV2Vectors } from './record-v2.js';
 import { samplersVectors } from './samplers.js';
 import { signVectors } from './sign.js';
 import { templateVectors } from './template.js';
@@ -21,4 +24,7 @@ export const GENERATORS: readonly VectorGenerator[] = [
   compareVectors,
   templateVectors,
   recordVectors,
+  recordV2Vectors,
+  manifestVectors,
+  fuzzyCommitmentVectors,
 ];

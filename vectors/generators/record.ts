@@ -32,17 +32,17 @@ const CTX: RecordContext = { tenant: 'acme-gate-1', subjectId: 'resident-42', pu
 const SALT_ID_OFFSET = RECORD_FIXED_BYTES - 18;
 const LENGTH_OFFSET = RECORD_FIXED_BYTES - 2;
 
-function template(params: TransformParams, saltBytes: number, label: string): Uint8Array {
+export function template(params: TransformParams, saltBytes: number, label: string): Uint8Array {
   return encodeTemplate(protect(gaussianish(`record/${label}`, params.dim), params, appKey, labelBytes(`salt/record/${label}`, saltBytes)));
 }
 
-function nonceFor(alg: AeadName, label: string): Uint8Array {
+export function nonceFor(alg: AeadName, label: string): Uint8Array {
   return labelBytes(`nonce/record/${label}`, AEADS[alg].nonceBytes);
 }
 
 /** Seals `tpl` (template bytes) as the implementation does, with an injected nonce. */
 function seal(key: _SealKey, tpl: Uint8Array, ctx: RecordContext, nonce: Uint8Array): Uint8Array {
-  return _sealRecord(key, decodeTemplate(tpl), _encodeContext(ctx), nonce);
+  return _sealRecord(key, decodeTemplate(tpl), _encodeContext(ctx), nonce, 0);
 }
 
 /** Re-authenticates `plaintext` behind the header of `record` after `patch` edits that header. */

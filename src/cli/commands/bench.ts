@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { EXIT } from '../exit-status.js';
 import type { Command, Io } from '../command.js';
 
 /** The package root: this file is src/cli/commands/bench.ts or dist/cli/commands/bench.js. */
@@ -62,12 +63,12 @@ export const benchCommand: Command = {
   async run(values, positionals, io: Io) {
     if (!existsSync(RUNNER)) {
       io.err(`templock bench: the benchmark suites are not in this installation (expected ${RUNNER})`);
-      return 1;
+      return EXIT.RUNTIME;
     }
     const missing = BENCH_PACKAGES.filter((p) => !resolvable(p));
     if (missing.length > 0) {
       io.err(`templock bench: the suites run with ${BENCH_PACKAGES.join(' and ')}; install them: npm install --save-dev ${missing.join(' ')}`);
-      return 1;
+      return EXIT.RUNTIME;
     }
     const tsx = import.meta.resolve('tsx');
     const args = [

@@ -4,7 +4,7 @@
 // are strangers. Each resident is verified 1:1 and identified 1:N from a different view of the
 // face; strangers must be rejected; one resident is revoked and re-issued under a new salt; the
 // storage key is rotated; the database files are scanned for raw embeddings.
-import { mkdtempSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -65,12 +65,27 @@ function median(xs: readonly number[]): number {
   return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/** A fresh database path: --db (which must not exist yet) or one in a new temporary folder. */
-function demoDatabase(db: unknown): string {
-  if (typeof db !== 'string') return join(mkdtempSync(join(tmpdir(), 'templock-demo-')), 'terminal.db');
+/** Where the demo writes its database, keys and key file, and whether they stay afterwards. */
+export interface _DemoDatabase {
+  readonly path: string;
+  /** True when the files stay after the demo: --db was given, or --keep. */
+  readonly kept: boolean;
+  /** Removes the temporary folder unless the files are kept. */
+  dispose(): void;
+}
+
+/**
+ * A fresh database path: --db (which must not exist yet; kept), or terminal.db in a new temporary
+ * folder, which dispose() removes unless `keep`.
+ */
+export function _demoDatabase(db: unknown, keep: boolean): _DemoDatabase {
+  if (typeof db !== 'string') {
+    const folder = mkdtempSync(join(tmpdir(), 'templock-demo-'));
+    return { path: join(folder, 'terminal.db'), kept: keep, dispose: () => { if (!keep) rmSync(folder, { recursive: true, force: true }); } };
+  }
   const path = resolve(db);
   if (existsSync(path) || existsSync(`${path}.keyring`)) throw new TemplockError('DUPLICATE_ID', `"${path}" exists: the demo needs a new database path`);
-  return path;
+  return { path, kept: true, dispose: () => {} };
 }
 
 /** Runs the scenario on an open session and returns its figures. */
@@ -257,34 +272,41 @@ function pad(label: string, value: string): string {
 export const demoCommand: Command = {
   name: ['demo'],
   summary: 'Access-terminal simulation on the sample photos shipped with face-api (npm start)',
-  help: `[--db PATH] [--json]
+  help: `[--db PATH | --keep] [--json]
   Detects every face of the six sample photos of @vladmandic/face-api, enrols the people of the
   first four as residents (sealed records in a new SQLite database), verifies and identifies
   them from other views (mirror, brightness, rotation, scale), rejects the people of the last
   two photos as strangers, revokes and re-issues one resident, rotates the storage key and scans
   the database files for raw embeddings. Prints a table and where the database is.
-  --db PATH   new database file (default: terminal.db in a new temporary folder)
+  --db PATH   new database file, kept (default: terminal.db in a new temporary folder, removed
+              at the end)
+  --keep      keep the temporary folder
   --json      the figures as one JSON object`,
-  options: { db: { type: 'string' }, json: { type: 'boolean' } },
+  options: { db: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'boolean' } },
   async run(values, _positionals, io) {
-    const db = demoDatabase(values.db);
+    const place = _demoDatabase(values.db, values.keep === true);
+    const db = place.path;
     const keyring = `${db}.keyring`;
     const source: KekSource = { kind: 'key-file', path: `${db}.kek` };
-    createKeyFile(source.path);
-    const terminal = await createTerminal(keyring, source, { tenant: 'templock-demo', scheme: SCHEME, threshold: faceapiThreshold(SCHEME) });
-    const session = await sessionOf(db, keyring, source, terminal);
     let result;
     try {
-      result = await scenario(session, io);
+      createKeyFile(source.path);
+      const terminal = await createTerminal(keyring, source, { tenant: 'templock-demo', scheme: SCHEME, threshold: faceapiThreshold(SCHEME) });
+      const session = await sessionOf(db, keyring, source, terminal);
+      try {
+        result = await scenario(session, io);
+      } finally {
+        session.close();
+      }
     } finally {
-      session.close();
+      place.dispose();
     }
     const { figures: f, steps, ok } = result;
     const r = f.revocation;
     const rot = f.rotation;
     const scan = f.scan;
     const yes = (b: boolean) => (b ? 'yes' : 'NO');
-    emit(io, values, { ok, db, keyring, keyFile: source.path, ...f, steps }, [
+    emit(io, values, { ok, db, keyring, keyFile: source.path, kept: place.kept, ...f, steps }, [
       `templock access-terminal demo  (${f.runtime}; ${f.scheme}, threshold ${f.threshold})`,
       '',
       pad('faces detected in the 6 photos', `${f.detected} (${f.residents + f.failuresToEnrol} residents, ${f.strangers + f.strangerFailuresToAcquire} strangers)`),
@@ -306,7 +328,7 @@ export const demoCommand: Command = {
       'time per step:',
       ...steps.map((s) => pad(`  ${s.step}`, `${s.ms} ms`)),
       '',
-      `database: ${db}`,
+      `database: ${db}${place.kept ? '' : '  (temporary folder removed; --keep keeps it)'}`,
       `  ${scan.files.map((x) => `${x.path} (${x.bytes} bytes)`).join(', ')}`,
       `terminal keys: ${keyring}  (sealed under the key file ${source.path})`,
       ok ? 'all checks passed' : 'SOME CHECKS FAILED',

@@ -20,12 +20,12 @@ ${COMMON_HELP}`,
       if (s.store.list().some((r) => r.subjectId === id)) throw new TemplockError('DUPLICATE_ID', `"${id}" is enrolled already: use \`templock reissue\` to replace the template`);
       const epoch = s.terminal.settings.epochs.length - 1;
       const t0 = performance.now();
-      const captured = await captureFace(s, image, [epochSalt(s.terminal)], face);
+      const captured = await captureFace(s, image, [epochSalt(s.terminal)], face, io);
       s.store.put(id, captured.template);
       const ms = Math.round(performance.now() - t0);
       const runtime = await terminalRuntime();
       emit(io, values, { enrolled: id, epoch, db: s.db, ms, runtime }, [`enrolled "${id}" (salt epoch ${epoch}) into ${s.db} in ${ms} ms (${runtime})`]);
       return 0;
-    });
+    }, io);
   },
 };

@@ -6,15 +6,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATTACK_NAMES, type AttackName } from '../../eval/attacks.js';
 import { CENTRING_PROTOCOLS, type CentringProtocol } from '../../eval/centring.js';
+import { SCORE_DISCLOSURES, type ScoreDisclosure } from '../../match/disclosure.js';
 import { init } from '../../match/loader.js';
 import { evaluate, SCENARIOS, type EvaluateOptions, type ScenarioName } from '../../eval/evaluate.js';
+import { evaluateKeyBinding } from '../../eval/key-binding.js';
+import { keyBindingReport } from '../../eval/key-binding-report.js';
+import { DEFAULT_BINDING_CODE } from '../../transforms/fuzzy-commitment.js';
 import { readEmbeddings } from '../../eval/readers.js';
 import { markdownReport, sweepTable } from '../../eval/report.js';
+import { FMR_TARGETS } from '../../eval/summary.js';
 import { detSvg, scoreSvgs } from '../../eval/svg.js';
 import { sweepGrid } from '../../eval/sweep.js';
 import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../../transforms/defaults.js';
 import { checkParams, SCHEME_NAMES } from '../../transforms/registry.js';
 import type { SchemeName, TransformParams } from '../../transforms/scheme.js';
+import { EXIT } from '../exit-status.js';
 import type { Command, Io, OptionValues } from '../command.js';
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
@@ -33,15 +39,18 @@ function list(value: OptionValues[string]): string[] {
   return value === undefined ? [] : (Array.isArray(value) ? value.map(String) : [String(value)]).flatMap((v) => v.split(',')).filter((v) => v.length > 0);
 }
 
+/** The key-binding scheme, evaluated by its own run (evaluateKeyBinding). */
+const KEY_BINDING = 'fuzzy-commitment';
+
 /** Parameter sets from --scheme names (defaults) and --params JSON objects (dim filled in). */
 function paramSets(values: OptionValues, dim: number, sweep: boolean): TransformParams[] {
-  const schemes = list(values.scheme).map((s) => oneOf('scheme', s, SCHEME_NAMES as readonly SchemeName[]));
+  const schemes = list(values.scheme).map((s) => oneOf('scheme', s, [...SCHEME_NAMES, KEY_BINDING] as readonly string[])).filter((s): s is SchemeName => s !== KEY_BINDING);
   const explicit = ((values.params ?? []) as string[]).map((j) => {
     let parsed: unknown;
     try { parsed = JSON.parse(j); } catch { throw new TypeError(`"--params" expected a JSON object, got ${j}`); }
     return checkParams({ dim, ...(parsed as object) });
   });
-  const names = schemes.length > 0 || explicit.length > 0 ? schemes : [...SCHEME_NAMES];
+  const names = schemes.length > 0 || explicit.length > 0 || list(values.scheme).includes(KEY_BINDING) ? schemes : [...SCHEME_NAMES];
   return [...names.flatMap((s) => (sweep ? sweepGrid(s, dim) : [defaultParams(s, dim)])), ...explicit];
 }
 
@@ -58,11 +67,15 @@ function commandLine(data: string, values: OptionValues): string {
 
 export const evaluateCommand: Command = {
   name: ['evaluate'],
-  summary: 'Measure accuracy, renewability, unlinkability and inversion resistance on labelled embeddings',
+  summary: 'Measure accuracy, renewability, unlinkability, inversion and score-feedback resistance on labelled embeddings',
   help: `<data> [options]
   <data>                 a folder (embeddings.f32 + meta.json), a .npy file (with --labels) or a .csv file
   --labels FILE          identity per line, for .npy input
-  --scheme NAME          evaluate the recommended parameters of this scheme (repeatable; default: all)
+  --scheme NAME          evaluate the recommended parameters of this scheme (repeatable; default: all
+                         transforms); ${KEY_BINDING} runs the key-binding evaluation (FMR and FNMR
+                         for every t, linkage attacks, brute-force cost) with --binding-m, --binding-r
+  --binding-m N          BCH field degree of the key-binding evaluation (default 10: n = 1023)
+  --binding-r N          projections per codeword bit of the key-binding evaluation (default 4)
   --params JSON          evaluate this parameter set, e.g. '{"scheme":"iom-grp","m":512,"q":16}' (repeatable)
   --sweep                evaluate the sweep grid of each scheme instead of the defaults
   --scenarios LIST       comma-separated from: ${SCENARIOS.join(', ')}
@@ -79,6 +92,11 @@ export const evaluateCommand: Command = {
   --attack-targets N     templates attacked per attack (default 50; --sweep 20)
   --attacks LIST         ${ATTACK_NAMES.join(',')} (default: those that apply; --sweep: linear for sign and iom-grp, optimisation for iom-urp)
   --genetic-evaluations N  fitness evaluations of the genetic attack (default 3000)
+  --feedback-targets N   persons attacked by score feedback (default 20)
+  --feedback-queries N   query budget of each score-feedback attack (default 10000)
+  --feedback-disclosures LIST  ${SCORE_DISCLOSURES.join(',')} (default: all): what the matcher returns
+  --feedback-fmr X       ${FMR_TARGETS.join(' | ')}: the operating point whose threshold the attack must
+                         reach (default 0.001, the system threshold)
   --out DIR              write report.md, result.json, det.svg and scores-*.svg there
   --json                 print the result as JSON on stdout (no progress)`,
   options: {
@@ -86,16 +104,21 @@ export const evaluateCommand: Command = {
     sweep: { type: 'boolean' }, scenarios: { type: 'string' }, seed: { type: 'string' }, impostors: { type: 'string' },
     centring: { type: 'string' }, 'centring-strength': { type: 'string' }, strict: { type: 'boolean' },
     'stolen-pairs': { type: 'string' }, 'attack-targets': { type: 'string' },
-    attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, 'feedback-targets': { type: 'string' }, 'feedback-queries': { type: 'string' },
+    'feedback-disclosures': { type: 'string' }, 'feedback-fmr': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    'binding-m': { type: 'string' }, 'binding-r': { type: 'string' },
   },
   positionals: true,
   async run(values, positionals, io: Io) {
-    if (positionals.length !== 1) { io.err('templock evaluate: expected one <data> path (see --help)'); return 1; }
+    if (positionals.length !== 1) { io.err('templock evaluate: expected one <data> path (see --help)'); return EXIT.USAGE; }
     const set = readEmbeddings(positionals[0]!, values.labels as string | undefined);
     const sweep = values.sweep === true;
     const scenarioList = list(values.scenarios).map((s) => oneOf('scenarios', s, SCENARIOS));
     const strength = values['centring-strength'] === undefined ? undefined : Number(values['centring-strength']);
     const attacks = list(values.attacks).map((a) => oneOf('attacks', a, ATTACK_NAMES));
+    const disclosures = list(values['feedback-disclosures']).map((a) => oneOf('feedback-disclosures', a, SCORE_DISCLOSURES as readonly ScoreDisclosure[]));
+    const fmrText = values['feedback-fmr'], feedbackFmr = fmrText === undefined ? undefined : FMR_TARGETS.find((f) => f === Number(fmrText));
+    if (fmrText !== undefined && feedbackFmr === undefined) throw new RangeError(`"--feedback-fmr" expected one of ${FMR_TARGETS.join(', ')}, got ${String(fmrText)}`);
     const opts: EvaluateOptions = {
       params: paramSets(values, set.dim, sweep),
       scenarios: scenarioList.length > 0 ? scenarioList : sweep ? (['renewability', 'unlinkability', 'inversion'] as ScenarioName[]) : SCENARIOS,
@@ -108,11 +131,31 @@ export const evaluateCommand: Command = {
       attackTargets: int('attack-targets', values['attack-targets'], 1) ?? (sweep ? 20 : 50),
       ...(attacks.length > 0 ? { attacks: attacks as AttackName[] } : sweep ? { attacks: 'cheapest' as const } : {}),
       geneticEvaluations: int('genetic-evaluations', values['genetic-evaluations'], 10) ?? 3000,
+      feedbackTargets: int('feedback-targets', values['feedback-targets'], 1) ?? 20,
+      feedbackQueries: int('feedback-queries', values['feedback-queries'], 1) ?? 10_000,
+      ...(disclosures.length > 0 ? { feedbackDisclosures: disclosures } : {}),
+      ...(feedbackFmr === undefined ? {} : { feedbackFmr }),
       onProgress: (done, total, label) => io.progress(done, total, label),
     };
+    const command = commandLine(positionals[0]!, values);
+    if (list(values.scheme).includes(KEY_BINDING)) {
+      const kb = evaluateKeyBinding(set, {
+        m: int('binding-m', values['binding-m'], 1) ?? DEFAULT_BINDING_CODE.m, r: int('binding-r', values['binding-r'], 1) ?? DEFAULT_BINDING_CODE.r,
+        seed: opts.seed, impostorPairs: opts.impostorPairs, centring: opts.centring, ...(strength === undefined ? {} : { centringStrength: strength }),
+        onProgress: (done, total, label) => io.progress(done, total, `${KEY_BINDING}: ${label}`),
+      });
+      const report = keyBindingReport(kb, command);
+      if (typeof values.out === 'string') {
+        mkdirSync(values.out, { recursive: true });
+        writeFileSync(join(values.out, 'key-binding.json'), JSON.stringify(kb, null, 1) + '\n');
+        writeFileSync(join(values.out, 'key-binding.md'), report);
+      }
+      if (values.json === true) io.out(JSON.stringify(kb));
+      else io.out(report);
+      if (opts.params!.length === 0) return 0;
+    }
     await init();
     const result = evaluate(set, opts);
-    const command = commandLine(positionals[0]!, values);
     if (typeof values.out === 'string') {
       mkdirSync(values.out, { recursive: true });
       writeFileSync(join(values.out, 'result.json'), JSON.stringify(result, null, 1) + '\n');

@@ -7,7 +7,7 @@ import { aInt } from '../../validate.js';
 import type { Command } from '../command.js';
 import {
   acceptedScore, accessControl, captureFace, COMMON_HELP, COMMON_OPTIONS, DECISION_HELP, DECISION_OPTIONS, emit, epochGalleries, epochSalt,
-  FACE_HELP, FACE_OPTIONS, faceChoice, lockedOutOutput, requireOption, scoreOption, sourceOption, terminalRuntime, withSession,
+  FACE_HELP, FACE_OPTIONS, faceChoice, imageOption, lockedOutOutput, scoreOption, sourceOption, terminalRuntime, withSession,
 } from './terminal-session.js';
 
 export const identifyCommand: Command = {
@@ -23,7 +23,7 @@ ${FACE_HELP}
 ${COMMON_HELP}`,
   options: { k: { type: 'string' }, ...DECISION_OPTIONS, ...FACE_OPTIONS, ...COMMON_OPTIONS },
   async run(values, _positionals, io) {
-    const image = requireOption(values, 'image');
+    const image = imageOption(values);
     const k = aInt('k', Number(values.k ?? 1), 1, 1000);
     const face = faceChoice(values);
     const disclosure = scoreOption(values);
@@ -32,7 +32,7 @@ ${COMMON_HELP}`,
       const t0 = performance.now();
       const loaded = await epochGalleries(s);
       try {
-        const probe = await captureFace(s, image, loaded.epochs.map((e) => epochSalt(s.terminal, e)), face);
+        const probe = await captureFace(s, image, loaded.epochs.map((e) => epochSalt(s.terminal, e)), face, io);
         let decision;
         try {
           decision = accessControl(s).identify(probe.templates, { source, gallery: loaded.galleries, k });
@@ -57,6 +57,6 @@ ${COMMON_HELP}`,
       } finally {
         loaded.close();
       }
-    });
+    }, io);
   },
 };

@@ -7,7 +7,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { ARGON2_DEFAULTS } from '../../storage/kdf.js';
 import type { Command } from '../command.js';
 import { rewrapAndRetire, rewrapLines } from './keys-rotation.js';
-import { createKeyFile, saveTerminal, type KekSource, type Terminal } from './terminal-file.js';
+import { aNewPassphrase, createKeyFile, saveTerminal, type KekSource, type Terminal } from './terminal-file.js';
 import { COMMON_HELP, COMMON_OPTIONS, emit, withSession } from './terminal-session.js';
 
 /** The terminal re-protected for a new key-encryption key source. */
@@ -24,6 +24,8 @@ export const keysRewrapCommand: Command = {
   summary: 'Re-wrap records to the primary key; optionally re-seal the key file under a new key',
   help: `[--new-key-file FILE] [options]
   Re-seals every record not yet under the primary storage key and disables keys left unused.
+  A database from before record format v2 gets its manifest here, built from the file as it is
+  (run it once on an intact file), and its v1 records are re-sealed as v2.
   With --new-key-file FILE (created when absent) or TEMPLOCK_NEW_PASSPHRASE, the terminal key
   file is then sealed under that new key-encryption key instead of the current one.
   --new-key-file FILE   the new key-encryption key file
@@ -33,8 +35,9 @@ ${COMMON_HELP}`,
     const newFile = typeof values['new-key-file'] === 'string' ? values['new-key-file'] : undefined;
     const newPassphrase = process.env.TEMPLOCK_NEW_PASSPHRASE;
     const target: KekSource | undefined = newFile ? { kind: 'key-file', path: newFile } : newPassphrase ? { kind: 'passphrase', passphrase: newPassphrase } : undefined;
+    if (target?.kind === 'passphrase') aNewPassphrase(target.passphrase);
     return withSession(values, async (s) => {
-      const o = await rewrapAndRetire(s);
+      const o = await rewrapAndRetire(s, io);
       let resealed = 'unchanged';
       if (target) {
         if (target.kind === 'key-file' && !existsSync(target.path)) createKeyFile(target.path);
@@ -45,6 +48,6 @@ ${COMMON_HELP}`,
         `re-wrapped ${s.db}`, ...rewrapLines(o), `  terminal key file ${s.keyringPath}: ${target ? `now sealed under ${resealed}` : 'key-encryption key unchanged'}`,
       ]);
       return o.failures.length === 0 ? 0 : 1;
-    });
+    }, io);
   },
 };

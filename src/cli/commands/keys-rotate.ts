@@ -16,9 +16,9 @@ ${COMMON_HELP}`,
     return withSession(values, async (s) => {
       const previous = s.terminal.ring.primaryId;
       s.terminal.ring.rotate();
-      const o = await rewrapAndRetire(s);
+      const o = await rewrapAndRetire(s, io);
       emit(io, values, { previousKeyId: previous, ...o }, [`rotated storage key ${previous} -> ${o.primaryKeyId}`, ...rewrapLines(o)]);
       return o.failures.length === 0 ? 0 : 1;
-    });
+    }, io);
   },
 };

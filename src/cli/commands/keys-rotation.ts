@@ -1,8 +1,10 @@
 // The storage-key rotation procedure shared by `keys rotate` and `keys rewrap`: save the keyring
-// (old and new keys) before re-wrapping, re-seal every record under the primary key, disable the
-// keys no record uses any more, save again. A crash at any step leaves every record readable.
+// (old and new keys) before re-wrapping, re-seal every record under the primary key (migrate():
+// a database from before record format v2 gets its manifest first), disable the keys no record
+// uses any more, save again. A crash at any step leaves every record readable.
 import type { RewrapReport } from '../../storage/store.js';
-import type { Session } from './terminal-session.js';
+import type { Io } from '../command.js';
+import { step, type Session } from './terminal-session.js';
 
 /** What one pass of re-wrapping did. */
 export interface RewrapOutcome {
@@ -14,10 +16,10 @@ export interface RewrapOutcome {
   readonly disabled: string[];
 }
 
-/** Re-wraps every record to the primary key and disables the keys left unused. */
-export async function rewrapAndRetire(s: Session): Promise<RewrapOutcome> {
+/** Re-wraps every record to the primary key and disables the keys left unused; progress on `io`. */
+export async function rewrapAndRetire(s: Session, io?: Io): Promise<RewrapOutcome> {
   await s.save();
-  const report = s.store.rewrap();
+  const report = await step(io, 'rewrapping records', () => s.store.migrate());
   const inUse = new Set(s.store.list().map((r) => r.keyId));
   const disabled: string[] = [];
   for (const k of s.terminal.ring.keys()) {

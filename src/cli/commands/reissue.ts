@@ -18,10 +18,10 @@ ${COMMON_HELP}`,
     const { id, image, face } = faceRequest(values);
     return withSession(values, async (s) => {
       const t0 = performance.now();
-      const { epoch } = await reissueSubject(s, id, async (salt) => (await captureFace(s, image, [salt], face)).template);
+      const { epoch } = await reissueSubject(s, id, async (salt) => (await captureFace(s, image, [salt], face, io)).template);
       const ms = Math.round(performance.now() - t0);
       emit(io, values, { reissued: id, epoch, ms }, [`re-issued "${id}" under new salt epoch ${epoch} in ${ms} ms`]);
       return 0;
-    });
+    }, io);
   },
 };

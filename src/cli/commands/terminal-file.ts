@@ -64,7 +64,7 @@ function readKeyFile(path: string): Uint8Array {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new TemplockError('NOT_FOUND', `cannot read key file "${path}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new RangeError(`cannot read key file "${path}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   if (bytes.length === KEK_BYTES) return Uint8Array.from(bytes);
   const text = bytes.toString('latin1').trim();
@@ -123,8 +123,25 @@ export interface NewTerminalOptions {
   readonly argon2MemoryKiB?: number;
 }
 
+/** Least length, in characters, of a passphrase that seals terminal keys. */
+export const PASSPHRASE_MIN_CHARS = 12;
+/** Least number of distinct characters in such a passphrase. */
+export const PASSPHRASE_MIN_DISTINCT = 6;
+
+/**
+ * Refuses a passphrase too weak to protect the keys it would seal (Argon2id slows each guess,
+ * it cannot make "a" hard to guess): fewer than 12 characters or fewer than 6 distinct ones.
+ * The message never repeats the passphrase. Existing terminals still open under any passphrase.
+ */
+export function aNewPassphrase(passphrase: string): void {
+  const chars = [...passphrase.normalize('NFC')];
+  if (chars.length < PASSPHRASE_MIN_CHARS || new Set(chars).size < PASSPHRASE_MIN_DISTINCT)
+    throw new RangeError(`the passphrase is too weak to seal terminal keys: use at least ${PASSPHRASE_MIN_CHARS} characters, ${PASSPHRASE_MIN_DISTINCT} of them distinct (several words, or --key-file)`);
+}
+
 /** A new terminal (fresh storage key, application key and first salt epoch), written to `path`. */
 export async function createTerminal(path: string, source: KekSource, options: NewTerminalOptions): Promise<Terminal> {
+  if (source.kind === 'passphrase') aNewPassphrase(source.passphrase);
   if (existsSync(path)) throw new TemplockError('DUPLICATE_ID', `terminal key file "${path}" already exists`);
   const m = options.argon2MemoryKiB ?? ARGON2_DEFAULTS.m;
   if (!Number.isSafeInteger(m) || m < ARGON2_BOUNDS.m.min || m > ARGON2_BOUNDS.m.max)
@@ -160,7 +177,7 @@ export async function openTerminal(path: string, source: KekSource): Promise<Ter
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new TemplockError('NOT_FOUND', `no terminal key file at "${path}": create one with \`templock keys create\``);
+    throw new RangeError(`no terminal key file at "${path}": create one with \`templock keys create\``);
   }
   const body = parseBody(path, text);
   const kek = await deriveKek(source, body.protection);
@@ -180,5 +197,5 @@ export function kekSource(keyFile: string | undefined, env: NodeJS.ProcessEnv): 
   if (file) return { kind: 'key-file', path: file };
   const passphrase = env.TEMPLOCK_PASSPHRASE;
   if (passphrase) return { kind: 'passphrase', passphrase };
-  throw new TemplockError('NOT_FOUND', 'no key: set TEMPLOCK_PASSPHRASE, or pass --key-file FILE (or set TEMPLOCK_KEY_FILE)');
+  throw new RangeError('no key: set TEMPLOCK_PASSPHRASE, or pass --key-file FILE (or set TEMPLOCK_KEY_FILE)');
 }

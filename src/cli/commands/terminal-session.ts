@@ -3,6 +3,7 @@
 // captured face under the terminal's salt epochs, decisions through AccessControl (attempt
 // limits, audit log), one gallery per salt epoch, and output as text or JSON. Scores are shown
 // only when asked for, and only of accepted matches.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import type { FaceChoice, FaceEmbedder, ProtectedFace } from '../../embed/embedder.js';
@@ -100,10 +101,7 @@ export async function openSession(values: OptionValues, env: NodeJS.ProcessEnv =
  * is loaded here, on first use, so commands that need no database run without it.
  */
 export async function sessionOf(db: string, keyringPath: string, source: KekSource, terminal: Terminal): Promise<Session> {
-  const { openSqliteStore } = await import('../../storage/sqlite/sqlite-store.js').catch((e: { code?: string }) => {
-    if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    throw new TemplockError('BACKEND_UNAVAILABLE', 'the SQLite store needs the optional package better-sqlite3@12: npm install better-sqlite3@12');
-  });
+  const { openSqliteStore } = await import('../../storage/sqlite/sqlite-store.js');
   const store = openSqliteStore(db, { keyring: terminal.ring, tenant: terminal.settings.tenant });
   return {
     db, keyringPath, source, terminal, store,
@@ -113,11 +111,18 @@ export async function sessionOf(db: string, keyringPath: string, source: KekSour
 }
 
 /** Runs `body` on an open session and closes it afterwards. */
-export async function withSession<T>(values: OptionValues, body: (s: Session) => Promise<T>): Promise<T> {
-  const s = await openSession(values);
+export async function withSession<T>(values: OptionValues, body: (s: Session) => Promise<T>, io?: Io): Promise<T> {
+  const s = await step(io, 'opening the terminal keys', () => openSession(values));
   try { return await body(s); } finally { s.close(); }
 }
 
+/** Runs `work` between two progress reports of `label` (on a terminal: a line that fills when done). */
+export async function step<T>(io: Io | undefined, label: string, work: () => Promise<T> | T): Promise<T> {
+  io?.progress(0, 1, label);
+  const result = await work();
+  io?.progress(1, 1, label);
+  return result;
+}
 /** The stored template of `id`; REVOKED, with what to do about it, when the resident was revoked. */
 export function enrolledTemplate(s: Session, id: string): ProtectedTemplate {
   try {
@@ -142,7 +147,23 @@ export function faceChoice(values: OptionValues): FaceChoice {
 
 /** The options of every command that captures one resident's face: --id, --image and --face. */
 export function faceRequest(values: OptionValues): { id: string; image: string; face: FaceChoice } {
-  return { id: requireOption(values, 'id'), image: requireOption(values, 'image'), face: faceChoice(values) };
+  return { id: requireOption(values, 'id'), image: imageOption(values), face: faceChoice(values) };
+}
+
+/**
+ * The --image path, checked to be a file before the keys are unlocked or the face model loaded
+ * (seconds each), so that a wrong path fails at once with IMAGE_UNREADABLE.
+ */
+export function imageOption(values: OptionValues): string {
+  const path = requireOption(values, 'image');
+  let file: boolean;
+  try {
+    file = statSync(path).isFile();
+  } catch (e) {
+    throw new TemplockError('IMAGE_UNREADABLE', `cannot read image file "${path}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!file) throw new TemplockError('IMAGE_UNREADABLE', `"${path}" is not a file`);
+  return path;
 }
 
 let embedder: Promise<FaceEmbedder> | undefined;
@@ -158,9 +179,12 @@ export async function terminalRuntime(): Promise<string> {
   return (await terminalEmbedder()).runtime;
 }
 
-/** Protects the face of `image` under the given salts with the terminal's key and parameters. */
-export async function captureFace(s: Session, image: ImageInput, salts: readonly Uint8Array[], face: FaceChoice): Promise<ProtectedFace> {
-  const e = await terminalEmbedder();
+/**
+ * Protects the face of `image` under the given salts with the terminal's key and parameters;
+ * reports progress on `io` while the face model loads (the first capture of a process).
+ */
+export async function captureFace(s: Session, image: ImageInput, salts: readonly Uint8Array[], face: FaceChoice, io?: Io): Promise<ProtectedFace> {
+  const e = embedder ? await terminalEmbedder() : await step(io, 'loading the face model', terminalEmbedder);
   return e.protectImage(image, faceapiParams(s.terminal.settings.scheme), s.terminal.applicationKey, salts, { face });
 }
 

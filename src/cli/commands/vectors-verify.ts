@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { defaultVectorsDir, verifyVectorDir } from '../../conformance/directory.js';
 import { parseOutputs } from '../../conformance/outputs.js';
 import { formatFailure } from '../../conformance/verify.js';
+import { EXIT } from '../exit-status.js';
 import type { Command } from '../command.js';
 
 export const vectorsVerifyCommand: Command = {
@@ -23,7 +24,7 @@ export const vectorsVerifyCommand: Command = {
   async run(values, positionals, io) {
     if (positionals.length > 1) {
       io.err('templock vectors verify: expected at most one directory');
-      return 1;
+      return EXIT.USAGE;
     }
     const dir = positionals[0] ?? defaultVectorsDir();
     const outputsPath = values.outputs;

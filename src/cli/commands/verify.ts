@@ -29,7 +29,7 @@ ${COMMON_HELP}`,
     return withSession(values, async (s) => {
       const source = sourceOption(values, s);
       const t0 = performance.now();
-      const probe = await captureFace(s, image, allEpochSalts(s.terminal), face);
+      const probe = await captureFace(s, image, allEpochSalts(s.terminal), face, io);
       let accepted: boolean;
       try {
         accepted = accessControl(s).verify(id, probe.templates, { source }).accepted;
@@ -49,6 +49,6 @@ ${COMMON_HELP}`,
       const shown = score === undefined ? '' : ` (score ${score}, threshold ${s.terminal.settings.threshold})`;
       emit(io, values, { id, accepted, source, ...(score === undefined ? {} : { score }), ms, runtime }, [`accepted "${id}"${shown} in ${ms} ms (${runtime})`]);
       return 0;
-    });
+    }, io);
   },
 };

@@ -4,8 +4,11 @@ import type { VectorChecker } from '../types.js';
 import { canonicalChecker } from './canonical.js';
 import { compareChecker } from './compare.js';
 import { derivationChecker } from './derivation.js';
+import { fuzzyCommitmentChecker } from './fuzzy-commitment.js';
+import { manifestChecker } from './manifest.js';
 import { protectChecker } from './protect.js';
 import { recordChecker } from './record.js';
+import { recordV2Checker } from './record-v2.js';
 import { samplersChecker } from './samplers.js';
 import { templateChecker } from './template.js';
 
@@ -17,4 +20,7 @@ export const CHECKERS: readonly VectorChecker[] = [
   compareChecker,
   templateChecker,
   recordChecker,
+  recordV2Checker,
+  manifestChecker,
+  fuzzyCommitmentChecker,
 ];

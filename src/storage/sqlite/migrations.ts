@@ -27,12 +27,20 @@ export const MIGRATIONS: readonly string[] = [
      action TEXT NOT NULL CHECK (action IN ('verify', 'identify')), subject TEXT, source TEXT NOT NULL,
      outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'locked_out', 'revoked', 'not_found'))) STRICT;
    CREATE INDEX access_audit_by_time ON access_audit (at);`,
+  // 4: the manifest (SPEC.md §7.6): each (subject, purpose)'s current record version or tombstone,
+  // and its head; the store writes the head (a file from before has none until migrate()).
+  `CREATE TABLE manifest (
+     subject TEXT NOT NULL, purpose TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 0),
+     live INTEGER NOT NULL CHECK (live IN (0, 1)), PRIMARY KEY (subject, purpose)) STRICT, WITHOUT ROWID;
+   CREATE TABLE manifest_head (
+     id INTEGER PRIMARY KEY CHECK (id = 1), key_id TEXT NOT NULL, generation INTEGER NOT NULL,
+     count INTEGER NOT NULL, digest BLOB NOT NULL, mac BLOB NOT NULL) STRICT;`,
 ];
 
 /** The schema version this code writes. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Current schema version of an open database. */
+/** Current schema version of an open database. @internal */
 export function _schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
@@ -41,6 +49,7 @@ export function _schemaVersion(db: Database.Database): number {
  * Brings the database to `target` (default: the latest) and records `tenant` on creation.
  * @throws TemplockError UNSUPPORTED_VERSION for a file written by a newer schema; INCOMPATIBLE
  *   when the file belongs to another tenant.
+ * @internal
  */
 export function _migrate(db: Database.Database, tenant: string, target = SQLITE_SCHEMA_VERSION): void {
   db.transaction(() => {

@@ -1,13 +1,16 @@
-// The SQLite TemplateStore (README "Storage"): a real file through better-sqlite3 12, WAL
+// The SQLite TemplateStore (README "Storage"): a real file through better-sqlite3 (driver.ts), WAL
 // journal, IMMEDIATE transactions with a busy timeout (several processes may write), secure
 // delete, schema migrations and PRAGMA integrity_check. Rows hold only sealed records and public
-// ids: no template, salt or key byte is stored in clear.
+// ids: no template, salt or key byte is stored in clear. The manifest (SPEC.md §7.6) lives in
+// two tables beside them and is written in the same transactions.
 import { closeSync, constants, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { TemplockError } from '../../errors.js';
+import type { _EntryState, _ManifestHead } from '../manifest.js';
 import { _aStoreOptions, _SealedTemplateStore, type _Backend, type _Row, type Revocation, type StoreOptions } from '../store.js';
 import { aString } from '../../validate.js';
 import { _migrate } from './migrations.js';
+import { _driver } from './driver.js';
 import { _SqliteLedger } from './sqlite-ledger.js';
 
 /** Options of openSqliteStore(). */
@@ -32,7 +35,7 @@ const DAMAGED = /^SQLITE_(CORRUPT|NOTADB|IOERR_SHORT_READ)/;
  * Anything that is not a driver error passes unchanged.
  */
 function driverError(e: unknown): unknown {
-  if (!(e instanceof Database.SqliteError)) return e;
+  if (!(e instanceof _driver().SqliteError)) return e;
   return DAMAGED.test(e.code)
     ? new TemplockError('INTEGRITY', `store: the database file is damaged (${e.code})`)
     : new TemplockError('STORAGE_FAILED', `store: the storage engine failed (${e.code})`);
@@ -101,12 +104,21 @@ class SqliteBackend implements _Backend {
       page: db.prepare(`SELECT ${cols} FROM records WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`),
       light: db.prepare(`SELECT rowid, subject, purpose, record FROM records WHERE rowid > ? ORDER BY rowid LIMIT ${PAGE_ROWS}`).raw(),
       lightOf: db.prepare(`SELECT rowid, subject, purpose, record FROM records WHERE rowid > ? AND purpose = ? ORDER BY rowid LIMIT ${PAGE_ROWS}`).raw(),
-      notUnder: db.prepare(`SELECT subject, purpose FROM records WHERE key_id <> ? ORDER BY rowid`).raw(),
+      toRewrap: db.prepare(`SELECT subject, purpose FROM records WHERE key_id <> ? OR substr(record, 5, 1) = x'01' ORDER BY rowid`).raw(),
       swap: db.prepare(`UPDATE records SET key_id = ?, salt_id = ?, record = ?, updated_at = ? WHERE subject = ? AND purpose = ? AND record = ?`),
       addRevocation: db.prepare(`INSERT OR IGNORE INTO revoked (kind, value, revoked_at) VALUES (?, ?, ?)`),
-      removeSubject: db.prepare(`DELETE FROM records WHERE subject = ?`),
-      removeSalt: db.prepare(`DELETE FROM records WHERE salt_id = ?`),
-      reinstate: db.prepare(`DELETE FROM revoked WHERE kind = 'subject' AND value = ?`),
+      removeSubject: db.prepare(`DELETE FROM records WHERE subject = ? RETURNING subject, purpose`).raw(),
+      removeSalt: db.prepare(`DELETE FROM records WHERE salt_id = ? RETURNING subject, purpose`).raw(),
+      reinstate: db.prepare(`DELETE FROM revoked WHERE kind = 'subject' AND value = ? RETURNING revoked_at`).pluck(),
+      head: db.prepare(`SELECT key_id AS keyId, generation, count, digest, mac FROM manifest_head WHERE id = 1`),
+      setHead: db.prepare(`INSERT INTO manifest_head (id, key_id, generation, count, digest, mac) VALUES (1, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, generation = excluded.generation, count = excluded.count,
+        digest = excluded.digest, mac = excluded.mac`),
+      entry: db.prepare(`SELECT version, live FROM manifest WHERE subject = ? AND purpose = ?`).raw(),
+      setEntry: db.prepare(`INSERT INTO manifest (subject, purpose, version, live) VALUES (?, ?, ?, ?)
+        ON CONFLICT (subject, purpose) DO UPDATE SET version = excluded.version, live = excluded.live`),
+      entries: db.prepare(`SELECT subject, purpose, version, live FROM manifest`).raw(),
+      anyContent: db.prepare(`SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM revoked) OR EXISTS (SELECT 1 FROM manifest)`).pluck(),
       revocations: db.prepare(`SELECT kind, value, revoked_at AS revokedAt FROM revoked ORDER BY rowid`),
       count: db.prepare(`SELECT count(*) FROM records`).pluck(),
       revocationSeq: db.prepare(`SELECT value FROM meta WHERE name = 'revocation_seq'`).pluck(),
@@ -152,8 +164,8 @@ class SqliteBackend implements _Backend {
     }
   }
 
-  keysNotUnder(keyId: string): Array<readonly [string, string]> {
-    return guard(() => this.#q.notUnder.all(keyId) as Array<[string, string]>);
+  toRewrap(keyId: string): Array<readonly [string, string]> {
+    return guard(() => this.#q.toRewrap.all(keyId) as Array<[string, string]>);
   }
 
   swap(expected: _Row, next: _Row): boolean {
@@ -164,19 +176,51 @@ class SqliteBackend implements _Backend {
     return guard(() => this.#db.transaction(fn).immediate());
   }
 
-  revoke(kind: Revocation['kind'], value: string, at: number): number {
+  snapshot<T>(fn: () => T): T {
+    return guard(() => this.#db.transaction(fn).deferred());
+  }
+
+  revoke(kind: Revocation['kind'], value: string, at: number): { added: boolean; removed: Array<readonly [string, string]> } {
     return this.transaction(() => {
-      if (this.#q.addRevocation.run(kind, value, at).changes > 0) this.#q.bumpRevocationSeq.run();
-      return (kind === 'subject' ? this.#q.removeSubject : this.#q.removeSalt).run(value).changes;
+      const added = this.#q.addRevocation.run(kind, value, at).changes > 0;
+      if (added) this.#q.bumpRevocationSeq.run();
+      const removed = (kind === 'subject' ? this.#q.removeSubject : this.#q.removeSalt).all(value) as Array<[string, string]>;
+      return { added, removed };
     });
   }
 
-  reinstate(subjectId: string): boolean {
+  reinstate(subjectId: string): number | undefined {
     return this.transaction(() => {
-      if (this.#q.reinstate.run(subjectId).changes === 0) return false;
-      this.#q.bumpRevocationSeq.run();
-      return true;
+      const revokedAt = this.#q.reinstate.get(subjectId) as number | undefined;
+      if (revokedAt !== undefined) this.#q.bumpRevocationSeq.run();
+      return revokedAt;
     });
+  }
+
+  head(): _ManifestHead | undefined {
+    const h = guard(() => this.#q.head.get()) as (Omit<_ManifestHead, 'digest' | 'mac'> & { digest: Uint8Array; mac: Uint8Array }) | undefined;
+    return h && { keyId: h.keyId, generation: h.generation, count: h.count, digest: plain(h.digest), mac: plain(h.mac) };
+  }
+
+  setHead(h: _ManifestHead): void {
+    guard(() => this.#q.setHead.run(h.keyId, h.generation, h.count, h.digest, h.mac));
+  }
+
+  entry(subjectId: string, purpose: string): _EntryState | undefined {
+    const e = guard(() => this.#q.entry.get(subjectId, purpose)) as [number, number] | undefined;
+    return e && { version: e[0], live: e[1] === 1 };
+  }
+
+  setEntry(subjectId: string, purpose: string, state: _EntryState): void {
+    guard(() => this.#q.setEntry.run(subjectId, purpose, state.version, state.live ? 1 : 0));
+  }
+
+  *entryRows(): Iterable<readonly [string, string, number, boolean]> {
+    for (const [s, p, v, live] of guard(() => this.#q.entries.all()) as Array<[string, string, number, number]>) yield [s, p, v, live === 1];
+  }
+
+  isEmpty(): boolean {
+    return guard(() => this.#q.anyContent.get()) === 0;
   }
 
   isRevoked(subjectId: string, saltId: string): boolean {
@@ -224,7 +268,8 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
     const busy = options.busyTimeoutMs ?? 10_000;
     if (!Number.isSafeInteger(busy) || busy < 0 || busy > 600_000) throw new RangeError('"options.busyTimeoutMs" expected integer in [0, 600000]');
     createPrivately(path);
-    const db = guard(() => new Database(path, { timeout: busy }));
+    const Driver = _driver();
+    const db = guard(() => new Driver(path, { timeout: busy }));
     let backend: SqliteBackend;
     let ledger: _SqliteLedger;
     try {
