@@ -1,6 +1,7 @@
 // `npm run bench`: builds the native ceiling, runs every bench/*.bench.ts suite (or those
-// matching the filters) each in its own process, prints the table and optionally writes JSON.
-// Usage: npm run bench -- [filter ...] [--json FILE] [--quick] [--list]
+// matching the filters) each in its own process, N times with --repeat N, prints the table (the
+// median over the runs with its range) and optionally writes JSON.
+// Usage: npm run bench -- [filter ...] [--json FILE] [--markdown FILE] [--repeat N] [--quick] [--list]
 import { fork } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,10 +18,12 @@ const CHILD = fileURLToPath(new URL('./harness/child.ts', import.meta.url));
 /** The suite measuring read bandwidth runs first and always: the other figures refer to it. */
 const BANDWIDTH_SUITE = 'memory.bench.ts';
 
-export const USAGE = `npm run bench -- [filter ...] [--json FILE] [--markdown FILE] [--quick] [--list]
+export const USAGE = `npm run bench -- [filter ...] [--json FILE] [--markdown FILE] [--repeat N] [--quick] [--list]
   filter       run only suites/workloads whose name contains it (the bandwidth suite always runs)
   --json FILE  also write every figure, machine info and versions as JSON
   --markdown FILE  also write the table as Markdown
+  --repeat N   run every suite N times (each in a new process; 1 to 100, default 1) and publish
+               the median over the runs with the range of each ratio
   --quick      short timing (checking a suite while developing; not for publishing)
   --list       list the suites and their workloads`;
 
@@ -64,26 +67,30 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
   const out = options.out ?? ((text: string) => console.log(text));
   const { values, positionals } = parseArgs({
     args: [...argv], allowPositionals: true, strict: true,
-    options: { json: { type: 'string' }, markdown: { type: 'string' }, quick: { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'string' }, markdown: { type: 'string' }, repeat: { type: 'string' }, quick: { type: 'boolean' }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) { out(USAGE); return 0; }
   if (values.list) { await list(dir, out); return 0; }
+  const repeat = values.repeat === undefined ? 1 : Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new RangeError(`"--repeat" expected an integer from 1 to 100, got ${values.repeat}`);
   const build = buildNative();
   process.stderr.write(build.path ? `native ceiling built: ${build.path}\n` : `${build.skipped}\n`);
   const env = nativeEnv(build);
   const reports: SuiteReport[] = [];
   const files = suiteFiles(dir);
-  for (const file of files) {
-    const filters = file.endsWith(BANDWIDTH_SUITE) ? [] : positionals;
-    reports.push(await runChild(file, values.quick ?? false, filters, env));
-  }
+  // The bandwidth suite once; the others `repeat` times, one pass over all of them after another,
+  // so that a change in the machine's load falls on different suites in different passes.
+  const bandwidthFirst = files.filter((f) => f.endsWith(BANDWIDTH_SUITE));
+  for (const file of bandwidthFirst) reports.push(await runChild(file, values.quick ?? false, [], env));
+  for (let pass = 0; pass < repeat; pass++)
+    for (const file of files.filter((f) => !f.endsWith(BANDWIDTH_SUITE))) reports.push(await runChild(file, values.quick ?? false, positionals, env));
   // Bandwidth again at the end: on a shared machine the better of the two is the machine's.
   const bandwidthFile = files.find((f) => f.endsWith(BANDWIDTH_SUITE));
   if (bandwidthFile && files.length > 1) {
     const again = await runChild(bandwidthFile, values.quick ?? false, [], env);
     reports.push({ ...again, suite: `${again.suite} (again)`, workloads: again.workloads.map((w) => ({ ...w, suite: `${w.suite} (again)` })) });
   }
-  const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error || r.skipped), build.skipped);
+  const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error || r.skipped), build.skipped, repeat);
   out(formatTable(run));
   if (values.json) writeFileSync(values.json, JSON.stringify(run, null, 2) + '\n');
   if (values.markdown) writeFileSync(values.markdown, formatMarkdown(run) + '\n');

@@ -19,6 +19,8 @@ export interface NativeKernels {
   dot_i8_scan(gallery: Int8Array, probe: Int8Array, count: number, dim: number, out: Int32Array): number;
   dot_f32_scan(gallery: Float32Array, probe: Float32Array, count: number, dim: number, out: Float32Array): number;
   iom_grp_protect(embeddings: Float32Array, n: number, dim: number, W: Int8Array, m: number, q: number, out: Uint8Array): number;
+  binomial_weights(key: Uint8Array, count: number, out: Int8Array, lanes: 4 | 8): number;
+  partial_permutations(key: Uint8Array, n: number, k: number, count: number, out: Uint16Array): number;
 }
 
 /** How the ceiling was built: the addon path, or why there is none. */

@@ -1,6 +1,6 @@
 // Presentation of a run: the text table printed by `npm run bench` and the JSON of --json.
 import type { MachineInfo } from './machine.js';
-import { bandwidthGbPerS, derive, type DerivedFigure, type SuiteReport } from './results.js';
+import { bandwidthGbPerS, combineRuns, derive, type DerivedFigure, type SuiteReport, type WorkloadFigures } from './results.js';
 
 export interface RunJson {
   readonly date: string;
@@ -8,6 +8,8 @@ export interface RunJson {
   readonly node: string;
   readonly backend?: string;
   readonly nativeSkipped?: string;
+  /** Runs of every suite (--repeat; 1 by default). */
+  readonly repeat: number;
   readonly bandwidth?: { readonly gbPerS: number; readonly variant: string };
   readonly workloads: readonly {
     readonly suite: string; readonly name: string; readonly bytes?: number; readonly items?: number;
@@ -17,29 +19,48 @@ export interface RunJson {
   readonly skippedSuites: readonly { readonly suite: string; readonly reason: string }[];
 }
 
-/** Everything measured in one run, with ratios derived. */
-export function runJson(machine: MachineInfo, reports: readonly SuiteReport[], nativeSkipped: string | undefined): RunJson {
+/** Workloads of all runs grouped by suite and name, in the order first seen. */
+function groupRuns(all: readonly WorkloadFigures[]): WorkloadFigures[][] {
+  const groups = new Map<string, WorkloadFigures[]>();
+  for (const w of all) {
+    const id = `${w.suite}\u0000${w.name}`;
+    groups.set(id, [...(groups.get(id) ?? []), w]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Everything measured in one invocation, with ratios derived. A workload measured by several runs
+ * of its suite (--repeat) gets one row per variant: the median over the runs, with the range.
+ */
+export function runJson(machine: MachineInfo, reports: readonly SuiteReport[], nativeSkipped: string | undefined, repeat = 1): RunJson {
   const all = reports.flatMap((r) => r.workloads);
   const bandwidth = bandwidthGbPerS(all);
   const round = (v: number | undefined, digits: number) => (v === undefined ? undefined : Number(v.toPrecision(digits)));
+  const roundRange = (r: readonly [number, number] | undefined, digits: number) => (r === undefined ? undefined : [round(r[0], digits)!, round(r[1], digits)!] as const);
   return {
     date: new Date().toISOString(),
     machine,
     node: process.version,
     backend: reports.find((r) => r.backend)?.backend,
     nativeSkipped,
+    repeat,
     bandwidth,
-    workloads: all.map((w) => ({
-      suite: w.suite, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit,
-      impls: derive(w, bandwidth?.gbPerS).map((f) => ({
-        ...f,
-        medianMs: round(f.medianMs, 5)!, q1Ms: round(f.q1Ms, 5)!, q3Ms: round(f.q3Ms, 5)!, firstMs: round(f.firstMs, 5)!, firstOverMedian: round(f.firstOverMedian, 3)!,
-        gbPerS: round(f.gbPerS, 4), itemsPerS: round(f.itemsPerS, 4),
-        xBaseline: round(f.xBaseline, 4), xNative: round(f.xNative, 4), pctBandwidth: round(f.pctBandwidth, 3),
-      })),
-    })),
+    workloads: groupRuns(all).map((runs) => {
+      const w = runs[0]!;
+      return {
+        suite: w.suite, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit,
+        impls: combineRuns(runs.map((r) => derive(r, bandwidth?.gbPerS))).map((f) => ({
+          ...f,
+          medianMs: round(f.medianMs, 5)!, q1Ms: round(f.q1Ms, 5)!, q3Ms: round(f.q3Ms, 5)!, firstMs: round(f.firstMs, 5)!, firstOverMedian: round(f.firstOverMedian, 3)!,
+          gbPerS: round(f.gbPerS, 4), itemsPerS: round(f.itemsPerS, 4),
+          xBaseline: round(f.xBaseline, 4), xNative: round(f.xNative, 4), pctBandwidth: round(f.pctBandwidth, 3),
+          medianMsRange: roundRange(f.medianMsRange, 5), xBaselineRange: roundRange(f.xBaselineRange, 4), xNativeRange: roundRange(f.xNativeRange, 4),
+        })),
+      };
+    }),
     errors: reports.filter((r) => r.error).map((r) => ({ suite: r.suite, error: r.error! })),
-    skippedSuites: reports.filter((r) => r.skipped).map((r) => ({ suite: r.suite, reason: r.skipped! })),
+    skippedSuites: [...new Map(reports.filter((r) => r.skipped).map((r) => [r.suite, { suite: r.suite, reason: r.skipped! }])).values()],
   };
 }
 
@@ -60,7 +81,10 @@ export function formatGb(gbPerS: number): string {
   return gbPerS >= 0.1 ? gbPerS.toFixed(2) : gbPerS.toPrecision(2);
 }
 
-const ratio = (x: number | undefined) => (x === undefined ? '' : `${x.toFixed(x >= 10 ? 1 : 2)}x`);
+const times = (x: number) => x.toFixed(x >= 10 ? 1 : 2);
+/** A ratio, with its range over the runs when there were several: `1.52x (1.40-1.71)`. */
+const ratio = (x: number | undefined, r?: readonly [number, number]) =>
+  x === undefined ? '' : r ? `${times(x)}x (${times(r[0])}-${times(r[1])})` : `${times(x)}x`;
 
 const HEADER = ['workload', 'variant', 'median', 'first', 'GB/s', 'items/s', 'x baseline', 'x native', '% bw'];
 
@@ -69,7 +93,7 @@ function cells(run: RunJson): string[][] {
   return run.workloads.flatMap((w) => w.impls.map((f) => [
     `${w.suite}: ${w.name}`, f.mismatch ? `${f.variant} MISMATCH` : f.variant, formatTime(f.medianMs), formatTime(f.firstMs),
     f.gbPerS === undefined ? '' : formatGb(f.gbPerS), f.itemsPerS === undefined ? '' : formatRate(f.itemsPerS, w.itemUnit ?? 'op'),
-    ratio(f.xBaseline), ratio(f.xNative), f.pctBandwidth === undefined ? '' : f.pctBandwidth < 1 ? '<1%' : `${f.pctBandwidth.toFixed(0)}%`,
+    ratio(f.xBaseline, f.xBaselineRange), ratio(f.xNative, f.xNativeRange), f.pctBandwidth === undefined ? '' : f.pctBandwidth < 1 ? '<1%' : `${f.pctBandwidth.toFixed(0)}%`,
   ]));
 }
 
@@ -81,6 +105,7 @@ function notes(run: RunJson): string[] {
     run.bandwidth ? `single-core read bandwidth: ${run.bandwidth.gbPerS.toFixed(2)} GB/s (${run.bandwidth.variant}, the better of the runs of the memory suite); "% bw" is GB/s scanned over it` : 'read bandwidth not measured',
     ...(run.backend ? [`matching backend: ${run.backend}`] : []),
     'median and first are per op; "x baseline"/"x native" = median / that variant\'s median (lower is faster)',
+    ...(run.repeat > 1 ? [`each suite ran ${run.repeat} times: every figure is the median over the runs, ratios taken within each run; (min-max) is the range of a ratio over the runs`] : []),
     ...run.skippedSuites.map((s) => `suite ${s.suite} skipped: ${s.reason}`),
     ...run.errors.map((e) => `ERROR in suite ${e.suite}: ${e.error}`),
   ];

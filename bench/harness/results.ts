@@ -40,6 +40,57 @@ export interface DerivedFigure extends ImplFigure {
   readonly xBaseline?: number;
   readonly xNative?: number;
   readonly pctBandwidth?: number;
+  /** With --repeat: the number of runs of the suite behind this figure (absent for one run). */
+  readonly runs?: number;
+  /** With --repeat: the smallest and largest of the runs' medians and ratios. */
+  readonly medianMsRange?: readonly [number, number];
+  readonly xBaselineRange?: readonly [number, number];
+  readonly xNativeRange?: readonly [number, number];
+}
+
+/** The median of values (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b), h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+const range = (values: readonly number[]): readonly [number, number] => [Math.min(...values), Math.max(...values)];
+
+/**
+ * One figure per variant from several runs of the same workload (ratios derived within each run,
+ * where the variants shared the machine's state): the median over the runs of every median,
+ * quartile, first call, throughput and ratio, and the range over the runs of the medians and
+ * ratios. A variant that disagreed in any run is marked as a mismatch.
+ */
+export function combineRuns(runs: readonly (readonly DerivedFigure[])[]): DerivedFigure[] {
+  if (runs.length === 1) return [...runs[0]!];
+  const variants = [...new Set(runs.flatMap((r) => r.map((f) => f.variant)))];
+  return variants.map((variant) => {
+    const fs = runs.map((r) => r.find((f) => f.variant === variant)).filter((f): f is DerivedFigure => f !== undefined);
+    const med = (pick: (f: DerivedFigure) => number | undefined) => {
+      const v = fs.map(pick).filter((x): x is number => x !== undefined);
+      return v.length > 0 ? median(v) : undefined;
+    };
+    const rangeOf = (pick: (f: DerivedFigure) => number | undefined) => {
+      const v = fs.map(pick).filter((x): x is number => x !== undefined);
+      return v.length > 0 ? range(v) : undefined;
+    };
+    const medianMs = med((f) => f.medianMs)!, firstMs = med((f) => f.firstMs)!;
+    const xBaselineRange = rangeOf((f) => f.xBaseline), xNativeRange = rangeOf((f) => f.xNative);
+    return {
+      variant,
+      medianMs, q1Ms: med((f) => f.q1Ms)!, q3Ms: med((f) => f.q3Ms)!, firstMs,
+      samples: fs.reduce((n, f) => n + f.samples, 0),
+      ...(fs.some((f) => f.mismatch) ? { mismatch: true } : {}),
+      firstOverMedian: firstMs / medianMs,
+      gbPerS: med((f) => f.gbPerS), itemsPerS: med((f) => f.itemsPerS),
+      xBaseline: med((f) => f.xBaseline), xNative: med((f) => f.xNative), pctBandwidth: med((f) => f.pctBandwidth),
+      runs: fs.length,
+      medianMsRange: range(fs.map((f) => f.medianMs)),
+      ...(xBaselineRange ? { xBaselineRange } : {}),
+      ...(xNativeRange ? { xNativeRange } : {}),
+    };
+  });
 }
 
 /** Name of the workload whose native (else baseline) figure is the machine's read bandwidth. */

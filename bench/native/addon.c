@@ -128,6 +128,31 @@ static napi_value js_iom_grp_protect(napi_env env, napi_callback_info info) {
   return result(&c, n);
 }
 
+static napi_value js_binomial_weights(napi_env env, napi_callback_info info) {
+  call_t c = begin(env, info);
+  const uint8_t *key = ptr(&c, 0);
+  int32_t count = num(&c, 1);
+  int8_t *out = ptr(&c, 2);
+  int32_t lanes = num(&c, 3);
+  if (c.failed) return NULL;
+  if (lanes != 4 && lanes != 8) {
+    napi_throw_type_error(env, NULL, "binomial_weights expected 4 or 8 lanes");
+    return NULL;
+  }
+  binomial_weights(key, count, out, lanes);
+  return result(&c, count);
+}
+
+static napi_value js_partial_permutations(napi_env env, napi_callback_info info) {
+  call_t c = begin(env, info);
+  const uint8_t *key = ptr(&c, 0);
+  int32_t n = num(&c, 1), k = num(&c, 2), count = num(&c, 3);
+  uint16_t *out = ptr(&c, 4);
+  if (c.failed) return NULL;
+  partial_permutations(key, n, k, count, out);
+  return result(&c, count);
+}
+
 static const struct {
   const char *name;
   napi_callback fn;
@@ -140,6 +165,8 @@ static const struct {
     {"dot_i8_scan", js_dot_i8_scan},
     {"dot_f32_scan", js_dot_f32_scan},
     {"iom_grp_protect", js_iom_grp_protect},
+    {"binomial_weights", js_binomial_weights},
+    {"partial_permutations", js_partial_permutations},
 };
 
 NAPI_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports) {

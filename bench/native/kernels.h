@@ -34,4 +34,12 @@ void dot_f32_scan(const float *gallery, const float *probe, int32_t count, int32
 void iom_grp_protect(const float *embeddings, int32_t n, int32_t dim, const int8_t *W, int32_t m,
                      int32_t q, uint8_t *out);
 
+/* Material (SPEC.md section 3.5): `count` centred-binomial weights from the start of the ChaCha20
+ * keystream under the 32-byte stream key `key`, computing `lanes` (8: 256-bit vectors, or 4:
+ * 128-bit as WASM SIMD) blocks at once. */
+void binomial_weights(const uint8_t *key, int32_t count, int8_t *out, int32_t lanes);
+/* Material (SPEC.md sections 3.3, 3.4, 4.2): `count` partial permutations of [0, n), k entries
+ * each (n <= 4096, k <= 256), from the start of the keystream; permutation r at out + r * k. */
+void partial_permutations(const uint8_t *key, int32_t n, int32_t k, int32_t count, uint16_t *out);
+
 #endif

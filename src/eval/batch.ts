@@ -1,14 +1,15 @@
 // Batch protection for the evaluation (docs/EVALUATION.md "Speed"): canonicalise every row once,
-// derive one instance's material once, then apply it to many rows. Projection schemes run the
-// templock/match kernels (iomgrp_argmax, sign_project) when `await init()` from templock/match
-// has run, and otherwise a JS loop that walks each weight row once for four samples. Both yield
+// derive one instance's material once, then apply it to many rows. Once `await init()` from
+// templock/match has run, the templock/match kernels derive the material (binomial_weights,
+// partial_permutations) and run the projections (iomgrp_argmax, sign_project); otherwise the
+// core derives it and a JS loop walks each weight row once for four samples. Both yield
 // exactly the payload of protect() (integer sums are exact; the smallest index wins ties).
 import { POPCOUNT8 } from '../bits.js';
 import { _canonicalise } from '../canonical.js';
-import { _deriveStreamKey, _KeyStream } from '../random/keystream.js';
+import { _deriveStreamKey } from '../random/keystream.js';
 import { backend } from '../match/loader.js';
-import { _forgetMaterial, _kernelApplyMany } from '../match/protect-fast.js';
-import { _prepare } from '../transforms/protect.js';
+import { _forgetMaterial, _kernelApplyMany, _kernelDerive } from '../match/protect-fast.js';
+import { _deriveMaterial, _prepare } from '../transforms/protect.js';
 import { _schemeOf } from '../transforms/registry.js';
 import type { _Scheme, TransformParams } from '../transforms/scheme.js';
 
@@ -28,16 +29,18 @@ export interface _Instance {
   readonly payloadBytes: number;
 }
 
-/** Derives the material of (params, key, salt) exactly as protect() does. */
+/**
+ * Derives the material of (params, key, salt) exactly as protect() does: by the templock/match
+ * kernels (binomial_weights, partial_permutations) once `init()` has run, else in JS.
+ */
 export function _instance(params: TransformParams, key: Uint8Array, salt: Uint8Array): _Instance {
   const prep = _prepare(params, key);
   const scheme = _schemeOf(prep.params) as _Scheme<TransformParams, Int8Array | Uint16Array>;
   const streamKey = _deriveStreamKey(prep.key, salt, prep.info);
-  const ks = new _KeyStream(streamKey);
   try {
-    return { params: prep.params, scheme, material: scheme.derive(ks, prep.params), payloadBytes: scheme.payloadBytes(prep.params) };
+    return { params: prep.params, scheme, material: kernelsReady() ? _kernelDerive(streamKey, prep.params) : _deriveMaterial(streamKey, prep.params), payloadBytes: scheme.payloadBytes(prep.params) };
   } finally {
-    ks.wipe(); streamKey.fill(0); prep.key.fill(0);
+    streamKey.fill(0); prep.key.fill(0);
   }
 }
 

@@ -40,6 +40,22 @@ export interface KernelSet {
   iomgrp_argmax_batch(v: number, W: number, dim: number, m: number, q: number, count: number, out: number): void;
   /** Sign projection: bit l of out (LSB first) = dot(W[l], v) > 0; v int16[dim], W int8[bits * dim]. */
   sign_project(v: number, W: number, dim: number, bits: number, out: number): void;
+  /**
+   * Material (SPEC.md §3.5): binomial weights first .. first + count - 1 (int8 at out) of the
+   * ChaCha20 keystream under the 32-byte stream key at `key`; scratch: 256 bytes.
+   */
+  binomial_weights(key: number, first: number, count: number, out: number, scratch: number): void;
+  /**
+   * Material (SPEC.md §3.4, §4.2): `count` partial permutations of [0, n), k entries each (u16 at
+   * out, permutation r at out + 2 * r * k), from the start of the keystream under the key at `key`;
+   * scratch: 256 + 2 * k + 2 * n bytes.
+   */
+  partial_permutations(key: number, n: number, k: number, count: number, out: number, scratch: number): void;
+  /**
+   * iomgrp_argmax with the weights derived as they are used, q rows at a time, under the stream
+   * key at `key`: the m * q * dim matrix is never held; scratch: 256 + q * dim bytes.
+   */
+  iomgrp_argmax_keyed(key: number, v: number, dim: number, m: number, q: number, out: number, scratch: number): void;
 }
 
 /** The kernel names, in a fixed order. */
@@ -47,4 +63,5 @@ export const KERNEL_NAMES = [
   'hamming_u1', 'equal_u8', 'dot_i8', 'dot_f32', 'cosine_f32',
   'scan_hamming_u1', 'scan_equal_u8', 'scan_dot_i8', 'scan_dot_f32',
   'topk_hamming_u1', 'topk_equal_u8', 'iomgrp_argmax', 'iomgrp_argmax_batch', 'sign_project',
+  'binomial_weights', 'partial_permutations', 'iomgrp_argmax_keyed',
 ] as const satisfies readonly (keyof KernelSet)[];

@@ -1,10 +1,13 @@
-// protect() with the projection step in the active kernel backend (README "Matching"): the
-// keyed derivation and canonicalisation are the core's (SPEC.md §2–§3); IoM-GRP argmax and the
-// sign projection run as iomgrp_argmax / sign_project (a batch of IoM-GRP as iomgrp_argmax_batch,
-// which reads the weights once per four embeddings), IoM-URP stays in JS. The templates are
-// byte-identical to `protect()` from 'templock'.
+// protect() with the material derivation and the projection step in the active kernel backend
+// (README "Matching"): HKDF and canonicalisation are the core's (SPEC.md §2, §3.2); the material
+// of a salt not seen before is derived by binomial_weights / partial_permutations straight into
+// kernel memory (SPEC.md §3.3–§3.5), IoM-GRP argmax and the sign projection run as iomgrp_argmax /
+// sign_project (a batch of IoM-GRP as iomgrp_argmax_batch, which reads the weights once per four
+// embeddings), the IoM-URP evaluation stays in JS. The templates are byte-identical to
+// `protect()` from 'templock'.
+import { _deriveStreamKey } from '../random/keystream.js';
 import { SALT_MAX_BYTES, SALT_MIN_BYTES, type ProtectedTemplate } from '../template.js';
-import { _canonicalFor, _prepare, _protectAllWith, _transformMany, type _Apply, type _ApplyMany, type ProtectParams } from '../transforms/protect.js';
+import { _canonicalFor, _prepare, _protectAllWith, _transformMany, type _Apply, type _ApplyMany, type _Derive, type _Steps, type ProtectParams } from '../transforms/protect.js';
 import { _schemeOf, DIM_MAX } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { aBytes, type EmbeddingInput } from '../validate.js';
@@ -22,8 +25,15 @@ const BATCH_VECTORS = 64;
  */
 const PREFAULT_BYTES = 4 * 1024 * 1024;
 
+/** Scratch of the derivation kernels: a 4-block keystream buffer, k <= 256 swaps, n <= DIM_MAX entries. */
+const DERIVE_SCRATCH_BYTES = 256 + 2 * 256 + 2 * DIM_MAX;
+
 interface Projector {
   readonly inst: _Instance;
+  /** The 32-byte stream key while a derivation runs (zero otherwise). */
+  readonly keyPtr: number;
+  /** DERIVE_SCRATCH_BYTES of derivation scratch (zero between derivations). */
+  readonly scratchPtr: number;
   /** BATCH_VECTORS canonical vectors of up to DIM_MAX int16 each. */
   readonly vPtr: number;
   /** BATCH_VECTORS payloads of up to OUT_MAX_BYTES each. */
@@ -47,15 +57,41 @@ function activeProjector(): Projector {
     if (projector) wipeMaterial(projector);
     const inst = _newInstance(4 * 65536);
     const { heap } = inst;
+    const keyPtr = heap.alloc(32), scratchPtr = heap.alloc(DERIVE_SCRATCH_BYTES);
     const vPtr = heap.alloc(BATCH_VECTORS * 2 * DIM_MAX), outPtr = heap.alloc(BATCH_VECTORS * OUT_MAX_BYTES), wPtr = heap.top;
     heap.ensure(wPtr + PREFAULT_BYTES);
-    heap.u8.fill(0, vPtr, wPtr + PREFAULT_BYTES);
-    projector = { inst, vPtr, outPtr, wPtr, material: undefined };
+    heap.u8.fill(0, keyPtr, wPtr + PREFAULT_BYTES);
+    projector = { inst, keyPtr, scratchPtr, vPtr, outPtr, wPtr, material: undefined };
   }
   return projector;
 }
 
-_onInit(activeProjector);
+/** Small fixed transforms whose steps init() runs (zero key, zero salt: nothing secret). */
+const WARM_PARAMS: readonly TransformParams[] = [{ scheme: 'iom-grp', dim: 64, m: 16, q: 4 }, { scheme: 'sign', dim: 64, bits: 64 }];
+
+/**
+ * Runs each step of protectFast — parameter and key checks with the key id, canonicalisation,
+ * HKDF, derivation and projection in the kernels — on WARM_PARAMS a few times, so that the first
+ * real call does not run them cold. Nothing is cached; the derived material is wiped.
+ */
+function warmSteps(): void {
+  const key = new Uint8Array(32), salt = new Uint8Array(16), x = new Float32Array(64).fill(0.125), out = new Uint8Array(16);
+  for (let round = 0; round < 8; round++) {
+    for (const params of WARM_PARAMS) {
+      const prep = _prepare(params, key);
+      const v = _canonicalFor(x, prep);
+      const streamKey = _deriveStreamKey(prep.key, salt, prep.info);
+      const material = kernelDerive(streamKey, prep.params, true);
+      kernelApply(v, material, prep.params, out);
+      discardMaterial(material);
+    }
+  }
+}
+
+_onInit(() => {
+  activeProjector();
+  warmSteps();
+});
 
 /** The projector, with a copy of the weights W at wPtr (made on W's first use). */
 function residentProjector(W: Int8Array): Projector {
@@ -67,6 +103,44 @@ function residentProjector(W: Int8Array): Projector {
     pr.material = W;
   }
   return pr;
+}
+
+/**
+ * The kernel-backed derivation; identical material to each scheme's own `derive`. Weights are
+ * derived at wPtr, where the projection reads them: transient weights are returned as a view of
+ * that memory (valid until the next derivation, wiped by discardMaterial), others copied out once
+ * for the material cache. Permutations are derived at wPtr, copied out and wiped there.
+ */
+const kernelDerive: _Derive = (streamKey, p, transient = false) => {
+  const pr = activeProjector();
+  const { heap, kernels } = pr.inst;
+  wipeMaterial(pr);
+  heap.u8.set(streamKey, pr.keyPtr);
+  try {
+    if (p.scheme === 'iom-urp') {
+      const count = p.m * p.p * p.k;
+      heap.ensure(pr.wPtr + 2 * count);
+      kernels.partial_permutations(pr.keyPtr, p.dim, p.k, p.m * p.p, pr.wPtr, pr.scratchPtr);
+      const P = new Uint16Array(count);
+      P.set(heap.i16.subarray(pr.wPtr >>> 1, (pr.wPtr >>> 1) + count));
+      heap.u8.fill(0, pr.wPtr, pr.wPtr + 2 * count);
+      return P;
+    }
+    const count = p.scheme === 'iom-grp' ? p.m * p.q * p.dim : p.bits * p.dim;
+    heap.ensure(pr.wPtr + count);
+    kernels.binomial_weights(pr.keyPtr, 0, count, pr.wPtr, pr.scratchPtr);
+    const W = transient ? heap.i8.subarray(pr.wPtr, pr.wPtr + count) : heap.i8.slice(pr.wPtr, pr.wPtr + count);
+    pr.material = W;
+    return W;
+  } finally {
+    heap.u8.fill(0, pr.keyPtr, pr.keyPtr + 32);
+    heap.u8.fill(0, pr.scratchPtr, pr.scratchPtr + DERIVE_SCRATCH_BYTES);
+  }
+};
+
+/** Wipes material the cache does not keep: its copy (or itself) in the kernel heap, else the array. */
+function discardMaterial(material: Int8Array | Uint16Array): void {
+  if (!_forgetMaterial(material)) material.fill(0);
 }
 
 /** The kernel-backed evaluation step; identical bytes to each scheme's own `apply`. */
@@ -112,9 +186,21 @@ const kernelApplyMany: _ApplyMany = (vs, material, p: TransformParams, outs) => 
 /** kernelApplyMany for callers that hold canonical vectors and material themselves (the evaluation). */
 export const _kernelApplyMany: _ApplyMany = kernelApplyMany;
 
-/** Zero-fills the kernel heap's copy of the weights W, if the projector holds them. */
-export function _forgetMaterial(W: Int8Array | Uint16Array): void {
-  if (projector && projector.material === W) wipeMaterial(projector);
+/** kernelDerive for callers that hold material themselves (the evaluation); requires `init()`. */
+export const _kernelDerive: _Derive = kernelDerive;
+
+/** The steps protectFast and protectAllFast replace; protectBatch also evaluates many vectors at once. */
+const FAST_STEPS: _Steps = { apply: kernelApply, derive: kernelDerive, discard: discardMaterial };
+const BATCH_STEPS: _Steps = { ...FAST_STEPS, applyMany: kernelApplyMany };
+
+/**
+ * Zero-fills the kernel heap's copy of the weights W, if the projector holds them; true when it
+ * did (W may be a view of that copy: it is then wiped too).
+ */
+export function _forgetMaterial(W: Int8Array | Uint16Array): boolean {
+  if (!projector || projector.material !== W) return false;
+  wipeMaterial(projector);
+  return true;
 }
 
 /**
@@ -139,7 +225,7 @@ export function protectFast(embedding: EmbeddingInput, params: ProtectParams, ke
  */
 export function protectAllFast(embedding: EmbeddingInput, params: ProtectParams, key: Uint8Array, salts: readonly Uint8Array[]): ProtectedTemplate[] {
   activeProjector();
-  return _protectAllWith(embedding, params, key, salts, kernelApply);
+  return _protectAllWith(embedding, params, key, salts, FAST_STEPS);
 }
 
 /**
@@ -159,7 +245,7 @@ export function protectBatch(embeddings: readonly EmbeddingInput[], params: Prot
   try {
     aBytes('salt', salt, SALT_MIN_BYTES, SALT_MAX_BYTES);
     for (const e of embeddings) vs.push(_canonicalFor(e, prep));
-    return _transformMany(vs, prep, salt, kernelApply, kernelApplyMany);
+    return _transformMany(vs, prep, salt, BATCH_STEPS);
   } finally {
     for (const v of vs) v.fill(0);
     prep.key.fill(0);

@@ -4,6 +4,8 @@
 // the fixed summation order with every step rounded to float32). Each kernel takes its typed
 // views once per call; the helpers below work on those views.
 import { POPCOUNT8 } from '../bits.js';
+import { _KeyStream } from '../random/keystream.js';
+import { _binomialWeights, _partialPermutation } from '../random/samplers.js';
 import type { KernelSet } from './kernel-set.js';
 import type { _Heap } from './memory.js';
 
@@ -154,6 +156,27 @@ export function _referenceKernels(heap: _Heap): KernelSet {
         let bitsOfByte = 0;
         for (let b = 0; b < 8; b++, row += dim) if (projectRow(i8, i16, row, v, dim) > 0) bitsOfByte |= 1 << b;
         u8[out + byte] = bitsOfByte;
+      }
+    },
+    binomial_weights(key, first, count, out) {
+      const ks = new _KeyStream(heap.u8.subarray(key, key + 32), 2 * first);
+      const w = _binomialWeights(ks, count);
+      ks.wipe();
+      heap.i8.set(w, out);
+      w.fill(0);
+    },
+    partial_permutations(key, n, k, count, out) {
+      const ks = new _KeyStream(heap.u8.subarray(key, key + 32));
+      const P = new Uint16Array(count * k);
+      for (let r = 0; r < count; r++) _partialPermutation(ks, n, k, P, r * k);
+      ks.wipe();
+      heap.i16.set(P, out >>> 1);
+      P.fill(0);
+    },
+    iomgrp_argmax_keyed(key, v, dim, m, q, out, scratch) {
+      for (let j = 0; j < m; j++) {
+        kernels.binomial_weights(key, j * q * dim, q * dim, scratch + 256, scratch);
+        kernels.iomgrp_argmax(v, scratch + 256, dim, 1, q, out + j);
       }
     },
   };

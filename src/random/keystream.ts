@@ -20,8 +20,14 @@ export class _KeyStream {
   private readonly chunk = new Uint8Array(CHUNK_BYTES);
   private pos = CHUNK_BYTES;
 
-  constructor(streamKey: Uint8Array) {
+  /** A reader from keystream byte `fromByte` on (0: the start of the stream). */
+  constructor(streamKey: Uint8Array, fromByte = 0) {
     this.key = Uint8Array.from(streamKey);
+    this.nextBlock = Math.floor(fromByte / 64);
+    if (fromByte % 64 !== 0) {
+      this.refill();
+      this.pos = fromByte % 64;
+    }
   }
 
   private refill(): void {

@@ -25,9 +25,10 @@ function evictDownTo(budget: number): void {
 
 /**
  * Runs `use` on the material of `streamKey`, derived by `make` on a miss and cached when it fits
- * the budget; material that is not cached is zero-filled once `use` returns.
+ * the budget. `make(transient)` learns whether the material will be used once only (it does not
+ * fit the budget); such material is wiped by `discard` (default: zero-filled) once `use` returns.
  */
-export function _withMaterial<M extends Material, T>(streamKey: Uint8Array, bytes: number, make: () => M, use: (m: M) => T): T {
+export function _withMaterial<M extends Material, T>(streamKey: Uint8Array, bytes: number, make: (transient: boolean) => M, use: (m: M) => T, discard: (m: M) => void = (m) => m.fill(0)): T {
   const id = bytesToHex(sha256(streamKey));
   const hit = entries.get(id);
   if (hit) {
@@ -35,9 +36,9 @@ export function _withMaterial<M extends Material, T>(streamKey: Uint8Array, byte
     entries.set(id, hit);
     return use(hit.material as M);
   }
-  const material = make();
+  const material = make(bytes > limitBytes);
   if (bytes > limitBytes) {
-    try { return use(material); } finally { material.fill(0); }
+    try { return use(material); } finally { discard(material); }
   }
   evictDownTo(limitBytes - bytes);
   entries.set(id, { material, bytes });

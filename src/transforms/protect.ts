@@ -48,25 +48,50 @@ export type _Apply = (v: Int16Array, material: Int8Array | Uint16Array, p: Trans
 /** An evaluation step over several canonical vectors at once: outs[i] receives vs[i]'s payload, as `_Apply` would write it. */
 export type _ApplyMany = (vs: readonly Int16Array[], material: Int8Array | Uint16Array, p: TransformParams, outs: readonly Uint8Array[]) => void;
 
-/** Applies a prepared transform under `salt` to a canonical vector (by `apply` when given). */
-export function _transformCanonical(v: Int16Array, prep: _Prepared, salt: Uint8Array, apply?: _Apply): ProtectedTemplate {
-  return _transformMany([v], prep, salt, apply)[0]!;
+/**
+ * A scheme's material derivation (`_Scheme.derive` over the stream key's keystream), or an
+ * equivalent one giving the same material. `transient`: the material is used once and then
+ * discarded (not cached), so it may stay in memory the deriver owns.
+ */
+export type _Derive = (streamKey: Uint8Array, p: TransformParams, transient?: boolean) => Int8Array | Uint16Array;
+
+/**
+ * Replacements for the steps of a transform, each giving exactly the core's result: the
+ * evaluation of one vector (`apply`) or of many (`applyMany`), the material derivation (`derive`),
+ * and how material that is not cached is wiped after use (`discard`; default zero-fill).
+ */
+export interface _Steps {
+  readonly apply?: _Apply;
+  readonly applyMany?: _ApplyMany;
+  readonly derive?: _Derive;
+  readonly discard?: (material: Int8Array | Uint16Array) => void;
 }
+
+/** Applies a prepared transform under `salt` to a canonical vector (by `steps` when given). */
+export function _transformCanonical(v: Int16Array, prep: _Prepared, salt: Uint8Array, steps: _Steps = {}): ProtectedTemplate {
+  return _transformMany([v], prep, salt, steps)[0]!;
+}
+
+/** The core's derivation: the scheme's samplers over the keystream of `streamKey` (SPEC.md §3). */
+export const _deriveMaterial: _Derive = (streamKey, p) => {
+  const ks = new _KeyStream(streamKey);
+  try { return _schemeOf(p).derive(ks, p); } finally { ks.wipe(); }
+};
 
 /**
  * Applies a prepared transform under one salt to several canonical vectors, deriving its key and
- * material once; `applyMany`, when given, evaluates all of them in one call.
+ * material once; `steps.applyMany`, when given, evaluates all of them in one call.
  */
-export function _transformMany(vs: readonly Int16Array[], prep: _Prepared, salt: Uint8Array, apply?: _Apply, applyMany?: _ApplyMany): ProtectedTemplate[] {
+export function _transformMany(vs: readonly Int16Array[], prep: _Prepared, salt: Uint8Array, steps: _Steps = {}): ProtectedTemplate[] {
   const p = prep.params;
   const scheme = _schemeOf(p);
+  const { apply = scheme.apply, applyMany, derive = _deriveMaterial } = steps;
   const streamKey = _deriveStreamKey(prep.key, salt, prep.info);
   const payloads = vs.map(() => new Uint8Array(scheme.payloadBytes(p)));
   try {
-    _withMaterial(streamKey, scheme.materialBytes(p), () => {
-      const ks = new _KeyStream(streamKey);
-      try { return scheme.derive(ks, p); } finally { ks.wipe(); }
-    }, (material) => applyMany ? applyMany(vs, material, p, payloads) : vs.forEach((v, i) => (apply ?? scheme.apply)(v, material, p, payloads[i]!)));
+    _withMaterial(streamKey, scheme.materialBytes(p), (transient) => derive(streamKey, p, transient),
+      (material) => applyMany ? applyMany(vs, material, p, payloads) : vs.forEach((v, i) => apply(v, material, p, payloads[i]!)),
+      steps.discard);
   } finally {
     streamKey.fill(0);
   }
@@ -102,15 +127,15 @@ export function protectAll(embedding: EmbeddingInput, params: ProtectParams, key
   return _protectAllWith(embedding, params, key, salts);
 }
 
-/** protectAll with the scheme's evaluation step done by `apply` when given. */
-export function _protectAllWith(embedding: EmbeddingInput, params: ProtectParams, key: Uint8Array, salts: readonly Uint8Array[], apply?: _Apply): ProtectedTemplate[] {
+/** protectAll with the transform's steps replaced by `steps` where given. */
+export function _protectAllWith(embedding: EmbeddingInput, params: ProtectParams, key: Uint8Array, salts: readonly Uint8Array[], steps: _Steps = {}): ProtectedTemplate[] {
   if (!Array.isArray(salts)) throw new TypeError(`"salts" expected Uint8Array[], got ${typeof salts}`);
   if (salts.length === 0) throw new RangeError('"salts" expected at least one salt, got 0');
   const prep = _prepare(params, key);
   for (const s of salts) aBytes('salt', s, SALT_MIN_BYTES, SALT_MAX_BYTES);
   const v = _canonicalFor(embedding, prep);
   try {
-    return salts.map((s) => _transformCanonical(v, prep, s, apply));
+    return salts.map((s) => _transformCanonical(v, prep, s, steps));
   } finally {
     v.fill(0);
     prep.key.fill(0);

@@ -25,6 +25,7 @@ test('bench --help describes the columns; an unknown option is a usage error (ex
   const io = capture();
   assert.is(await main(['bench', '--help'], io), 0);
   assert.ok(io.lines.join('\n').includes('native C ceiling'));
+  assert.ok(io.lines.join('\n').includes('--repeat N'));
   const bad = capture();
   assert.is(await main(['bench', '--bogus'], bad), 2);
   assert.ok(bad.errors.join('\n').includes('bogus'));

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunJson } from '../../bench/harness/report.js';
+import { combineRuns, median, type DerivedFigure } from '../../bench/harness/results.js';
 import { runBench } from '../../bench/run.js';
 
 const suiteDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -55,6 +56,46 @@ test('variants that compute different results are reported and fail the run', as
   assert.is(w.impls.find((f) => f.variant === 'wrong')!.mismatch, true);
   assert.is(w.impls.find((f) => f.variant === 'baseline')!.mismatch, undefined);
   assert.ok(text.includes('wrong MISMATCH'));
+});
+
+test('--repeat 3 runs the suite three times: one row per variant with the median over the runs and the range of each ratio', async () => {
+  const file = join(tmp, 'repeat.json'), md = join(tmp, 'repeat.md');
+  let text = '';
+  const code = await runBench(['read_f64', '--quick', '--repeat', '3', '--json', file, '--markdown', md], { suiteDir, out: (t) => (text += t) });
+  assert.is(code, 0);
+  const json = JSON.parse(readFileSync(file, 'utf8')) as RunJson;
+  assert.is(json.repeat, 3);
+  assert.is(json.workloads.length, 1);
+  const w = json.workloads[0]!;
+  assert.equal(w.impls.map((f) => f.variant).sort(), [...new Set(w.impls.map((f) => f.variant))].sort());
+  for (const f of w.impls) {
+    assert.is(f.runs, 3, f.variant);
+    const [lo, hi] = f.medianMsRange!;
+    assert.ok(lo <= f.medianMs && f.medianMs <= hi, f.variant);
+    const [xlo, xhi] = f.xBaselineRange!;
+    assert.ok(xlo <= f.xBaseline! && f.xBaseline! <= xhi, f.variant);
+  }
+  assert.equal(w.impls.find((f) => f.variant === 'baseline')!.xBaselineRange, [1, 1]);
+  assert.ok(text.includes('each suite ran 3 times'));
+  assert.match(readFileSync(md, 'utf8'), /\| 1\.00x \(1\.00-1\.00\) \|/);
+  let caught: unknown;
+  try { await runBench(['--repeat', '2.5'], { suiteDir, out: () => {} }); } catch (e) { caught = e; }
+  assert.instance(caught, RangeError);
+  assert.match((caught as Error).message, '"--repeat" expected an integer from 1 to 100, got 2.5');
+});
+
+test('combineRuns: medians over the runs, ratios taken within each run, ranges, mismatches kept', () => {
+  const fig = (variant: string, medianMs: number, xBaseline: number, mismatch = false): DerivedFigure => ({
+    variant, medianMs, q1Ms: medianMs, q3Ms: medianMs, firstMs: 2 * medianMs, samples: 5, firstOverMedian: 2, xBaseline, ...(mismatch ? { mismatch } : {}),
+  });
+  // Run 2 is slow for both variants: its ratio is still 0.5.
+  const runs = [[fig('baseline', 10, 1), fig('wasm', 5, 0.5)], [fig('baseline', 40, 1), fig('wasm', 20, 0.5, true)], [fig('baseline', 12, 1), fig('wasm', 4, 1 / 3)]];
+  const [base, wasm] = combineRuns(runs);
+  assert.equal([base!.medianMs, base!.medianMsRange, base!.xBaseline, base!.xBaselineRange, base!.runs, base!.samples], [12, [10, 40], 1, [1, 1], 3, 15]);
+  assert.equal([wasm!.medianMs, wasm!.xBaseline, wasm!.xBaselineRange, wasm!.mismatch, wasm!.firstMs], [5, 0.5, [1 / 3, 0.5], true, 10]);
+  assert.is(wasm!.xNativeRange, undefined);
+  assert.equal(combineRuns([runs[0]!]), runs[0]);
+  assert.is(median([4, 1, 3, 2]), 2.5);
 });
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -13,6 +13,8 @@ import { iomGrpWeights } from '../../bench/harness/material.js';
 import { loadNative, nativeSkipped, type NativeKernels } from '../../bench/harness/native.js';
 import { protect } from '../../src/index.js';
 import { createKernels, init } from '../../src/match/index.js';
+import { _KeyStream } from '../../src/random/keystream.js';
+import { _binomialWeights, _partialPermutation } from '../../src/random/samplers.js';
 import type { IomGrpParams } from '../../src/transforms/scheme.js';
 
 const c = loadNative();
@@ -98,6 +100,24 @@ if (c) {
     for (let e = 0; e < n; e++) {
       const t = protect(embeddings.subarray(e * params.dim, (e + 1) * params.dim), params, key, salt);
       assert.equal(out.subarray(e * params.m, (e + 1) * params.m), t.payload, `embedding ${e}`);
+    }
+  });
+
+  test('binomial_weights and partial_permutations: the material of the JS samplers, byte for byte', () => {
+    const key = randomBytes(32, 16);
+    for (const count of [1, 31, 32, 255, 2048, 2049, 70_001]) {
+      for (const lanes of [4, 8] as const) {
+        const out = new Int8Array(count);
+        c.binomial_weights(key, count, out, lanes);
+        assert.equal(out, _binomialWeights(new _KeyStream(key), count), `count ${count}, ${lanes} lanes`);
+      }
+    }
+    for (const [n, k, count] of [[512, 16, 300], [33, 33, 9], [4096, 256, 3], [3, 2, 5000]] as const) {
+      const out = new Uint16Array(count * k), want = new Uint16Array(count * k);
+      c.partial_permutations(key, n, k, count, out);
+      const ks = new _KeyStream(key);
+      for (let r = 0; r < count; r++) _partialPermutation(ks, n, k, want, r * k);
+      assert.equal(out, want, `n ${n} k ${k}`);
     }
   });
 } else {

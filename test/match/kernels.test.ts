@@ -1,10 +1,14 @@
 // Kernels: the WASM SIMD, WASM scalar and JS backends agree with each other and with direct
 // computations on seeded random inputs (lengths with and without SIMD tails, ties in top-k).
+import { chacha20 } from '@noble/ciphers/chacha.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BACKENDS, type KernelSet } from '../../src/match/kernel-set.js';
 import { _newInstance, init, type _Instance } from '../../src/match/loader.js';
 import { createKernels } from '../../src/match/index.js';
+import { _KeyStream } from '../../src/random/keystream.js';
+import { _partialPermutation } from '../../src/random/samplers.js';
 import { Seeded } from '../_lib/seeded.js';
 
 const rng = new Seeded('match-kernels');
@@ -184,6 +188,83 @@ test('iomgrp_argmax_batch equals iomgrp_argmax of each vector, for batch sizes a
       return each;
     });
     for (const g of got) assert.equal(g, got[0], `dim ${dim}`);
+  }
+});
+
+/** Centred-binomial weights straight from the definition (SPEC.md §3.5) over noble's keystream. */
+function weightsOf(key: Uint8Array, first: number, count: number): number[] {
+  const ks = new Uint8Array(2 * (first + count));
+  chacha20(key, new Uint8Array(12), ks, ks, 0);
+  return Array.from({ length: count }, (_, t) => popcount(ks[2 * (first + t)]!) - popcount(ks[2 * (first + t) + 1]!));
+}
+
+test('binomial_weights: RFC 8439 A.1 keystream #1 (zero key, block 0) gives its weights on every backend', () => {
+  const block0 = [0x76, 0xb8, 0xe0, 0xad, 0xa0, 0xf1, 0x3d, 0x90, 0x40, 0x5d, 0x6a, 0xe5, 0x53, 0x86, 0xbd, 0x28];
+  const want = Array.from({ length: 8 }, (_, t) => popcount(block0[2 * t]!) - popcount(block0[2 * t + 1]!));
+  const got = everywhere(new Uint8Array(32), (k, at, inst) => {
+    const out = inst.heap.alloc(8), scratch = inst.heap.alloc(256);
+    k.binomial_weights(at, 0, 8, out, scratch);
+    return Array.from(inst.heap.i8.subarray(out, out + 8));
+  });
+  for (const g of got) assert.equal(g, want);
+});
+
+test('binomial_weights equals the definition for starts and lengths around the 4-block and 16-weight steps', () => {
+  const key = rng.bytes(32);
+  const cases = [[0, 1], [0, 15], [0, 16], [0, 17], [0, 127], [0, 128], [0, 129], [0, 1000], [1, 200], [31, 33], [32, 96], [127, 2], [128, 128], [200, 777], [5000, 3001]] as const;
+  for (const [first, count] of cases) {
+    const want = weightsOf(key, first, count);
+    const got = everywhere(key, (k, at, inst) => {
+      const out = inst.heap.alloc(count + 32), scratch = inst.heap.alloc(256);
+      inst.heap.i8.fill(99, out, out + count + 32);
+      k.binomial_weights(at, first, count, out, scratch);
+      const i8 = inst.heap.i8;
+      assert.ok(i8.subarray(out + count, out + count + 32).every((x) => x === 99), `writes past count (first ${first}, count ${count})`);
+      return Array.from(i8.subarray(out, out + count));
+    });
+    for (const g of got) assert.equal(g, want, `first ${first}, count ${count}`);
+  }
+});
+
+test('partial_permutations equals the Fisher–Yates sampler over the same keystream, with rejections', () => {
+  // Rejections are rare (under 2^-20 per word for n <= 4096): under this key, with n = 3277 and
+  // k = 1, keystream word 28 is at or above the limit and must be skipped.
+  const rejecting = hexToBytes('dd6edd763781d427092e49d55f1166162ecc0b48df9b92bebdd59a94286c2d64');
+  const limit = 2 ** 32 - (2 ** 32 % 3277);
+  const ks0 = new Uint8Array(256);
+  chacha20(rejecting, new Uint8Array(12), ks0, ks0, 0);
+  assert.ok(new Uint32Array(ks0.buffer)[28]! >= limit);
+  for (const [n, k, count, key] of [[512, 16, 40], [33, 33, 7], [3, 2, 50], [4095, 256, 3], [4096, 1, 9], [100, 7, 300], [3277, 1, 40, rejecting]] as const) {
+    const streamKey = key ?? rng.bytes(32);
+    const ks = new _KeyStream(streamKey);
+    const want = new Uint16Array(count * k);
+    for (let r = 0; r < count; r++) _partialPermutation(ks, n, k, want, r * k);
+    const got = everywhere(streamKey, (kern, at, inst) => {
+      const out = inst.heap.alloc(2 * count * k), scratch = inst.heap.alloc(256 + 2 * k + 2 * n);
+      kern.partial_permutations(at, n, k, count, out, scratch);
+      return Array.from(inst.heap.i16.subarray(out >>> 1, (out >>> 1) + count * k));
+    });
+    for (const g of got) assert.equal(g, Array.from(want), `n ${n}, k ${k}`);
+  }
+});
+
+test('iomgrp_argmax_keyed equals iomgrp_argmax over the derived weights', () => {
+  for (const [dim, m, q] of [[512, 9, 16], [33, 7, 5], [100, 3, 256]] as const) {
+    const key = rng.bytes(32);
+    const v = new Int16Array(dim).map(() => rng.int(32769) - 16384);
+    const input = new Uint8Array(32 + 2 * dim);
+    input.set(key);
+    input.set(new Uint8Array(v.buffer), 32);
+    const got = everywhere(input, (kern, at, inst) => {
+      const W = inst.heap.alloc(m * q * dim), scratch = inst.heap.alloc(256 + q * dim), out = inst.heap.alloc(2 * m);
+      kern.binomial_weights(at, 0, m * q * dim, W, scratch);
+      kern.iomgrp_argmax(at + 32, W, dim, m, q, out);
+      kern.iomgrp_argmax_keyed(at, at + 32, dim, m, q, out + m, scratch);
+      const u8 = inst.heap.u8;
+      assert.equal(Array.from(u8.subarray(out + m, out + 2 * m)), Array.from(u8.subarray(out, out + m)), `dim ${dim}`);
+      return Array.from(u8.subarray(out, out + m));
+    });
+    for (const g of got) assert.equal(g, got[0]);
   }
 });
 

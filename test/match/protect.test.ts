@@ -3,7 +3,7 @@
 // the same errors for bad input.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeTemplate, protect, protectAll, type ProtectParams } from '../../src/index.js';
+import { DEFAULT_CACHE_BYTES, defaultParams, encodeTemplate, materialCacheBytes, protect, protectAll, setMaterialCacheLimit, type ProtectParams } from '../../src/index.js';
 import { BACKENDS, backend, init, protectAllFast, protectBatch, protectFast } from '../../src/match/index.js';
 import { Seeded } from '../_lib/seeded.js';
 
@@ -32,6 +32,22 @@ for (const b of BACKENDS) {
           assert.is(hex(protectFast(x, params, key, salt)), hex(protect(x, params, key, salt)), `${params.scheme} dim ${params.dim}`);
         }
       }
+    }
+  });
+
+  test(`${b}: with the material cache off, protectFast and protectBatch derive the material themselves and equal protect`, async () => {
+    await init({ backend: b });
+    setMaterialCacheLimit(0);
+    try {
+      for (const params of [...PARAMS, defaultParams('iom-urp', 128), { scheme: 'iom-urp', dim: 33, m: 20, k: 33, p: 3 } as const]) {
+        const x = rng.unitVector(params.dim), salt = rng.bytes(16);
+        const fast = hex(protectFast(x, params, key, salt));
+        assert.is(materialCacheBytes(), 0);
+        assert.is(fast, hex(protect(x, params, key, salt)), `${params.scheme} dim ${params.dim}`);
+        assert.is(hex(protectBatch([x], params, key, salt)[0]!), fast);
+      }
+    } finally {
+      setMaterialCacheLimit(DEFAULT_CACHE_BYTES);
     }
   });
 

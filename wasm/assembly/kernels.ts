@@ -436,3 +436,190 @@ export function sign_project(v: usize, W: usize, dim: usize, bits: u32, out: usi
     store<u8>(out + <usize>byte, <u8>acc);
   }
 }
+
+// ---------------------------------------------------------------- material derivation (SPEC.md §3)
+// The ChaCha20 keystream of RFC 8439 under a 32-byte stream key, nonce zero, read from block 0 as
+// one byte stream, and the samplers over it: centred-binomial weights (IoM-GRP, sign projection)
+// and partial Fisher–Yates permutations (IoM-URP). Bit-exact with src/random/ (the JS oracle).
+// The SIMD build computes four blocks at once, one per 32-bit lane.
+
+const SIGMA0: u32 = 0x61707865, SIGMA1: u32 = 0x3320646e, SIGMA2: u32 = 0x79622d32, SIGMA3: u32 = 0x6b206574;
+
+// @ts-ignore: decorator
+@inline function rotl16(x: v128): v128 { return v128.or(i32x4.shl(x, 16), i32x4.shr_u(x, 16)); }
+// @ts-ignore: decorator
+@inline function rotl8(x: v128): v128 { return v128.or(i32x4.shl(x, 8), i32x4.shr_u(x, 24)); }
+// @ts-ignore: decorator
+@inline function rotl12(x: v128): v128 { return v128.or(i32x4.shl(x, 12), i32x4.shr_u(x, 20)); }
+// @ts-ignore: decorator
+@inline function rotl7(x: v128): v128 { return v128.or(i32x4.shl(x, 7), i32x4.shr_u(x, 25)); }
+
+/** Stores words a, b, c, d of four blocks (lane l = block l) at block l's offset 16 * group. */
+// @ts-ignore: decorator
+@inline function storeTransposed(out: usize, a: v128, b: v128, c: v128, d: v128): void {
+  const t0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+  const t2 = v128.shuffle<i32>(c, d, 0, 4, 1, 5), t3 = v128.shuffle<i32>(c, d, 2, 6, 3, 7);
+  v128.store(out, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+  v128.store(out, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), 64);
+  v128.store(out, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 128);
+  v128.store(out, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 192);
+}
+
+/** One ChaCha20 block (number `block`) of the keystream under the key at `key`: 64 bytes at out. */
+function chachaBlock(key: usize, block: u32, out: usize): void {
+  const k0 = load<u32>(key), k1 = load<u32>(key, 4), k2 = load<u32>(key, 8), k3 = load<u32>(key, 12);
+  const k4 = load<u32>(key, 16), k5 = load<u32>(key, 20), k6 = load<u32>(key, 24), k7 = load<u32>(key, 28);
+  let x0 = SIGMA0, x1 = SIGMA1, x2 = SIGMA2, x3 = SIGMA3, x4 = k0, x5 = k1, x6 = k2, x7 = k3;
+  let x8 = k4, x9 = k5, x10 = k6, x11 = k7, x12 = block, x13: u32 = 0, x14: u32 = 0, x15: u32 = 0;
+  for (let r = 0; r < 10; r++) {
+    x0 += x4; x12 = rotl<u32>(x12 ^ x0, 16); x8 += x12; x4 = rotl<u32>(x4 ^ x8, 12);
+    x0 += x4; x12 = rotl<u32>(x12 ^ x0, 8); x8 += x12; x4 = rotl<u32>(x4 ^ x8, 7);
+    x1 += x5; x13 = rotl<u32>(x13 ^ x1, 16); x9 += x13; x5 = rotl<u32>(x5 ^ x9, 12);
+    x1 += x5; x13 = rotl<u32>(x13 ^ x1, 8); x9 += x13; x5 = rotl<u32>(x5 ^ x9, 7);
+    x2 += x6; x14 = rotl<u32>(x14 ^ x2, 16); x10 += x14; x6 = rotl<u32>(x6 ^ x10, 12);
+    x2 += x6; x14 = rotl<u32>(x14 ^ x2, 8); x10 += x14; x6 = rotl<u32>(x6 ^ x10, 7);
+    x3 += x7; x15 = rotl<u32>(x15 ^ x3, 16); x11 += x15; x7 = rotl<u32>(x7 ^ x11, 12);
+    x3 += x7; x15 = rotl<u32>(x15 ^ x3, 8); x11 += x15; x7 = rotl<u32>(x7 ^ x11, 7);
+    x0 += x5; x15 = rotl<u32>(x15 ^ x0, 16); x10 += x15; x5 = rotl<u32>(x5 ^ x10, 12);
+    x0 += x5; x15 = rotl<u32>(x15 ^ x0, 8); x10 += x15; x5 = rotl<u32>(x5 ^ x10, 7);
+    x1 += x6; x12 = rotl<u32>(x12 ^ x1, 16); x11 += x12; x6 = rotl<u32>(x6 ^ x11, 12);
+    x1 += x6; x12 = rotl<u32>(x12 ^ x1, 8); x11 += x12; x6 = rotl<u32>(x6 ^ x11, 7);
+    x2 += x7; x13 = rotl<u32>(x13 ^ x2, 16); x8 += x13; x7 = rotl<u32>(x7 ^ x8, 12);
+    x2 += x7; x13 = rotl<u32>(x13 ^ x2, 8); x8 += x13; x7 = rotl<u32>(x7 ^ x8, 7);
+    x3 += x4; x14 = rotl<u32>(x14 ^ x3, 16); x9 += x14; x4 = rotl<u32>(x4 ^ x9, 12);
+    x3 += x4; x14 = rotl<u32>(x14 ^ x3, 8); x9 += x14; x4 = rotl<u32>(x4 ^ x9, 7);
+  }
+  store<u32>(out, x0 + SIGMA0); store<u32>(out, x1 + SIGMA1, 4); store<u32>(out, x2 + SIGMA2, 8); store<u32>(out, x3 + SIGMA3, 12);
+  store<u32>(out, x4 + k0, 16); store<u32>(out, x5 + k1, 20); store<u32>(out, x6 + k2, 24); store<u32>(out, x7 + k3, 28);
+  store<u32>(out, x8 + k4, 32); store<u32>(out, x9 + k5, 36); store<u32>(out, x10 + k6, 40); store<u32>(out, x11 + k7, 44);
+  store<u32>(out, x12 + block, 48); store<u32>(out, x13, 52); store<u32>(out, x14, 56); store<u32>(out, x15, 60);
+}
+
+/** Keystream blocks block .. block + 3 (256 bytes) at out. */
+function keystream4(key: usize, block: u32, out: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    // Only the 16 state rows stay live across the rounds (x64 has 16 vector registers): the key
+    // words and constants are loaded again for the final addition.
+    let x0 = i32x4.splat(SIGMA0), x1 = i32x4.splat(SIGMA1), x2 = i32x4.splat(SIGMA2), x3 = i32x4.splat(SIGMA3);
+    let x4 = v128.load32_splat(key), x5 = v128.load32_splat(key + 4), x6 = v128.load32_splat(key + 8), x7 = v128.load32_splat(key + 12);
+    let x8 = v128.load32_splat(key + 16), x9 = v128.load32_splat(key + 20), x10 = v128.load32_splat(key + 24), x11 = v128.load32_splat(key + 28);
+    let x12 = i32x4.add(i32x4.splat(block), i32x4(0, 1, 2, 3)), x13 = i32x4.splat(0), x14 = i32x4.splat(0), x15 = i32x4.splat(0);
+    for (let r = 0; r < 10; r++) {
+      x0 = i32x4.add(x0, x4); x12 = rotl16(v128.xor(x12, x0)); x8 = i32x4.add(x8, x12); x4 = rotl12(v128.xor(x4, x8));
+      x0 = i32x4.add(x0, x4); x12 = rotl8(v128.xor(x12, x0)); x8 = i32x4.add(x8, x12); x4 = rotl7(v128.xor(x4, x8));
+      x1 = i32x4.add(x1, x5); x13 = rotl16(v128.xor(x13, x1)); x9 = i32x4.add(x9, x13); x5 = rotl12(v128.xor(x5, x9));
+      x1 = i32x4.add(x1, x5); x13 = rotl8(v128.xor(x13, x1)); x9 = i32x4.add(x9, x13); x5 = rotl7(v128.xor(x5, x9));
+      x2 = i32x4.add(x2, x6); x14 = rotl16(v128.xor(x14, x2)); x10 = i32x4.add(x10, x14); x6 = rotl12(v128.xor(x6, x10));
+      x2 = i32x4.add(x2, x6); x14 = rotl8(v128.xor(x14, x2)); x10 = i32x4.add(x10, x14); x6 = rotl7(v128.xor(x6, x10));
+      x3 = i32x4.add(x3, x7); x15 = rotl16(v128.xor(x15, x3)); x11 = i32x4.add(x11, x15); x7 = rotl12(v128.xor(x7, x11));
+      x3 = i32x4.add(x3, x7); x15 = rotl8(v128.xor(x15, x3)); x11 = i32x4.add(x11, x15); x7 = rotl7(v128.xor(x7, x11));
+      x0 = i32x4.add(x0, x5); x15 = rotl16(v128.xor(x15, x0)); x10 = i32x4.add(x10, x15); x5 = rotl12(v128.xor(x5, x10));
+      x0 = i32x4.add(x0, x5); x15 = rotl8(v128.xor(x15, x0)); x10 = i32x4.add(x10, x15); x5 = rotl7(v128.xor(x5, x10));
+      x1 = i32x4.add(x1, x6); x12 = rotl16(v128.xor(x12, x1)); x11 = i32x4.add(x11, x12); x6 = rotl12(v128.xor(x6, x11));
+      x1 = i32x4.add(x1, x6); x12 = rotl8(v128.xor(x12, x1)); x11 = i32x4.add(x11, x12); x6 = rotl7(v128.xor(x6, x11));
+      x2 = i32x4.add(x2, x7); x13 = rotl16(v128.xor(x13, x2)); x8 = i32x4.add(x8, x13); x7 = rotl12(v128.xor(x7, x8));
+      x2 = i32x4.add(x2, x7); x13 = rotl8(v128.xor(x13, x2)); x8 = i32x4.add(x8, x13); x7 = rotl7(v128.xor(x7, x8));
+      x3 = i32x4.add(x3, x4); x14 = rotl16(v128.xor(x14, x3)); x9 = i32x4.add(x9, x14); x4 = rotl12(v128.xor(x4, x9));
+      x3 = i32x4.add(x3, x4); x14 = rotl8(v128.xor(x14, x3)); x9 = i32x4.add(x9, x14); x4 = rotl7(v128.xor(x4, x9));
+    }
+    storeTransposed(out, i32x4.add(x0, i32x4.splat(SIGMA0)), i32x4.add(x1, i32x4.splat(SIGMA1)), i32x4.add(x2, i32x4.splat(SIGMA2)), i32x4.add(x3, i32x4.splat(SIGMA3)));
+    storeTransposed(out + 16, i32x4.add(x4, v128.load32_splat(key)), i32x4.add(x5, v128.load32_splat(key + 4)), i32x4.add(x6, v128.load32_splat(key + 8)), i32x4.add(x7, v128.load32_splat(key + 12)));
+    storeTransposed(out + 32, i32x4.add(x8, v128.load32_splat(key + 16)), i32x4.add(x9, v128.load32_splat(key + 20)), i32x4.add(x10, v128.load32_splat(key + 24)), i32x4.add(x11, v128.load32_splat(key + 28)));
+    storeTransposed(out + 48, i32x4.add(x12, i32x4.add(i32x4.splat(block), i32x4(0, 1, 2, 3))), x13, x14, x15);
+  } else {
+    for (let b: u32 = 0; b < 4; b++) chachaBlock(key, block + b, out + (<usize>b << 6));
+  }
+}
+
+/** n centred-binomial weights from the keystream bytes at src (2n bytes) to dst. */
+// @ts-ignore: decorator
+@inline function toWeights(src: usize, dst: usize, n: usize): void {
+  let t: usize = 0;
+  if (ASC_FEATURE_SIMD) {
+    // Per 16-bit lane (byte 2t low, byte 2t + 1 high): popcount(low) - popcount(high).
+    const low = i16x8.splat(0xff);
+    for (; t + 16 <= n; t += 16) {
+      const p0 = i8x16.popcnt(v128.load(src + (t << 1))), p1 = i8x16.popcnt(v128.load(src + (t << 1), 16));
+      const w0 = i16x8.sub(v128.and(p0, low), i16x8.shr_u(p0, 8)), w1 = i16x8.sub(v128.and(p1, low), i16x8.shr_u(p1, 8));
+      v128.store(dst + t, i8x16.narrow_i16x8_s(w0, w1));
+    }
+  } else {
+    for (; t + 2 <= n; t += 2) {
+      const x = load<u32>(src + (t << 1));
+      store<i8>(dst + t, <i8>(<i32>popcnt<u32>(x & 0xff) - <i32>popcnt<u32>((x >> 8) & 0xff)));
+      store<i8>(dst + t, <i8>(<i32>popcnt<u32>((x >> 16) & 0xff) - <i32>popcnt<u32>(x >> 24)), 1);
+    }
+  }
+  for (; t < n; t++) store<i8>(dst + t, <i8>(<i32>popcnt<u32>(load<u8>(src + (t << 1))) - <i32>popcnt<u32>(load<u8>(src + (t << 1), 1))));
+}
+
+/**
+ * Weights first .. first + count - 1 of binomial_weights over the keystream of the key at `key`
+ * (SPEC.md §3.5: weight t from keystream bytes 2t and 2t + 1), as int8 at out; scratch: 256 bytes.
+ */
+export function binomial_weights(key: usize, first: u32, count: u32, out: usize, scratch: usize): void {
+  const pos = <u64>first << 1;
+  let block = <u32>(pos >> 8) << 2;
+  let skip = <usize>(pos & 255);
+  let done: u32 = 0;
+  while (done < count) {
+    keystream4(key, block, scratch);
+    block += 4;
+    const n = min(<u32>((256 - skip) >> 1), count - done);
+    toWeights(scratch + skip, out + <usize>done, <usize>n);
+    done += n;
+    skip = 0;
+  }
+}
+
+/**
+ * IoM-URP material (SPEC.md §3.3, §3.4, §4.2): `count` partial permutations of [0, n), k entries
+ * each, drawn one after another from the keystream of the key at `key` (read from byte 0), as
+ * u16 at out (permutation r at out + 2 * r * k). scratch: 256 + 2 * k + 2 * n bytes.
+ */
+export function partial_permutations(key: usize, n: u32, k: u32, count: u32, out: usize, scratch: usize): void {
+  const buf = scratch, swaps = scratch + 256, a = swaps + (<usize>k << 1);
+  for (let i: u32 = 0; i < n; i++) store<u16>(a + (<usize>i << 1), <u16>i);
+  let block: u32 = 0, pos: usize = 256;
+  for (let r: u32 = 0; r < count; r++) {
+    const row = out + ((<usize>r * <usize>k) << 1);
+    for (let i: u32 = 0; i < k; i++) {
+      const range = n - i;
+      const limit: u64 = 0x1_0000_0000 - (0x1_0000_0000 % <u64>range);
+      let x: u32;
+      do {
+        if (pos == 256) { keystream4(key, block, buf); block += 4; pos = 0; }
+        x = load<u32>(buf + pos);
+        pos += 4;
+      } while (<u64>x >= limit);
+      const j = i + x % range;
+      const ai = a + (<usize>i << 1), aj = a + (<usize>j << 1);
+      const t = load<u16>(aj);
+      store<u16>(aj, load<u16>(ai));
+      store<u16>(ai, t);
+      store<u16>(row + (<usize>i << 1), t);
+      store<u16>(swaps + (<usize>i << 1), <u16>j);
+    }
+    // Undo the swaps, last first: a is the identity again for the next permutation.
+    for (let i = <i32>k - 1; i >= 0; i--) {
+      const ai = a + (<usize>i << 1), aj = a + (<usize>load<u16>(swaps + (<usize>i << 1)) << 1);
+      const t = load<u16>(aj);
+      store<u16>(aj, load<u16>(ai));
+      store<u16>(ai, t);
+    }
+  }
+}
+
+/**
+ * iomgrp_argmax with the weights derived as they are used (the keyed form of the transform): the
+ * q rows of hash j are binomial_weights j * q * dim .. (j + 1) * q * dim - 1 of the key at `key`,
+ * derived into scratch + 256 and projected there, so the m * q * dim matrix is never held.
+ * scratch: 256 + q * dim bytes.
+ */
+export function iomgrp_argmax_keyed(key: usize, v: usize, dim: usize, m: u32, q: u32, out: usize, scratch: usize): void {
+  const W = scratch + 256, group = q * <u32>dim;
+  for (let j: u32 = 0; j < m; j++) {
+    binomial_weights(key, j * group, group, W, scratch);
+    iomgrp_argmax(v, W, dim, 1, q, out + <usize>j);
+  }
+}

@@ -39,13 +39,15 @@ function forwardLines(stream: NodeJS.ReadableStream, write: (line: string) => vo
 export const benchCommand: Command = {
   name: ['bench'],
   summary: 'Run the matching and transform benchmarks (JS baseline, WASM, native C ceiling)',
-  help: `[filter ...] [--json FILE] [--markdown FILE] [--quick] [--list]
+  help: `[filter ...] [--json FILE] [--markdown FILE] [--repeat N] [--quick] [--list]
   Runs the suites in bench/ (each in its own process) and prints, per workload and variant, the
   median and first-call time, GB/s, items/s, and the ratios to the plain-JS baseline and to the
   native C ceiling (compiled now with cc -O3 -march=native; skipped without a compiler).
   filter       only suites/workloads whose name contains it (e.g. hamming, protect)
   --json FILE  also write every figure with machine info as JSON
   --markdown FILE  also write the table as Markdown
+  --repeat N   run every suite N times and publish the median over the runs with the range of
+               each ratio (what is stable on this machine and what is not)
   --quick      short timing, for a smoke run (not for publishing figures)
   --list       list the suites and workloads
   Needs the tsx and benchmark packages (dev dependencies of a checkout; in a project that
@@ -53,6 +55,7 @@ export const benchCommand: Command = {
   options: {
     json: { type: 'string' },
     markdown: { type: 'string' },
+    repeat: { type: 'string' },
     quick: { type: 'boolean' },
     list: { type: 'boolean' },
   },
@@ -72,6 +75,7 @@ export const benchCommand: Command = {
       ...positionals,
       ...(typeof values.json === 'string' ? ['--json', values.json] : []),
       ...(typeof values.markdown === 'string' ? ['--markdown', values.markdown] : []),
+      ...(typeof values.repeat === 'string' ? ['--repeat', values.repeat] : []),
       ...(values.quick ? ['--quick'] : []),
       ...(values.list ? ['--list'] : []),
     ];
