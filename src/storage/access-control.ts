@@ -17,6 +17,11 @@ import { DEFAULT_PURPOSE } from './context.js';
 import { syncRevocations, type RevocableGallery } from './gallery-sync.js';
 import type { TemplateStore } from './store.js';
 
+/** A store error that means the record was written back, edited or damaged behind the store. */
+function tampered(e: unknown): boolean {
+  return isTemplockError(e) && (e.code === 'ROLLBACK' || e.code === 'INTEGRITY' || e.code === 'DECRYPT_FAILED' || e.code === 'MALFORMED');
+}
+
 /** Default bound of the audit log: the oldest entries beyond it are dropped as new ones come. */
 export const DEFAULT_AUDIT_MAX_ENTRIES = 100_000;
 /** Largest k of one identification through AccessControl. */
@@ -163,6 +168,7 @@ export class AccessControl {
     } catch (e) {
       if (isTemplockError(e, 'NOT_FOUND') || isTemplockError(e, 'REVOKED'))
         this.#record([this.#failure('source', source, now)], entry(e.code === 'NOT_FOUND' ? 'not_found' : 'revoked'));
+      else if (tampered(e)) this.#record([], entry('tampered'));
       throw e;
     }
     const compared = probes.find((p) => typeof p === 'object' && p !== null && p.salt instanceof Uint8Array && _equalBytes(p.salt, enrolled.salt)) ?? probes[0]!;
@@ -202,7 +208,7 @@ export class AccessControl {
     for (let r = 0; r < k; r++) {
       for (let i = 0; i < galleries.length; i++) {
         const c = lists[i]![r];
-        if (!c || !this.#confirmed(c.id, probes[i]!)) continue;
+        if (!c || !this.#confirmed(c.id, probes[i]!, entry)) continue;
         this.#refuseIfBlocked((outcome) => entry(outcome, c.id), [['subject', c.id]], now);
         this.#record([{ kind: 'subject', id: c.id, next: () => undefined }], entry('accepted', c.id));
         return { accepted: true, subjectId: c.id, rank: c.rank };
@@ -287,11 +293,13 @@ export class AccessControl {
   }
 
   /** True when the subject's current, unrevoked record matches the probe. */
-  #confirmed(subjectId: string, probe: ProtectedTemplate): boolean {
+  /** Whether the candidate's current record matches the probe; a tampered record is logged and thrown. */
+  #confirmed(subjectId: string, probe: ProtectedTemplate, entry: (outcome: AuditOutcome, subjectId: string) => Omit<AuditEntry, 'seq'>): boolean {
     try {
       return this.#matches(probe, this.store.get(subjectId, this.purpose));
     } catch (e) {
       if (isTemplockError(e, 'NOT_FOUND') || isTemplockError(e, 'REVOKED') || isTemplockError(e, 'INCOMPATIBLE')) return false;
+      if (tampered(e)) this.#record([], entry('tampered', subjectId));
       throw e;
     }
   }

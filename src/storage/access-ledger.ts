@@ -22,8 +22,12 @@ export const AUDIT_ACTIONS = ['verify', 'identify'] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** The outcomes of a decision. */
-export const AUDIT_OUTCOMES = ['accepted', 'rejected', 'locked_out', 'revoked', 'not_found'] as const;
+/**
+ * The outcomes of a decision. 'tampered': the subject's record failed the store's checks
+ * (ROLLBACK, INTEGRITY, DECRYPT_FAILED, MALFORMED: written back, edited or damaged behind the
+ * store), so no decision was made on it.
+ */
+export const AUDIT_OUTCOMES = ['accepted', 'rejected', 'locked_out', 'revoked', 'not_found', 'tampered'] as const;
 /** One of {@link AUDIT_OUTCOMES}. */
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 

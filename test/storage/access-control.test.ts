@@ -6,6 +6,7 @@
 // prunable; lock-outs and the log survive closing and reopening a SQLite file; bad options are
 // typed errors.
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -247,6 +248,35 @@ test('sqlite: back-off, lock-out and the audit log survive closing and reopening
   clock.now += 86_400_000;
   lockedOut(() => access.verify('alice', a.enrolled, { source: 'gate' }));
   assert.equal(access.audit().map((e) => e.outcome), ['rejected', 'rejected', 'locked_out', 'rejected', 'locked_out']);
+  store.close();
+});
+
+test('sqlite: a record written back behind the store is refused, logged as tampered, and no decision is made', async () => {
+  await init();
+  const path = dbPath();
+  const store = openSqliteStore(path, { keyring: Keyring.generate(), tenant: 'acme', durability: 'normal' });
+  const old = face(), current = face();
+  store.put('bob', old.enrolled);
+  const db = new Database(path);
+  const stolen = db.prepare(`SELECT * FROM records WHERE subject = 'bob'`).get() as Record<string, unknown>;
+  store.put('bob', current.enrolled);
+  const gallery = new Gallery(current.enrolled);
+  gallery.add('bob', current.enrolled);
+  db.prepare(`INSERT OR REPLACE INTO records (subject, purpose, key_id, salt_id, record, updated_at)
+    VALUES (@subject, @purpose, @key_id, @salt_id, @record, @updated_at)`).run(stolen);
+  db.close();
+  const access = new AccessControl({ store, threshold: THRESHOLD });
+  for (const run of [() => access.verify('bob', old.enrolled, { source: 'gate' }), () => access.identify(current.enrolled, { source: 'gate', gallery })]) {
+    try {
+      run();
+      assert.unreachable('a written-back record must not give a decision');
+    } catch (e) {
+      assert.ok(isTemplockError(e, 'ROLLBACK'), String(e));
+    }
+  }
+  assert.equal(access.audit().map((e) => [e.action, e.subjectId, e.outcome]), [['verify', 'bob', 'tampered'], ['identify', 'bob', 'tampered']]);
+  assert.is(access.attempts({ source: 'gate' }), undefined, 'tampering by a file writer is not charged to the source');
+  gallery.close();
   store.close();
 });
 

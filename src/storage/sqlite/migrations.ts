@@ -25,7 +25,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE access_audit (
      seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
      action TEXT NOT NULL CHECK (action IN ('verify', 'identify')), subject TEXT, source TEXT NOT NULL,
-     outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'locked_out', 'revoked', 'not_found'))) STRICT;
+     outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'rejected', 'locked_out', 'revoked', 'not_found', 'tampered'))) STRICT;
    CREATE INDEX access_audit_by_time ON access_audit (at);`,
   // 4: the manifest (SPEC.md §7.6): each (subject, purpose)'s current record version or tombstone,
   // and its head; the store writes the head (a file from before has none until migrate()).
