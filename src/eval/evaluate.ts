@@ -6,7 +6,7 @@ import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../transforms/defaults
 import { _schemeOf, checkParams, SCHEME_NAMES } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { _canonicalise, CANONICAL_SCALE } from '../canonical.js';
-import { attacksFor, DEFAULT_GENETIC, geneticInversion, linearInversion, type AttackName, _toCanonical } from './attacks.js';
+import { attacksFor, DEFAULT_GENETIC, geneticInversion, linearInversion, type AttackName, _normalise, _toCanonical } from './attacks.js';
 import { optimisationInversion } from './optimisation-attack.js';
 import { _applyRows, _canonicalRows, _instance, _payloadScorer, _wipeInstance, type _Instance } from './batch.js';
 import { centringSplit, type CentringProtocol } from './centring.js';
@@ -338,7 +338,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     if (scenarios.includes('inversion')) {
       const applicable = attacksFor(p.scheme);
       const chosen = options.attacks === 'cheapest' ? applicable.slice(0, 1) : (options.attacks ?? applicable).filter((a) => applicable.includes(a));
-      const setting: InversionSetting = { inst1, inst2, T1, T2, U, d, centring, fittedMean: split.mean, byId, ids, seed, targets: attackTargets, rawThreshold, sysThreshold: sys.threshold, score };
+      const setting: InversionSetting = { inst1, inst2, T1, T2, U, d, centring, fittedMean: split.mean, targets: inversionTargets(byId, ids, attackTargets, seed), seed, rawThreshold, sysThreshold: sys.threshold, score };
       step('inversion (no-template baseline)');
       out.inversionBaseline = inversionBaseline(setting);
       out.inversion = chosen.map((attack) => {
@@ -480,20 +480,22 @@ interface InversionSetting {
   readonly centring: Centring;
   /** The model's public mean as fitted (the system subtracts centring.strength times it). */
   readonly fittedMean: Float32Array | undefined;
-  readonly byId: Map<number, number[]>;
-  readonly ids: number[];
+  /** The same targets for every attack and the baseline (inversionTargets). */
+  readonly targets: readonly InversionTarget[];
   readonly seed: number;
-  readonly targets: number;
   readonly rawThreshold: number;
   readonly sysThreshold: number;
   readonly score: ReturnType<typeof _payloadScorer>;
 }
 
-/** The targets of the inversion scenario: one leaked row of each of `targets` seeded identities (the same for every attack). */
-function inversionTargets(s: InversionSetting): Array<{ readonly rows: number[]; readonly leakedRow: number }> {
-  const rng = new _EvalRng(s.seed, 'inversion/targets');
-  const chosen = s.ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(s.targets, s.ids.length));
-  return chosen.map(({ id }) => { const rows = s.byId.get(id)!; return { rows, leakedRow: rows[rng.int(rows.length)]! }; });
+/** One target of the inversion scenario: a person's rows and the one whose template leaked. */
+interface InversionTarget { readonly rows: number[]; readonly leakedRow: number }
+
+/** The targets of the inversion scenario: one leaked row of each of `count` seeded identities. */
+function inversionTargets(byId: Map<number, number[]>, ids: number[], count: number, seed: number): InversionTarget[] {
+  const rng = new _EvalRng(seed, 'inversion/targets');
+  const chosen = ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(count, ids.length));
+  return chosen.map(({ id }) => { const rows = byId.get(id)!; return { rows, leakedRow: rows[rng.int(rows.length)]! }; });
 }
 
 /** Tallies acceptance of presented embeddings per target. */
@@ -546,7 +548,7 @@ function present(s: InversionSetting, presented: Float32Array, canon: Int16Array
 function inversionBaseline(s: InversionSetting): InversionBaseline {
   const tally = new AcceptanceTally();
   const { fittedMean, centring } = s;
-  const targets = inversionTargets(s);
+  const { targets } = s;
   if (!fittedMean || centring.strength >= 1) {
     // Nothing to present: without a mean there is no public point; fully centred, the mean maps
     // to the zero vector, which no protect() accepts. The baseline is then "never accepted".
@@ -568,9 +570,8 @@ const OPTIMISATION_RESTARTS = 4;
  */
 function startDirections(s: InversionSetting, rng: _EvalRng): Float64Array[] {
   const { fittedMean, centring, d } = s;
-  const unit = (x: Float64Array) => { let n = 0; for (let i = 0; i < d; i++) n += x[i]! ** 2; return x.map((v) => v / Math.sqrt(n)); };
-  if (fittedMean && centring.strength < 1) return [unit(Float64Array.from(fittedMean, (v, i) => v - (centring.mean ? centring.mean[i]! : 0)))];
-  return Array.from({ length: OPTIMISATION_RESTARTS }, () => unit(Float64Array.from({ length: d }, () => rng.gauss())));
+  if (fittedMean && centring.strength < 1) return [_normalise(Float64Array.from(fittedMean, (v, i) => v - (centring.mean ? centring.mean[i]! : 0)))];
+  return Array.from({ length: OPTIMISATION_RESTARTS }, () => _normalise(Float64Array.from({ length: d }, () => rng.gauss())));
 }
 
 /** The optimisation attack's best reconstruction over its starts. */
@@ -590,7 +591,7 @@ function inversion(attack: AttackName, s: InversionSetting, evaluations: number)
   const nb = inst1.payloadBytes;
   const tally = new AcceptanceTally();
   let cosSum = 0, leakedSum = 0;
-  const targets = inversionTargets(s);
+  const { targets } = s;
   for (const target of targets) {
     const r = target.leakedRow;
     const leaked = T1.subarray(r * nb, (r + 1) * nb);

@@ -8,6 +8,7 @@ import { _bchCode, _bchDecode, _bchEncode } from '../transforms/bch.js';
 import {
   _helperBits, _withProjections, checkBindingParams, DEFAULT_BINDING_CENTRING_STRENGTH, DEFAULT_BINDING_CODE, type FuzzyCommitmentParams,
 } from '../transforms/fuzzy-commitment.js';
+import { _normalise } from './attacks.js';
 import { _canonicalRows } from './batch.js';
 import { centringSplit, type CentringProtocol } from './centring.js';
 import { checkEmbeddingSet, type EmbeddingSet } from './dataset.js';
@@ -191,7 +192,7 @@ export function spectralInversion(W: Float64Array, cols: Uint16Array, helper: Ui
       for (let c = 0; c < d; c++) A[j * d + c]! += s * W[l * d + c]!;
     }
   }
-  let v = new Float64Array(d).fill(1 / Math.sqrt(d));
+  let v: Float64Array = new Float64Array(d).fill(1 / Math.sqrt(d));
   for (let it = 0; it < iterations; it++) {
     const next = new Float64Array(d);
     for (let j = 0; j < n; j++) {
@@ -199,9 +200,7 @@ export function spectralInversion(W: Float64Array, cols: Uint16Array, helper: Ui
       for (let c = 0; c < d; c++) dot += A[j * d + c]! * v[c]!;
       for (let c = 0; c < d; c++) next[c]! += dot * A[j * d + c]!;
     }
-    let norm = 0;
-    for (let c = 0; c < d; c++) norm += next[c]! ** 2;
-    v = next.map((x) => x / Math.sqrt(norm));
+    v = _normalise(next);
   }
   return v;
 }
