@@ -256,14 +256,37 @@ export class Gallery {
    * @throws TemplockError NOT_FOUND (gallery unchanged).
    */
   remove(id: string): void {
-    const slot = this.slotOf(id);
-    const u8 = this.inst.heap.u8;
-    const end = this.row(this.ids.length);
-    u8.copyWithin(this.row(slot), this.row(slot + 1), end);
-    u8.fill(0, end - this.metric.n, end);
-    this.ids.splice(slot, 1);
-    this.slots.delete(id);
-    for (let i = slot; i < this.ids.length; i++) this.slots.set(this.ids[i]!, i);
+    this.slotOf(id);
+    this.removeMany([id]);
+  }
+
+  /**
+   * Removes every enrolled id of `ids` (ids not enrolled are ignored) in one pass over the rows:
+   * the others keep their order and move up, the freed rows are zero-filled. Returns how many
+   * were removed. O(size), however many go.
+   * @example
+   * gallery.removeMany(revokedIds);
+   */
+  removeMany(ids: Iterable<string>): number {
+    const gone = new Set<string>();
+    for (const id of ids) if (this.slots.has(aString('id', id, ID_MAX_LENGTH))) gone.add(id);
+    if (gone.size === 0) return 0;
+    const u8 = this.inst.heap.u8, total = this.ids.length, end = this.row(total);
+    let kept = 0;
+    for (let slot = 0; slot < total;) {
+      if (gone.has(this.ids[slot]!)) { this.slots.delete(this.ids[slot++]!); continue; }
+      // A run of kept rows moves up in one copy.
+      const from = slot;
+      while (slot < total && !gone.has(this.ids[slot]!)) slot++;
+      if (kept !== from) u8.copyWithin(this.row(kept), this.row(from), this.row(slot));
+      for (let i = from; i < slot; i++, kept++) {
+        this.ids[kept] = this.ids[i]!;
+        this.slots.set(this.ids[kept]!, kept);
+      }
+    }
+    this.ids.length = kept;
+    u8.fill(0, this.row(kept), end);
+    return gone.size;
   }
 
   /**

@@ -10,7 +10,7 @@ export interface RevocableGallery {
   /** Salt id (hex) of the salt every template of the gallery shares. */
   readonly saltId: string;
   list(): string[];
-  remove(id: string): void;
+  removeMany(ids: Iterable<string>): number;
 }
 
 /** What syncRevocations() did. */
@@ -55,6 +55,6 @@ export function syncRevocations(store: TemplateStore, gallery: RevocableGallery,
   const subjects = new Set(revoked.filter((r) => r.kind === 'subject').map((r) => r.value));
   const held = new Set(store.list().filter((r) => r.purpose === purpose && r.saltId === gallery.saltId).map((r) => r.subjectId));
   const removed = gallery.list().filter((id) => saltRevoked || subjects.has(id) || !held.has(id));
-  for (const id of removed) gallery.remove(id);
+  gallery.removeMany(removed);
   return { removed, seq };
 }

@@ -63,6 +63,12 @@ for (const backend of BACKENDS) {
         enrolled.splice(enrolled.findIndex(([e]) => e === id), 1);
       }
       check('after remove');
+      // Several at once, in runs and alone, with ids that are not enrolled: one pass.
+      const many = ['a1', 'a2', 'b10', 'b11', 'b12', 'b298', 'nobody', 'a0'];
+      assert.is(g.removeMany(many), 6);
+      for (const id of many) { const i = enrolled.findIndex(([e]) => e === id); if (i >= 0) enrolled.splice(i, 1); }
+      check('after removeMany');
+      assert.is(g.removeMany([]), 0);
       const v = g.verify('a3', withPayload(ref, fresh), { threshold: 1 });
       assert.equal(v, { match: true, score: 1 });
     });

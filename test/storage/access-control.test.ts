@@ -159,7 +159,7 @@ for (const [kind, make] of Object.entries(KINDS)) {
     for (const { subjectId, template } of store.entries()) gallery.add(subjectId, template);
     let searches = 0;
     const counted: RankingGallery = {
-      get size() { return gallery.size; }, saltId: gallery.saltId, list: () => gallery.list(), remove: (id) => gallery.remove(id),
+      get size() { return gallery.size; }, saltId: gallery.saltId, list: () => gallery.list(), removeMany: (ids) => gallery.removeMany(ids),
       identify: (p, o) => { searches++; return gallery.identify(p, o); },
     };
     const access = new AccessControl({ store, threshold: THRESHOLD, clock: clock.fn, sourcePolicy: { maxFailures: 3 } });
@@ -303,7 +303,7 @@ test('bad options and arguments are typed errors', () => {
   assert.throws(() => access.verify('alice', a.enrolled, { source: '' }), RangeError);
   assert.throws(() => access.verify('', a.enrolled, { source: 'gate' }), RangeError);
   assert.throws(() => access.identify(a.enrolled, { source: 'gate', gallery: [] }), RangeError);
-  assert.throws(() => access.identify([a.enrolled, a.enrolled], { source: 'gate', gallery: { size: 0, saltId: '', list: () => [], remove: () => undefined, identify: () => [] } }), RangeError);
+  assert.throws(() => access.identify([a.enrolled, a.enrolled], { source: 'gate', gallery: { size: 0, saltId: '', list: () => [], removeMany: () => 0, identify: () => [] } }), RangeError);
   assert.throws(() => access.audit({ limit: 0 }), RangeError);
   assert.throws(() => access.unlock({} as never), TypeError);
   assert.throws(() => access.unlock({ subjectId: 'a', source: 'b' } as never), TypeError);
