@@ -21,4 +21,5 @@ export {
 } from './access-control.js';
 export { DEFAULT_ATTEMPT_POLICY, type AttemptPolicy } from './attempt-policy.js';
 export { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditOutcome, type AuditEntry, type AttemptKind, type AttemptState } from './access-ledger.js';
+export { type Change, type ChangeKind, type ChangeFeed } from './change-feed.js';
 export { syncRevocations, type RevocableGallery, type RevocationSync, type RevocationSyncOptions } from './gallery-sync.js';
