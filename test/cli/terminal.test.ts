@@ -293,7 +293,7 @@ test('passphrase: Argon2id-sealed keys, a wrong passphrase and an altered settin
 
 test('a terminal key file sealed under a passphrase by the pure-JavaScript Argon2id (fixture) opens through the default path', async () => {
   const fixtureDb = join(dir, 'fixture.db');
-  writeFileSync(`${fixtureDb}.keyring`, readFileSync(new URL('fixtures/passphrase-v1.keyring', import.meta.url)));
+  writeFileSync(`${fixtureDb}.keyring`, readFileSync(new URL('fixtures/passphrase-v1-keyring.json', import.meta.url)));
   process.env.TEMPLOCK_PASSPHRASE = 'correct horse battery staple';
   try {
     const r = await run('revoke', '--id', 'x', '--db', fixtureDb, '--json');
