@@ -4,7 +4,7 @@
 // Usage: npm run bench -- [filter ...] [--json FILE] [--markdown FILE] [--repeat N] [--quick] [--list]
 import { fork } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './harness/machine.js';
@@ -15,6 +15,7 @@ import type { SuiteReport } from './harness/results.js';
 import type { Suite } from './harness/suite.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./harness/child.ts', import.meta.url));
 /** The suite measuring read bandwidth runs first and always: the other figures refer to it. */
 const BANDWIDTH_SUITE = 'memory.bench.ts';
@@ -84,7 +85,8 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
     const installed = installPeers();
     peers = Object.fromEntries((Object.keys(PEERS) as PeerName[]).map((name) => {
       const p = installed[name];
-      return [name, 'dir' in p ? `${PEERS[name]} (${p.dir})` : `unavailable: ${p.skipped}`];
+      const where = 'dir' in p && p.dir.startsWith(PROJECT_DIR) ? relative(PROJECT_DIR, p.dir) : 'dir' in p ? p.dir : '';
+      return [name, 'dir' in p ? `${PEERS[name]} (${where})` : `unavailable: ${p.skipped}`];
     }));
     for (const [name, status] of Object.entries(peers)) process.stderr.write(`peer ${name}: ${status}\n`);
     env = { ...env, ...peersEnv(installed) };
