@@ -1,19 +1,21 @@
-// `npm run bench`: builds the native ceiling, runs every bench/*.bench.ts suite (or those
+// `npm run bench`: builds the native ceiling, installs the peer libraries (bench/peers/), runs every bench/*.bench.ts suite (or those
 // matching the filters) each in its own process, N times with --repeat N, prints the table (the
 // median over the runs with its range) and optionally writes JSON.
 // Usage: npm run bench -- [filter ...] [--json FILE] [--markdown FILE] [--repeat N] [--quick] [--list]
 import { fork } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './harness/machine.js';
 import { buildNative, nativeEnv } from './harness/native.js';
+import { installPeers, peersEnv, PEERS, type PeerName } from './harness/peers.js';
 import { formatMarkdown, formatTable, runJson } from './harness/report.js';
 import type { SuiteReport } from './harness/results.js';
 import type { Suite } from './harness/suite.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./harness/child.ts', import.meta.url));
 /** The suite measuring read bandwidth runs first and always: the other figures refer to it. */
 const BANDWIDTH_SUITE = 'memory.bench.ts';
@@ -31,6 +33,8 @@ export const USAGE = `npm run bench -- [filter ...] [--json FILE] [--markdown FI
 export interface RunOptions {
   readonly suiteDir?: string;
   readonly out?: (text: string) => void;
+  /** Install the peer libraries first (default: when running the suites of bench/). */
+  readonly peers?: boolean;
 }
 
 function suiteFiles(dir: string): string[] {
@@ -75,7 +79,18 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new RangeError(`"--repeat" expected an integer from 1 to 100, got ${values.repeat}`);
   const build = buildNative();
   process.stderr.write(build.path ? `native ceiling built: ${build.path}\n` : `${build.skipped}\n`);
-  const env = nativeEnv(build);
+  let env = nativeEnv(build);
+  let peers: Record<string, string> | undefined;
+  if (options.peers ?? options.suiteDir === undefined) {
+    const installed = installPeers();
+    peers = Object.fromEntries((Object.keys(PEERS) as PeerName[]).map((name) => {
+      const p = installed[name];
+      const where = 'dir' in p && p.dir.startsWith(PROJECT_DIR) ? relative(PROJECT_DIR, p.dir) : 'dir' in p ? p.dir : '';
+      return [name, 'dir' in p ? `${PEERS[name]} (${where})` : `unavailable: ${p.skipped}`];
+    }));
+    for (const [name, status] of Object.entries(peers)) process.stderr.write(`peer ${name}: ${status}\n`);
+    env = { ...env, ...peersEnv(installed) };
+  }
   const reports: SuiteReport[] = [];
   const files = suiteFiles(dir);
   // The bandwidth suite once; the others `repeat` times, one pass over all of them after another,
@@ -90,7 +105,7 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
     const again = await runChild(bandwidthFile, values.quick ?? false, [], env);
     reports.push({ ...again, suite: `${again.suite} (again)`, workloads: again.workloads.map((w) => ({ ...w, suite: `${w.suite} (again)` })) });
   }
-  const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error || r.skipped), build.skipped, repeat);
+  const run = runJson(machineInfo(build), reports.filter((r) => r.workloads.length > 0 || r.error || r.skipped), build.skipped, repeat, peers);
   out(formatTable(run));
   if (values.json) writeFileSync(values.json, JSON.stringify(run, null, 2) + '\n');
   if (values.markdown) writeFileSync(values.markdown, formatMarkdown(run) + '\n');

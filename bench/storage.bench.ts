@@ -6,7 +6,9 @@
 // one transaction) against the same get and compare without them; and the time to load 100,000
 // records from a SQLite file into a 1:N Gallery, through openEntries() on two worker threads (the
 // documented fast path) and through entries() on the calling thread, beside the part of each
-// load that checks the store manifest (re-summing its 100,000 entries).
+// load that checks the store manifest (re-summing its 100,000 entries). And the Argon2id that
+// unlocks a passphrase-sealed keyring at the default cost (64 MiB, 3 passes, 1 lane): the
+// WebAssembly path against the pure-JavaScript one of @noble/hashes (baseline), same bytes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,8 @@ import { compareTemplates } from '../src/score.js';
 import { AccessControl, Keyring, openTemplate, sealTemplate, type AeadName, type RecordContext } from '../src/storage/index.js';
 import { _Manifest } from '../src/storage/manifest.js';
 import { openSqliteStore, type SqliteTemplateStore } from '../src/storage/sqlite/index.js';
+import { _argon2idWasm } from '../src/storage/argon2id-wasm.js';
+import { _argon2idJs, ARGON2_DEFAULTS } from '../src/storage/kdf.js';
 import type { _Backend } from '../src/storage/store.js';
 import { randomBytes } from './harness/data.js';
 import { BENCH_KEY, embeddings } from './harness/inputs.js';
@@ -131,9 +135,19 @@ async function loadGalleryThreaded(store: SqliteTemplateStore, threads: number):
   return filler.finish();
 }
 
+const UNLOCK = { password: randomBytes(28, 330), salt: randomBytes(16, 331), ad: new TextEncoder().encode('templock/v1/keyring/passphrase') };
+const hex = (v: unknown) => Buffer.from(v as Uint8Array).toString('hex');
+
 export default defineSuite({
   name: 'storage',
   workloads: [
+    {
+      name: 'argon2id unlock (m 64 MiB, t 3, p 1)', items: 1, itemUnit: 'unlocks', minSamples: 3, maxTimeSeconds: 4,
+      impls: (): Impl[] => [
+        { variant: 'baseline', async: true, fn: () => _argon2idJs(UNLOCK.password, UNLOCK.salt, ARGON2_DEFAULTS, UNLOCK.ad), output: hex },
+        { variant: 'wasm', async: true, fn: () => _argon2idWasm(UNLOCK.password, UNLOCK.salt, ARGON2_DEFAULTS, UNLOCK.ad, undefined, 32), output: hex },
+      ],
+    },
     ...sealWorkload('64-byte', SIGN_512, 310),
     ...sealWorkload('1 KiB', IOM_1K, 320),
     {

@@ -33,11 +33,25 @@ export function topkResult(ids: ArrayLike<number>, scores: ArrayLike<number>, fi
   return { ids: Array.from(ids).slice(0, filled), scores: Array.from(scores).slice(0, filled) };
 }
 
-/** Same ids in the same order and scores equal within `tolerance` (0 = exact). */
+/**
+ * Same top-k: with `tolerance` 0, the same ids in the same order with equal scores; above 0 (float
+ * scores, rounded differently by each implementation), the same ids, each with the same score
+ * within `tolerance`, and the scores rank by rank within it, so only entries whose scores are
+ * within rounding of each other may change places.
+ */
 export function sameTopK(tolerance: number): (a: unknown, b: unknown) => boolean {
   return (a, b) => {
     const x = a as TopKResult, y = b as TopKResult;
-    return x.ids.length === y.ids.length && x.ids.every((id, i) => id === y.ids[i]) &&
-      x.scores.every((s, i) => Math.abs(s - y.scores[i]!) <= tolerance);
+    if (x.ids.length !== y.ids.length || !x.scores.every((s, i) => Math.abs(s - y.scores[i]!) <= tolerance)) return false;
+    if (tolerance === 0) return x.ids.every((id, i) => id === y.ids[i]);
+    const theirs = new Map(y.ids.map((id, i) => [id, y.scores[i]!]));
+    return x.ids.every((id, i) => theirs.has(id) && Math.abs(theirs.get(id)! - x.scores[i]!) <= tolerance);
   };
+}
+
+/** The k largest of a full scan's scores (ties to the lower row), in the comparable form. */
+export function topkOfScores(scores: ArrayLike<number>, k: number): TopKResult {
+  const t = new TopK(k);
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > t.floor) t.insert(i, scores[i]!);
+  return topkResult(t.ids, t.scores, t.filled);
 }

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { FULL_TIMING, QUICK_TIMING, firstCall, sampleRound, spread, type FirstCall } from './measure.js';
 import { formatTime } from './report.js';
 import type { ImplFigure, SuiteReport, WorkloadFigures } from './results.js';
-import type { Suite, Workload } from './suite.js';
+import type { Impl, Suite, Unavailable, Workload } from './suite.js';
 
 /** Arguments the parent passes: suite file, quick flag, filters (all as argv). */
 export interface ChildArgs { readonly file: string; readonly quick: boolean; readonly filters: readonly string[] }
@@ -23,7 +23,10 @@ async function runWorkload(suite: Suite, w: Workload, quick: boolean): Promise<W
   const timing = quick ? base : { ...base, minSamples: w.minSamples ?? base.minSamples, maxTimeSeconds: w.maxTimeSeconds ?? base.maxTimeSeconds };
   await w.setup?.();
   try {
-    const impls = await w.impls();
+    const all = await w.impls();
+    const impls = all.filter((i): i is Impl => !('unavailable' in i));
+    const unavailable = all.filter((i): i is Unavailable => 'unavailable' in i).map((u) => ({ variant: u.variant, reason: u.unavailable }));
+    for (const u of unavailable) process.stderr.write(`  ${suite.name} | ${w.name} | ${u.variant}: peer unavailable: ${u.reason}\n`);
     const equal = w.equal ?? isDeepStrictEqual;
     const firsts: FirstCall[] = [];
     for (const impl of impls) {
@@ -45,7 +48,7 @@ async function runWorkload(suite: Suite, w: Workload, quick: boolean): Promise<W
       process.stderr.write(`  ${suite.name} | ${w.name} | ${impl.variant}: ${formatTime(s.medianMs)}${mismatch ? '  MISMATCH' : ''}\n`);
       return { variant: impl.variant, medianMs: s.medianMs, q1Ms: s.q1Ms, q3Ms: s.q3Ms, firstMs: f.firstMs, samples: s.samples, ...(mismatch ? { mismatch } : {}) };
     });
-    return { suite: suite.name, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit, impls: figures };
+    return { suite: suite.name, name: w.name, bytes: w.bytes, items: w.items, itemUnit: w.itemUnit, impls: figures, ...(unavailable.length ? { unavailable } : {}) };
   } finally {
     await w.teardown?.();
     (globalThis as { gc?: () => void }).gc?.(); // the next workload starts without this one's garbage

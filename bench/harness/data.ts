@@ -49,3 +49,19 @@ export function plantNearDuplicates(gallery: ArrayBufferView, probe: ArrayBuffer
     for (let b = 0; b < j * 2; b++) g[at + ((b * 7 + j) % row)] ^= 0x11;
   }
 }
+
+/**
+ * Float32 rows of unit length and a unit probe (cosine = dot), uniform directions, with `plants`
+ * near duplicates of the probe; `seed` for the rows, `seed + 1` for the probe.
+ */
+export function unitRows(count: number, dim: number, seed: number, plants: number): { gallery: Float32Array; probe: Float32Array } {
+  const gallery = randomFloats(count * dim, seed), probe = randomFloats(dim, seed + 1);
+  plantNearDuplicates(gallery, probe, plants);
+  for (const v of [probe, ...Array.from({ length: count }, (_, i) => gallery.subarray(i * dim, (i + 1) * dim))]) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += v[j]! * v[j]!;
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < dim; j++) v[j]! *= inv;
+  }
+  return { gallery, probe };
+}

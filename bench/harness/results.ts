@@ -20,6 +20,8 @@ export interface WorkloadFigures {
   readonly items?: number;
   readonly itemUnit?: string;
   readonly impls: readonly ImplFigure[];
+  /** Variants that could not run here, with the reason (a peer library that did not install). */
+  readonly unavailable?: readonly { readonly variant: string; readonly reason: string }[];
 }
 
 /** One suite process's report. */

@@ -19,6 +19,12 @@ export interface Impl {
   readonly prepare?: () => void | Promise<void>;
 }
 
+/** A variant that cannot run here (a peer library that did not install): shown as a row with the reason. */
+export interface Unavailable {
+  readonly variant: string;
+  readonly unavailable: string;
+}
+
 /** One task measured across its implementations. */
 export interface Workload {
   /** Unique in the suite; kernels named <metric>_<dtype> as in WASM and JS. */
@@ -31,8 +37,8 @@ export interface Workload {
   /** Builds the inputs (big data lives only between setup and teardown). */
   readonly setup?: () => void | Promise<void>;
   readonly teardown?: () => void | Promise<void>;
-  /** The implementations, built after setup. */
-  readonly impls: () => readonly Impl[] | Promise<readonly Impl[]>;
+  /** The implementations, built after setup; unavailable ones are listed with their reason. */
+  readonly impls: () => readonly (Impl | Unavailable)[] | Promise<readonly (Impl | Unavailable)[]>;
   /** Whether two outputs agree; default deep equality. */
   readonly equal?: (a: unknown, b: unknown) => boolean;
   /** Samples at least (default 6) and seconds of sampling per impl (default 3), over all rounds. */

@@ -2,8 +2,7 @@
 // compiles them once (a memoised promise per backend), selects WASM SIMD, WASM scalar or the JS
 // reference kernels, and warms the kernels; `_newInstance()` then gives instances with their own
 // (or a shared) memory synchronously.
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { _embeddedBytes, type _EmbeddedModule } from '../embedded-module.js';
 import { TemplockError } from '../errors.js';
 import { BACKENDS, KERNEL_NAMES, type Backend, type KernelSet } from './kernel-set.js';
 import { KERNEL_MODULES, type KernelTarget } from './kernels.gen.js';
@@ -47,12 +46,8 @@ export function _onInit(hook: () => void): void {
 }
 
 /** The bytes of one embedded module, checked against its SHA-256. */
-function decode(target: KernelTarget | SharedKernelTarget, m: { readonly sha256: string; readonly base64: string }): Uint8Array<ArrayBuffer> {
-  const bin = atob(m.base64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  if (bytesToHex(sha256(bytes)) !== m.sha256) throw new TemplockError('INTEGRITY', `match: embedded module ${target} does not match its SHA-256`);
-  return bytes;
+function decode(target: KernelTarget | SharedKernelTarget, m: _EmbeddedModule): Uint8Array<ArrayBuffer> {
+  return _embeddedBytes(`match: embedded module ${target}`, m);
 }
 
 /** True when this build has the shared-memory modules (not in browser builds) and the engine shared memory. */

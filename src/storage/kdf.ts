@@ -1,10 +1,12 @@
 // Key derivation for storage (SPEC.md §7.1, §8.2): HKDF-SHA256 (RFC 5869) for per-key subkeys,
 // Argon2id (RFC 9106) for passphrases, with parameter bounds checked before any work:
-// upper bounds against denial of service, lower bounds against downgrade.
+// upper bounds against denial of service, lower bounds against downgrade. Argon2id runs on
+// WebAssembly (argon2id-wasm.ts) where the engine allows, else on @noble/hashes; same bytes.
 import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { aInt } from '../validate.js';
+import { _argon2idWasm } from './argon2id-wasm.js';
 
 /** Largest HKDF-SHA256 output (255 blocks of 32 bytes). */
 export const HKDF_MAX_BYTES = 255 * 32;
@@ -51,8 +53,14 @@ export function aArgon2(name: string, value: unknown): Argon2Params {
 /**
  * Argon2id v0x13 with a 32-byte output. `secret` is RFC 9106's K (an optional pepper, e.g. a
  * device-bound secret), `ad` its X (associated data). Costs are trusted here: callers check them.
+ * WebAssembly where it runs (about 0.5 s at the defaults, holding the thread), else pure JavaScript.
  */
-export function _argon2id(password: Uint8Array, salt: Uint8Array, cost: Argon2Params, ad: Uint8Array, secret?: Uint8Array, dkLen = 32): Promise<Uint8Array> {
+export async function _argon2id(password: Uint8Array, salt: Uint8Array, cost: Argon2Params, ad: Uint8Array, secret?: Uint8Array, dkLen = 32): Promise<Uint8Array<ArrayBuffer>> {
+  return (await _argon2idWasm(password, salt, cost, ad, secret, dkLen)) ?? _argon2idJs(password, salt, cost, ad, secret, dkLen);
+}
+
+/** Argon2id v0x13 in pure JavaScript (@noble/hashes), yielding to the event loop as it runs. */
+export function _argon2idJs(password: Uint8Array, salt: Uint8Array, cost: Argon2Params, ad: Uint8Array, secret?: Uint8Array, dkLen = 32): Promise<Uint8Array<ArrayBuffer>> {
   return argon2idAsync(password, salt, {
     m: cost.m, t: cost.t, p: cost.p, dkLen, version: 0x13, personalization: ad, maxmem: 2 ** 32 - 1,
     ...(secret && secret.length > 0 ? { key: secret } : {}),

@@ -42,10 +42,16 @@ test('a tiny workload runs end to end: medians, throughputs, ratios, JSON', asyn
   if (json.nativeSkipped === undefined) assert.is(byVariant.get('native')!.xNative, 1);
   assert.ok(text.includes('read_f64 32 KiB') && text.includes('js-reversed'));
   const mdRows = markdown.split('\n').filter((l) => l.startsWith('| tiny: read_f64 32 KiB |'));
-  assert.is(mdRows.length, w.impls.length);
+  assert.is(mdRows.length, w.impls.length + 1);
   assert.ok(markdown.startsWith('| workload | variant | median |'));
   assert.is(json.machine.node, process.version);
   assert.equal(json.skippedSuites, [{ suite: 'optional', reason: 'needs the package templock-bench-test-absent-package' }]);
+  // A variant that cannot run (a peer that did not install) is a row with its reason, never timed.
+  const reason = 'npm install absent-peer@1.0.0 failed: a download during its install failed (ENOTFOUND)';
+  assert.equal(w.unavailable, [{ variant: 'absent-peer', reason }]);
+  assert.not.ok(w.impls.some((f) => f.variant === 'absent-peer'));
+  assert.match(text, new RegExp(`tiny: read_f64 32 KiB\\s+absent-peer\\s+peer unavailable: ${reason.replace(/[()]/g, '\\$&')}`));
+  assert.ok(markdown.includes(`| tiny: read_f64 32 KiB | absent-peer | peer unavailable: ${reason} |`));
   assert.ok(text.includes('suite optional skipped: needs the package templock-bench-test-absent-package'));
 });
 

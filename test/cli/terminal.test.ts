@@ -291,6 +291,20 @@ test('passphrase: Argon2id-sealed keys, a wrong passphrase and an altered settin
   }
 });
 
+test('a terminal key file sealed under a passphrase by the pure-JavaScript Argon2id (fixture) opens through the default path', async () => {
+  const fixtureDb = join(dir, 'fixture.db');
+  writeFileSync(`${fixtureDb}.keyring`, readFileSync(new URL('fixtures/passphrase-v1-keyring.json', import.meta.url)));
+  process.env.TEMPLOCK_PASSPHRASE = 'correct horse battery staple';
+  try {
+    const r = await run('revoke', '--id', 'x', '--db', fixtureDb, '--json');
+    assert.is(r.code, 0, r.err);
+    process.env.TEMPLOCK_PASSPHRASE = 'correct horse battery stapler';
+    assert.match((await run('revoke', '--id', 'x', '--db', fixtureDb)).err, /DECRYPT_FAILED/);
+  } finally {
+    delete process.env.TEMPLOCK_PASSPHRASE;
+  }
+});
+
 test('no output ever carried a passphrase or a key-encryption key', () => {
   const secrets = ['correct horse', 'a new passphrase', readFileSync(kek, 'utf8').trim(), readFileSync(join(dir, 'next.kek'), 'utf8').trim()];
   const text = everything.join('\n');

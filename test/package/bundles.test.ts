@@ -2,7 +2,9 @@
 // as ESM, CommonJS and IIFE loads in Node; an ESM bundle of an app that opens its store at top
 // level loads the store on worker threads without running the app again in a worker; browser
 // bundles of the core, templock/match and templock/storage carry neither the shared-memory kernels
-// nor the worker programs, and protect, match and seal where Node's worker threads are absent.
+// nor the worker programs, and protect, match and seal where Node's worker threads are absent;
+// in every format, a keyring export written by the pure-JavaScript Argon2id opens on the embedded
+// WebAssembly Argon2id.
 // Bundles the built package (dist/: run `npm run build` first).
 import { build, type Format, type Platform } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -14,12 +16,23 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KERNEL_MODULES } from '../../src/match/kernels.gen.js';
 import { SHARED_KERNEL_MODULES } from '../../src/match/kernels-shared.gen.js';
+import { ARGON2ID_MODULES } from '../../src/storage/argon2id-wasm.gen.js';
 import { PROJECT_ROOT } from '../_lib/shared.js';
 
 const ENTRIES = ['templock', 'templock/match', 'templock/storage', 'templock/storage/sqlite', 'templock/embed', 'templock/eval', 'templock/conformance'];
 const BROWSER_ENTRIES = ['templock', 'templock/match', 'templock/storage'];
 /** Optional peers with native parts or their own loaders: consumers install them beside the bundle. */
 const EXTERNAL = ['better-sqlite3', '@tensorflow/*', '@vladmandic/face-api', 'jpeg-js', 'pngjs'];
+
+interface ExportFixture { passphrase: string; key: string; cases: Array<{ argon2: { m: number }; pepper: string | null; export: string }> }
+const fixture = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/storage/fixtures/keyring-exports-v1.json'), 'utf8')) as ExportFixture;
+const fixtureCase = fixture.cases.find((c) => c.argon2.m === 19456 && c.pepper === null)!;
+/** Statements that open the fixture export and leave its key as hex in \`keyHex\` (needs importKeyring in scope). */
+const OPEN_FIXTURE = `
+const fromHex = (h) => new Uint8Array(h.match(/../g).map((b) => parseInt(b, 16)));
+const ring = await importKeyring(fromHex('${fixtureCase.export}'), { passphrase: '${fixture.passphrase}' });
+const keyHex = Array.from(ring._entries()[0].material, (b) => b.toString(16).padStart(2, '0')).join('');
+`;
 
 const dir = mkdtempSync(join(tmpdir(), 'templock-bundles-'));
 mkdirSync(join(dir, 'node_modules'));
@@ -54,6 +67,17 @@ for (const entry of ENTRIES) {
   }
 }
 
+for (const format of ['esm', 'cjs', 'iife'] as const) {
+  test(`templock/storage in a Node ${format} bundle opens a keyring export on the embedded WebAssembly Argon2id`, async () => {
+    const source = `import { importKeyring } from 'templock/storage';\n(async () => {${OPEN_FIXTURE}console.log(keyHex);})();`;
+    const file = await bundle(`keyring-${format}`, source, format, 'node');
+    assert.ok(readFileSync(file, 'utf8').includes(ARGON2ID_MODULES.simd.sha256), 'the Argon2id module is missing');
+    const r = run(file);
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout.trim(), fixture.key);
+  });
+}
+
 const APP = `
 import { appendFileSync } from 'node:fs';
 import { defaultParams, generateKey, generateSalt, protect } from 'templock';
@@ -83,9 +107,10 @@ test('an ESM bundle of an app that opens its store at top level opens records on
 const BROWSER_APP = `
 import { defaultParams, encodeTemplate, generateKey, generateSalt, protect } from 'templock';
 import { init, Matcher } from 'templock/match';
-import { Keyring, MemoryTemplateStore } from 'templock/storage';
+import { importKeyring, Keyring, MemoryTemplateStore } from 'templock/storage';
 async function main() {
 await init();
+${OPEN_FIXTURE}
 const params = defaultParams('iom-grp', 128), key = generateKey(), salt = generateSalt();
 const store = new MemoryTemplateStore({ keyring: Keyring.generate(), tenant: 'acme' });
 const e = new Float32Array(128).map((_, j) => Math.sin(j * 7));
@@ -95,7 +120,7 @@ const opened = [];
 for await (const entry of store.openEntries({ threads: 2 })) opened.push(entry);
 const same = encodeTemplate(opened[0].template).join() === encodeTemplate(t).join();
 const m = new Matcher({ threshold: 0.5 });
-globalThis.report({ same, accepted: m.verify(t, opened[0].template).match });
+globalThis.report({ same, accepted: m.verify(t, opened[0].template).match, keyHex });
 }
 main().catch((e) => globalThis.report({ error: String(e && e.stack || e) }));
 `;
@@ -108,10 +133,11 @@ test('browser bundles carry neither the shared-memory kernels nor the worker pro
     for (const m of Object.values(SHARED_KERNEL_MODULES!)) assert.not.ok(text.includes(m.sha256), `${entry}: shared-memory kernels in the browser bundle`);
     assert.not.ok(/require\(\\?["']node:worker_threads/.test(text), `${entry}: a worker program in the browser bundle`);
     if (entry === 'templock/match') assert.ok(text.includes(KERNEL_MODULES.simd.sha256), `${entry}: the kernels are missing`);
+    if (entry === 'templock/storage') assert.ok(text.includes(ARGON2ID_MODULES.simd.sha256), `${entry}: the Argon2id module is missing`);
   }
 });
 
-test('a browser IIFE bundle protects, seals, opens and matches without Node globals', async () => {
+test('a browser IIFE bundle protects, seals, opens, matches and opens a keyring export without Node globals', async () => {
   const file = await bundle('browser-app', BROWSER_APP, 'iife', 'browser');
   const harness = join(dir, 'browser-harness.cjs');
   writeFileSync(harness, [
@@ -126,7 +152,7 @@ test('a browser IIFE bundle protects, seals, opens and matches without Node glob
   ].join('\n'));
   const r = spawnSync(process.execPath, [harness, file], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' });
   assert.is(r.status, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout), { same: true, accepted: true });
+  assert.equal(JSON.parse(r.stdout), { same: true, accepted: true, keyHex: fixture.key });
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,11 +5,10 @@
 // change to them makes the file fail to open. Written atomically (temporary file + rename).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { TemplockError } from '../../errors.js';
 import { generateKey, generateSalt } from '../../random/secrets.js';
-import { ARGON2_BOUNDS, ARGON2_DEFAULTS, type Argon2Params } from '../../storage/kdf.js';
+import { _argon2id, ARGON2_BOUNDS, ARGON2_DEFAULTS, type Argon2Params } from '../../storage/kdf.js';
 import { exportKeyring, importKeyring } from '../../storage/keyring-export.js';
 import { Keyring } from '../../storage/keyring.js';
 import { localKeyWrapper, type KeyWrapper } from '../../storage/key-wrapper.js';
@@ -83,8 +82,7 @@ async function deriveKek(source: KekSource, protection: Protection): Promise<Uin
     return readKeyFile(source.path);
   }
   if (protection.kind !== 'passphrase') throw new TemplockError('DECRYPT_FAILED', 'this terminal key file is sealed under a key file: pass --key-file');
-  const { m, t, p } = protection.argon2;
-  return argon2idAsync(utf8ToBytes(source.passphrase.normalize('NFC')), hexToBytes(protection.salt), { m, t, p, dkLen: KEK_BYTES, personalization: ARGON2_AD });
+  return _argon2id(utf8ToBytes(source.passphrase.normalize('NFC')), hexToBytes(protection.salt), protection.argon2, ARGON2_AD, undefined, KEK_BYTES);
 }
 
 /** The settings as the associated data of the wrapped application key: any change breaks it. */
