@@ -1,10 +1,10 @@
-// Embeds the Argon2id WebAssembly modules of the `argon2id` package (OpenPGP.js, MIT licence; SIMD
-// and scalar builds, about 4 kB each) into the generated, committed module
-// src/storage/argon2id-wasm.gen.ts, as base64 with their SHA-256. Embedding the bytes, rather than
-// reading the package's .wasm files at run time, lets passphrase unlock use WebAssembly in Node, in
-// ESM, CommonJS and IIFE bundles and in browsers alike. The output is a pure function of the
-// installed package; CI checks that the committed file equals a fresh build. `--check` compares
-// instead of writing (exit 1 on a difference).
+// Embeds the Argon2id WebAssembly modules of the installed `argon2id` dependency (OpenPGP.js, MIT
+// licence; SIMD and scalar builds, about 4 kB each) into src/storage/argon2id-wasm.gen.ts, a build
+// output that is not kept in the repository, as base64 with their SHA-256. Embedding the bytes,
+// rather than reading the package's .wasm files at run time, lets passphrase unlock use WebAssembly
+// in Node, in ESM, CommonJS and IIFE bundles and in browsers alike. The build refuses modules whose
+// SHA-256 differs from the digests pinned here for the pinned version (a changed or tampered
+// package). `--check` only checks the installed package against the pins.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,14 @@ import { fileURLToPath } from 'node:url';
 const packageDir = new URL('../node_modules/argon2id/', import.meta.url);
 const outFile = fileURLToPath(new URL('../src/storage/argon2id-wasm.gen.ts', import.meta.url));
 const version = JSON.parse(readFileSync(new URL('package.json', packageDir), 'utf8')).version;
+
+/** SHA-256 of the modules of the pinned argon2id version (package.json pins it exactly). */
+const PINNED = {
+  '1.0.1': {
+    simd: '50647e10fc8e0adba4f60726f3f0d77db0e3c73516b05a83ad10390b3a8b4b0e',
+    scalar: '1f16d8de5a6d8a3a4fad5885c4784f57713d3626fd7d55f852fd79ecadbc4f8e',
+  },
+};
 
 /** The generated module's text. */
 export function generatedModule() {
@@ -25,6 +33,9 @@ export function generatedModule() {
   for (const [target, file] of [['simd', 'simd.wasm'], ['scalar', 'no-simd.wasm']]) {
     const bytes = readFileSync(new URL(`dist/${file}`, packageDir));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (PINNED[version]?.[target] !== sha256) {
+      throw new Error(`argon2id ${version} dist/${file}: SHA-256 ${sha256} is not the pinned digest of this version`);
+    }
     lines.push(`  ${target}: {`, `    sha256: '${sha256}',`, `    base64: '${bytes.toString('base64')}',`, '  },');
   }
   lines.push('} as const;', '');
@@ -34,9 +45,7 @@ export function generatedModule() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const text = generatedModule();
   if (process.argv.includes('--check')) {
-    const same = readFileSync(outFile, 'utf8') === text;
-    console.log(same ? 'argon2id-wasm.gen.ts is up to date' : 'argon2id-wasm.gen.ts differs from a fresh build');
-    process.exitCode = same ? 0 : 1;
+    console.log(`argon2id ${version}: modules match the pinned digests`);
   } else {
     writeFileSync(outFile, text);
     console.log(`argon2id wasm: ${Buffer.byteLength(text)} bytes`);
