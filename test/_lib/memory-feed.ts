@@ -9,6 +9,8 @@ export class MemoryChangeFeed implements ChangeFeed {
   #down = false;
   /** Calls of changesSince(), for the suites that count pulls. */
   pulls = 0;
+  /** When set, reads see changes up to this sequence only (a hot standby that lags). */
+  visibleSeq: number | undefined;
   readonly #listeners = new Set<(seq: number) => void>();
 
   constructor(readonly keyring: Keyring, readonly tenant: string) {}
@@ -62,7 +64,7 @@ export class MemoryChangeFeed implements ChangeFeed {
   async changesSince(seq: number, options?: { readonly limit?: number }): Promise<Change[]> {
     this.pulls++;
     this.#unreachable();
-    return this.changes.filter((c) => c.seq > seq).slice(0, options?.limit ?? Infinity);
+    return this.changes.filter((c) => c.seq > seq && c.seq <= (this.visibleSeq ?? Infinity)).slice(0, options?.limit ?? Infinity);
   }
 
   async latestSeq(): Promise<number> {

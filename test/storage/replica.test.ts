@@ -250,6 +250,27 @@ test('a wake-up from the feed pulls at once, without waiting for the poll', asyn
   await close(t);
 });
 
+test('a wake-up naming a sequence the read did not reach (a lagging standby) pulls again until it does', async () => {
+  const T = new Templates('replica-lag');
+  const [a] = T.population(1);
+  const t = await terminal({ pollIntervalMs: 60_000 });
+  t.replica.start();
+  await until('subscribed', () => t.feed.subscribers === 1);
+  t.feed.visibleSeq = 0;
+  t.feed.put('a', a!);
+  await sleep(80);
+  assert.is(t.replica.seq, 0);
+  const pulls = t.feed.pulls;
+  assert.ok(pulls >= 3, `pulled again while behind (${pulls})`);
+  t.feed.visibleSeq = undefined; // replayed
+  await until('applied', () => t.replica.seq === 1, 1000);
+  await sleep(60);
+  const settled = t.feed.pulls;
+  await sleep(60);
+  assert.is(t.feed.pulls, settled, 'no more pulls once it reached the sequence');
+  await close(t);
+});
+
 test('a terminal killed (SIGKILL) mid-sync resumes with no gap and nothing applied twice', async () => {
   const kek = new Uint8Array(32).map((_, i) => i * 5 + 3);
   const ring = Keyring.generate();

@@ -24,6 +24,11 @@ import type { SqliteTemplateStore } from './sqlite-store.js';
 const SEQ_MARK = 'replica.seq';
 const KINDS: ReadonlySet<ChangeKind> = new Set(['put', 'delete', 'revoke-subject', 'reinstate-subject', 'revoke-salt']);
 const SALT_ID_HEX = /^[0-9a-f]{32}$/;
+/**
+ * Milliseconds before pulling again when a wake-up named a sequence the pull did not reach (the
+ * feed is read from a hot standby that has not replayed it yet).
+ */
+const LAG_RETRY_MS = 20;
 
 /** Options of openReplica(). */
 export interface ReplicaOptions {
@@ -161,6 +166,9 @@ export class TerminalReplica {
   /** True when a pull failed since the subscription was made (it may have died with the connection). */
   #subscriptionSuspect = false;
   #running = false;
+  /** The highest sequence a wake-up named. */
+  #wanted = 0;
+  #lagRetry: ReturnType<typeof setTimeout> | undefined;
 
   /** Use openReplica(). */
   private constructor(options: ReplicaOptions, purpose: string, clock: () => number) {
@@ -403,7 +411,8 @@ export class TerminalReplica {
 
   /**
    * Follows the feed: subscribes to its wake-ups, pulls at once, and then on every wake-up and
-   * every pollIntervalMs; a failed pull is reported (ReplicaEvent 'error') and tried again, and
+   * every pollIntervalMs; when a pull did not reach the sequence a wake-up named (a feed read
+   * from a hot standby that lags its primary), again every 20 ms until it does; a failed pull is reported (ReplicaEvent 'error') and tried again, and
    * after one the subscription is made again. Does not keep the process alive by itself.
    * @example
    * replica.start(); // ... later: await replica.stop();
@@ -426,6 +435,12 @@ export class TerminalReplica {
       this.#subscriptionSuspect = true;
       this.#onEvent({ type: 'error', code: isTemplockError(e) ? e.code : 'FEED_FAILED', message: e instanceof Error ? e.message : String(e) });
     }
+    if (this.#running && this.#seq < this.#wanted && !this.#lagRetry) {
+      this.#lagRetry = setTimeout(() => {
+        this.#lagRetry = undefined;
+        void this.#tick();
+      }, LAG_RETRY_MS);
+    }
     if (this.#running && !this.#staleReported && this.#isStale()) {
       this.#staleReported = true;
       this.#onEvent({ type: 'stale', since: this.#lastContactAt ?? this.#openedAt });
@@ -436,7 +451,8 @@ export class TerminalReplica {
     const previous = this.#unsubscribe;
     this.#unsubscribe = undefined;
     if (previous) await previous().catch(() => undefined); // its connection may be gone already
-    const unsubscribe = await this.feed.subscribe(() => {
+    const unsubscribe = await this.feed.subscribe((seq) => {
+      if (typeof seq === 'number' && seq > this.#wanted) this.#wanted = seq;
       if (this.#running) void this.#tick();
     });
     this.#subscriptionSuspect = false;
@@ -452,7 +468,8 @@ export class TerminalReplica {
   async stop(): Promise<void> {
     this.#running = false;
     if (this.#timer) clearInterval(this.#timer);
-    this.#timer = undefined;
+    if (this.#lagRetry) clearTimeout(this.#lagRetry);
+    this.#timer = this.#lagRetry = undefined;
     const unsubscribe = this.#unsubscribe;
     this.#unsubscribe = undefined;
     if (unsubscribe) await unsubscribe().catch(() => undefined);
