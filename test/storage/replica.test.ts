@@ -13,13 +13,13 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeTemplate, type ProtectedTemplate } from '../../src/index.js';
+import { encodeTemplate, protect, type ProtectedTemplate } from '../../src/index.js';
 import { AccessControl, exportKeyring, Keyring, localKeyWrapper, readRecordHeader, saltId, sealTemplate } from '../../src/storage/index.js';
 import { openReplica, openSqliteStore, type ReplicaEvent, type SqliteTemplateStore, type TerminalReplica } from '../../src/storage/sqlite/index.js';
 import { MemoryChangeFeed } from '../_lib/memory-feed.js';
 import { PROJECT_ROOT } from '../_lib/shared.js';
 import { deskWrites, isRevoked, REVOKED_AFTER_ROUND, ROUNDS, SUBJECTS, TENANT } from './_replica-desk.js';
-import { assertNoSecretInMessages, bytesToHex, newRing, noteError, rejectsCode, Templates, throwsCode } from './_support.js';
+import { assertNoSecretInMessages, bytesToHex, newRing, PARAMS, noteError, rejectsCode, Templates, throwsCode } from './_support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'templock-replica-'));
 const THRESHOLD = 0.9;
@@ -55,7 +55,7 @@ async function close(t: Terminal): Promise<void> {
 
 /** The subject identified for `probe` by the terminal (undefined: refused). */
 function identified(t: Terminal, probe: ProtectedTemplate): string | undefined {
-  const galleries = t.replica.galleries().filter((g) => g.saltId === saltId(probe.salt));
+  const galleries = t.replica.galleries().filter((g) => g.saltId === saltId(probe.salt) && JSON.stringify(g.params) === JSON.stringify(probe.params));
   if (galleries.length === 0) return undefined;
   return t.access.identify(probe, { source: 'gate', gallery: galleries }).subjectId;
 }
@@ -138,6 +138,22 @@ test('a salt revocation drops its gallery; the other epoch stays', async () => {
   assert.equal(t.store.list().map((r) => r.subjectId), ['z']);
   const last = t.events.at(-1)!;
   assert.equal(last.type === 'applied' && [...last.removed].sort(), ['x', 'y']);
+  await close(t);
+});
+
+test('templates of one salt but other parameters go to a gallery of their own', async () => {
+  const T = new Templates('replica-params');
+  const [a] = T.population(1);
+  const b = protect(T.rng.unitVector(PARAMS['iom-grp'].dim), PARAMS['iom-grp'], T.appKey, a!.salt);
+  const t = await terminal();
+  t.feed.put('a', a!);
+  t.feed.put('b', b);
+  await t.replica.syncOnce();
+  assert.equal(t.replica.galleries().map((g) => g.list()), [['a'], ['b']]);
+  assert.is(identified(t, b), 'b');
+  t.feed.revokeSalt(a!.salt);
+  await t.replica.syncOnce();
+  assert.is(t.replica.galleries().length, 0, 'a salt revocation drops every gallery of that salt');
   await close(t);
 });
 

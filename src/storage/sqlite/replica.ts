@@ -8,10 +8,11 @@
 // resumes after it, with no gap and nothing applied twice. While the server is unreachable the
 // terminal keeps answering from its replica, reports itself stale after `staleAfterMs`, and
 // catches up when the server returns; it is woken by the feed's subscription and also polls.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { isTemplockError, TemplockError, type ErrorCode } from '../../errors.js';
 import { Gallery, type GalleryOptions } from '../../match/gallery.js';
 import { init } from '../../match/loader.js';
-import type { ProtectedTemplate } from '../../template.js';
+import { encodeTemplate, TEMPLATE_FIXED_BYTES, type ProtectedTemplate } from '../../template.js';
 import { aInt } from '../../validate.js';
 import { aUtf8 } from '../bytes.js';
 import type { Change, ChangeFeed, ChangeKind } from '../change-feed.js';
@@ -110,6 +111,16 @@ function aChange(c: unknown, after: number): Change {
   return ch as Change;
 }
 
+/** What templates of one gallery share (their encoding up to the salt: parameters, key id, mean id, salt), as hex. */
+function galleryKey(t: ProtectedTemplate): string {
+  const encoded = encodeTemplate(t);
+  try {
+    return bytesToHex(encoded.subarray(0, TEMPLATE_FIXED_BYTES + t.salt.length));
+  } finally {
+    encoded.fill(0);
+  }
+}
+
 /**
  * What a batch of changes does to the galleries, in the end: each touched subject's final
  * template (null: gone) and the salts revoked.
@@ -151,7 +162,7 @@ export class TerminalReplica {
   readonly #galleryOptions: Pick<GalleryOptions, 'threads' | 'maxMemoryBytes'>;
   readonly #onEvent: (event: ReplicaEvent) => void;
   readonly #clock: () => number;
-  /** One gallery per salt id, in order of creation. */
+  /** One gallery per kind of template (parameters, key, mean and salt: see galleryKey), in order of creation. */
   readonly #galleries = new Map<string, Gallery>();
   #seq: number;
   readonly #openedAt: number;
@@ -378,12 +389,11 @@ export class TerminalReplica {
   /** Brings the galleries to a committed delta: revoked salts' galleries dropped, touched subjects removed, then added. */
   #applyToGalleries(delta: GalleryDelta): { added: string[]; removed: string[] } {
     const removed = new Set<string>();
-    for (const id of delta.revokedSalts) {
-      const g = this.#galleries.get(id);
-      if (!g) continue;
+    for (const [key, g] of this.#galleries) {
+      if (!delta.revokedSalts.has(g.saltId)) continue;
       for (const s of g.list()) removed.add(s);
       g.close();
-      this.#galleries.delete(id);
+      this.#galleries.delete(key);
     }
     const touched = [...delta.finals.keys()];
     for (const g of this.#galleries.values()) {
@@ -402,10 +412,11 @@ export class TerminalReplica {
     return { added, removed: [...removed] };
   }
 
+  /** The gallery that takes `template`, created on first use. */
   #galleryOf(template: ProtectedTemplate): Gallery {
-    const id = saltIdOf(template.salt);
-    let g = this.#galleries.get(id);
-    if (!g) this.#galleries.set(id, (g = new Gallery(template, this.#galleryOptions)));
+    const key = galleryKey(template);
+    let g = this.#galleries.get(key);
+    if (!g) this.#galleries.set(key, (g = new Gallery(template, this.#galleryOptions)));
     return g;
   }
 
