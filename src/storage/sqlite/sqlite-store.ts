@@ -124,6 +124,8 @@ class SqliteBackend implements _Backend {
       revocationSeq: db.prepare(`SELECT value FROM meta WHERE name = 'revocation_seq'`).pluck(),
       bumpRevocationSeq: db.prepare(`INSERT INTO meta (name, value) VALUES ('revocation_seq', '1')
         ON CONFLICT (name) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`),
+      mark: db.prepare(`SELECT value FROM meta WHERE name = ?`).pluck(),
+      setMark: db.prepare(`INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`),
     };
   }
 
@@ -239,6 +241,15 @@ class SqliteBackend implements _Backend {
     return guard(() => this.#q.count.get() as number);
   }
 
+  mark(name: string): number | undefined {
+    const v = guard(() => this.#q.mark.get(`mark:${name}`)) as string | undefined;
+    return v === undefined ? undefined : Number(v);
+  }
+
+  setMark(name: string, value: number): void {
+    guard(() => this.#q.setMark.run(`mark:${name}`, String(value)));
+  }
+
   checkStorage(): string[] {
     const rows = guard(() => this.#db.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>);
     return rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
@@ -258,6 +269,8 @@ class SqliteBackend implements _Backend {
 export class SqliteTemplateStore extends _SealedTemplateStore {
   /** The database file. */
   readonly path: string;
+  readonly #sqlite: SqliteBackend;
+  readonly #counted: boolean;
 
   /** Use openSqliteStore(). */
   constructor(path: string, options: SqliteStoreOptions) {
@@ -285,6 +298,38 @@ export class SqliteTemplateStore extends _SealedTemplateStore {
     }
     super(options, backend, ledger);
     this.path = path;
+    this.#sqlite = backend;
+    this.#counted = options.counter !== undefined;
+  }
+
+  /**
+   * Runs `fn`, which calls this store's methods, as one transaction: every write it makes commits
+   * together, or (when it throws, or the process dies) none does. A write that throws inside
+   * `fn` and is caught there is undone alone. Not offered on a store with a monotonic counter,
+   * which advances as each write commits.
+   * @throws TemplockError INCOMPATIBLE on a store opened with `counter`.
+   * @example
+   * import { openSqliteStore } from 'templock/storage/sqlite';
+   * store.transaction(() => { store.revokeSubject('resident-7'); store.put('resident-8', template); });
+   */
+  transaction<T>(fn: () => T): T {
+    if (typeof fn !== 'function') throw new TypeError(`"fn" expected function, got ${typeof fn}`);
+    if (this.#counted) throw new TemplockError('INCOMPATIBLE', 'store: transaction() is not offered on a store with a monotonic counter');
+    return this.backend.transaction(fn);
+  }
+
+  /**
+   * A named integer kept in the store file beside the records (undefined until set); written
+   * inside transaction() it commits with the writes it describes. Used by the replica for the
+   * last change applied.
+   */
+  _mark(name: string): number | undefined {
+    return this.#sqlite.mark(name);
+  }
+
+  /** Sets a named integer of _mark(). */
+  _setMark(name: string, value: number): void {
+    this.#sqlite.setMark(name, value);
   }
 }
 
