@@ -67,11 +67,14 @@ import { defaultParams, encodeTemplate, generateKey, generateSalt, protect, type
 import { Gallery, init, Matcher } from 'templock/match';
 import { exportKeyring, Keyring, sealTemplate } from 'templock/storage';
 import { openSqliteStore } from 'templock/storage/sqlite';
+import { openPostgresStore, type PostgresTemplateStore } from 'templock/storage/postgres';
 import { unlinkability } from 'templock/eval';
 import { defaultVectorsDir, verifyVectorDir } from 'templock/conformance';
 import type { FaceEmbedder } from 'templock/embed';
 
 export type Embedder = FaceEmbedder;
+export type CentralStore = PostgresTemplateStore;
+export const openCentral: typeof openPostgresStore = openPostgresStore;
 
 await init();
 const params = defaultParams('iom-grp', 128);
@@ -147,7 +150,7 @@ test('the consumer runs: protect, seal, store, identify, verify, evaluate and ch
 });
 
 test('every entry loads through require() (require(esm) of Node)', () => {
-  const entries = ['templock', 'templock/match', 'templock/storage', 'templock/storage/sqlite', 'templock/embed', 'templock/eval', 'templock/conformance'];
+  const entries = ['templock', 'templock/match', 'templock/storage', 'templock/storage/sqlite', 'templock/storage/postgres', 'templock/embed', 'templock/eval', 'templock/conformance'];
   const r = sh(process.execPath, ['-e', `for (const e of ${JSON.stringify(entries)}) if (Object.keys(require(e)).length === 0) throw new Error(e)`], app);
   assert.is(r.status, 0, r.stderr);
 });

@@ -1,0 +1,340 @@
+// The central store on PostgreSQL: records sealed by the desk (the server never sees a template
+// in clear), the revocation list, and the change feed terminals follow (change-feed.ts). Every
+// write appends its changes in the same transaction, numbered from the tenant's head row, whose
+// lock is held to commit: sequence order is commit order, so a reader never skips a change that
+// commits late. The tenant is the login role (`current_user`); row-level security confines it.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { TemplockError } from '../../errors.js';
+import type { ProtectedTemplate } from '../../template.js';
+import { aUtf8 } from '../bytes.js';
+import type { Change, ChangeFeed, ChangeKind } from '../change-feed.js';
+import { DEFAULT_PURPOSE } from '../context.js';
+import type { Keyring } from '../keyring.js';
+import { openTemplate, readRecordHeader, saltId as saltIdOf, sealTemplate } from '../seal.js';
+import type { PutItem, RecordInfo, Revocation } from '../store.js';
+import { _connect, _guard, _pool, type _Client, type _Pool } from './driver.js';
+import { aTenant, POSTGRES_SCHEMA_VERSION } from './schema.js';
+
+/** Options of openPostgresStore(). */
+export interface PostgresStoreOptions {
+  /** Opens and seals the records: the storage keyring (the server never holds it). */
+  readonly keyring: Keyring;
+  /** Connections kept open (default 4). */
+  readonly connections?: number;
+}
+
+/** Most changes changesSince() returns at once. */
+export const FEED_PAGE_MAX = 10_000;
+
+const SALT_ID_HEX = /^[0-9a-f]{32}$/;
+
+type Pending = Omit<Change, 'seq'>;
+
+const quieted = new WeakSet<object>();
+
+/** The NOTIFY channel of a tenant: a digest of its name, so a channel name shows no tenant. */
+export function _channel(tenant: string): string {
+  return `templock_${bytesToHex(sha256(new TextEncoder().encode(tenant))).slice(0, 24)}`;
+}
+
+/**
+ * Opens the central store of the tenant whose login role `url` connects as (see createTenant()).
+ * @throws TemplockError STORAGE_FAILED (cannot connect; schema missing or of another version).
+ * @example
+ * import { openPostgresStore } from 'templock/storage/postgres';
+ * const store = await openPostgresStore('postgres://acme_residence:…@db/templock', { keyring });
+ * await store.put('resident-42', template);
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions): Promise<PostgresTemplateStore> {
+  if (typeof url !== 'string') throw new TypeError(`"url" expected string, got ${url === null ? 'null' : typeof url}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError('"options" expected object');
+  const connections = options.connections ?? 4;
+  if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new RangeError('"connections" expected an integer in 1..64');
+  const pool = _pool(url, connections);
+  try {
+    const { tenant, version } = await _guard(async () => {
+      const r = await pool.query<{ tenant: string; version: number | null }>('SELECT current_user AS tenant, (SELECT max(version) FROM templock_schema) AS version');
+      return r.rows[0]!;
+    });
+    if (version !== POSTGRES_SCHEMA_VERSION) throw new TemplockError('STORAGE_FAILED', `storage: PostgreSQL schema version ${version ?? 'none'}, expected ${POSTGRES_SCHEMA_VERSION}: run migratePostgres()`);
+    return new PostgresTemplateStore(pool, url, aTenant(tenant), options.keyring);
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** A tenant's central store on PostgreSQL; every method is asynchronous. */
+export class PostgresTemplateStore {
+  readonly #pool: _Pool;
+  readonly #url: string;
+  readonly #keyring: Keyring;
+  /** The tenant: the login role's name, also the records' sealing context. */
+  readonly tenant: string;
+
+  /** @internal use openPostgresStore(). */
+  constructor(pool: _Pool, url: string, tenant: string, keyring: Keyring) {
+    this.#pool = pool;
+    this.#url = url;
+    this.tenant = tenant;
+    this.#keyring = keyring;
+  }
+
+  /** Runs `work` in one transaction that appends `changes` to the feed (numbered in commit order) and notifies. */
+  async #write<T>(count: number, work: (c: _Client, seqOf: (i: number) => number) => Promise<{ result: T; changes: Pending[] }>): Promise<T> {
+    return _guard(async () => {
+      const client = await this.#pool.connect();
+      // A connection lost mid-transaction is reported by the failing query; its later 'error'
+      // event (the ROLLBACK's write on a closed socket) must not crash the process.
+      if (!quieted.has(client)) {
+        client.on('error', () => undefined);
+        quieted.add(client);
+      }
+      try {
+        await client.query('BEGIN');
+        // The head row's lock, held to COMMIT, orders this tenant's writers: numbers are commit order.
+        const head = Number((await client.query<{ seq: string }>(
+          'INSERT INTO templock_heads (seq) VALUES ($1) ON CONFLICT (tenant) DO UPDATE SET seq = templock_heads.seq + EXCLUDED.seq RETURNING seq', [count],
+        )).rows[0]!.seq);
+        const first = head - count + 1;
+        const { result, changes } = await work(client, (i) => first + i);
+        if (changes.length !== count) await client.query('UPDATE templock_heads SET seq = $1', [first + changes.length - 1]);
+        if (changes.length > 0) {
+          await client.query(
+            `INSERT INTO templock_changes (seq, kind, subject_id, purpose, salt_id, record)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
+            [changes.map((_, i) => first + i), changes.map((c) => c.kind), changes.map((c) => c.subjectId ?? null), changes.map((c) => c.purpose ?? null),
+              changes.map((c) => c.saltId ?? null), changes.map((c) => (c.record ? Buffer.from(c.record) : null))],
+          );
+          await client.query('SELECT pg_notify($1, $2)', [_channel(this.tenant), String(first + changes.length - 1)]);
+        }
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    });
+  }
+
+  /**
+   * Seals and stores a template (see putMany()).
+   * @example
+   * await store.put('resident-42', template);
+   */
+  async put(subjectId: string, template: ProtectedTemplate, purpose: string = DEFAULT_PURPOSE): Promise<void> {
+    await this.putMany([{ subjectId, template, purpose }]);
+  }
+
+  /**
+   * Seals and stores several templates in one transaction: all are written and fed to the
+   * terminals, or none.
+   * @throws TemplockError REVOKED (a subject or a template salt is revoked: nothing written), STORAGE_FAILED.
+   * @example
+   * await store.putMany([{ subjectId: 'a', template: ta }, { subjectId: 'b', template: tb }]);
+   */
+  async putMany(items: readonly PutItem[]): Promise<void> {
+    if (!Array.isArray(items)) throw new TypeError(`"items" expected array, got ${items === null ? 'null' : typeof items}`);
+    const at = Date.now();
+    const rows = items.map((it: PutItem, i) => {
+      if (typeof it !== 'object' || it === null) throw new TypeError(`"items[${i}]" expected object`);
+      const purpose = it.purpose ?? DEFAULT_PURPOSE;
+      aUtf8(`items[${i}].subjectId`, it.subjectId);
+      aUtf8(`items[${i}].purpose`, purpose);
+      const record = sealTemplate(this.#keyring, it.template, { tenant: this.tenant, subjectId: it.subjectId, purpose });
+      const header = readRecordHeader(record);
+      return { subjectId: it.subjectId, purpose, record, saltId: header.saltId, keyId: header.keyId };
+    });
+    if (rows.length === 0) return;
+    // A subject and purpose given twice keeps its last template, as in the other stores.
+    const latest = [...new Map(rows.map((r) => [`${r.subjectId}\u0000${r.purpose}`, r])).values()];
+    await this.#write(rows.length, async (c) => {
+      const revoked = await c.query(
+        `SELECT 1 FROM templock_revocations WHERE (kind = 'subject' AND value = ANY($1)) OR (kind = 'salt' AND value = ANY($2)) LIMIT 1`,
+        [rows.map((r) => r.subjectId), rows.map((r) => r.saltId)],
+      );
+      if (revoked.rowCount) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
+      await c.query(
+        `INSERT INTO templock_records (subject_id, purpose, salt_id, key_id, record, updated_at)
+         SELECT s, p, salt, k, rec, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[]) AS u(s, p, salt, k, rec)
+         ON CONFLICT (tenant, subject_id, purpose) DO UPDATE SET salt_id = EXCLUDED.salt_id, key_id = EXCLUDED.key_id, record = EXCLUDED.record, updated_at = EXCLUDED.updated_at`,
+        [latest.map((r) => r.subjectId), latest.map((r) => r.purpose), latest.map((r) => r.saltId), latest.map((r) => r.keyId), latest.map((r) => Buffer.from(r.record)), at],
+      );
+      return { result: undefined, changes: rows.map((r): Pending => ({ kind: 'put', subjectId: r.subjectId, purpose: r.purpose, record: r.record })) };
+    });
+  }
+
+  /**
+   * Opens the subject's record of `purpose`.
+   * @throws TemplockError REVOKED, NOT_FOUND, DECRYPT_FAILED (a record the server altered or moved), UNKNOWN_KEY_ID, STORAGE_FAILED.
+   * @example
+   * const template = await store.get('resident-42');
+   */
+  async get(subjectId: string, purpose: string = DEFAULT_PURPOSE): Promise<ProtectedTemplate> {
+    aUtf8('subjectId', subjectId);
+    aUtf8('purpose', purpose);
+    const r = await _guard(() => this.#pool.query<{ record: Buffer | null; revoked: boolean }>(
+      `SELECT (SELECT record FROM templock_records WHERE subject_id = $1 AND purpose = $2) AS record,
+              EXISTS (SELECT 1 FROM templock_revocations WHERE kind = 'subject' AND value = $1) AS revoked`, [subjectId, purpose]));
+    const { record, revoked } = r.rows[0]!;
+    if (revoked) throw new TemplockError('REVOKED', 'store: the subject is revoked');
+    if (record === null) throw new TemplockError('NOT_FOUND', 'store: no record for this subject and purpose');
+    const bytes = new Uint8Array(record);
+    const salt = readRecordHeader(bytes).saltId;
+    const saltRevoked = await _guard(() => this.#pool.query(`SELECT 1 FROM templock_revocations WHERE kind = 'salt' AND value = $1`, [salt]));
+    if (saltRevoked.rowCount) throw new TemplockError('REVOKED', 'store: the template salt is revoked');
+    return openTemplate(this.#keyring, bytes, { tenant: this.tenant, subjectId, purpose });
+  }
+
+  /**
+   * Deletes a record; true when one existed.
+   * @example
+   * await store.delete('resident-42');
+   */
+  async delete(subjectId: string, purpose: string = DEFAULT_PURPOSE): Promise<boolean> {
+    aUtf8('subjectId', subjectId);
+    aUtf8('purpose', purpose);
+    return this.#write(1, async (c) => {
+      const n = (await c.query('DELETE FROM templock_records WHERE subject_id = $1 AND purpose = $2', [subjectId, purpose])).rowCount ?? 0;
+      return { result: n > 0, changes: n > 0 ? [{ kind: 'delete', subjectId, purpose }] : [] };
+    });
+  }
+
+  /**
+   * Revokes a subject everywhere: its records are deleted and every terminal following the feed
+   * refuses it once the change is applied. Returns how many records were deleted.
+   * @example
+   * await store.revokeSubject('resident-42');
+   */
+  async revokeSubject(subjectId: string): Promise<number> {
+    aUtf8('subjectId', subjectId);
+    return this.#revoke('subject', subjectId, 'subject_id', { kind: 'revoke-subject', subjectId });
+  }
+
+  /**
+   * Revokes a template salt (its bytes or its 32-hex-character id) permanently, deleting the
+   * records sealed with it. Returns how many.
+   * @example
+   * await store.revokeSalt(leakedTemplate.salt);
+   */
+  async revokeSalt(saltOrId: Uint8Array | string): Promise<number> {
+    let id: string;
+    if (typeof saltOrId === 'string') {
+      if (!SALT_ID_HEX.test(saltOrId)) throw new RangeError('"saltOrId" expected 32 lowercase hex characters');
+      id = saltOrId;
+    } else {
+      id = saltIdOf(saltOrId);
+    }
+    return this.#revoke('salt', id, 'salt_id', { kind: 'revoke-salt', saltId: id });
+  }
+
+  async #revoke(kind: Revocation['kind'], value: string, column: 'subject_id' | 'salt_id', change: Pending): Promise<number> {
+    return this.#write(1, async (c) => {
+      await c.query('INSERT INTO templock_revocations (kind, value, revoked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [kind, value, Date.now()]);
+      const removed = (await c.query(`DELETE FROM templock_records WHERE ${column} = $1`, [value])).rowCount ?? 0;
+      return { result: removed, changes: [change] };
+    });
+  }
+
+  /**
+   * Lifts a subject revocation; true when one existed.
+   * @example
+   * await store.reinstateSubject('resident-42');
+   */
+  async reinstateSubject(subjectId: string): Promise<boolean> {
+    aUtf8('subjectId', subjectId);
+    return this.#write(1, async (c) => {
+      const n = (await c.query(`DELETE FROM templock_revocations WHERE kind = 'subject' AND value = $1`, [subjectId])).rowCount ?? 0;
+      return { result: n > 0, changes: n > 0 ? [{ kind: 'reinstate-subject', subjectId }] : [] };
+    });
+  }
+
+  /**
+   * The revocation list.
+   * @example
+   * for (const r of await store.revocations()) console.log(r.kind, r.value);
+   */
+  async revocations(): Promise<Revocation[]> {
+    const r = await _guard(() => this.#pool.query<{ kind: Revocation['kind']; value: string; revoked_at: string }>('SELECT kind, value, revoked_at FROM templock_revocations ORDER BY revoked_at, kind, value'));
+    return r.rows.map((x) => Object.freeze({ kind: x.kind, value: x.value, revokedAt: Number(x.revoked_at) }));
+  }
+
+  /**
+   * Metadata of every record of the tenant, without decrypting.
+   * @example
+   * const residents = (await store.list()).length;
+   */
+  async list(): Promise<RecordInfo[]> {
+    const r = await _guard(() => this.#pool.query<{ subject_id: string; purpose: string; key_id: string; salt_id: string; updated_at: string }>(
+      'SELECT subject_id, purpose, key_id, salt_id, updated_at FROM templock_records ORDER BY subject_id, purpose'));
+    return r.rows.map((x) => Object.freeze({ subjectId: x.subject_id, purpose: x.purpose, keyId: x.key_id, saltId: x.salt_id, updatedAt: Number(x.updated_at) }));
+  }
+
+  /**
+   * Number of records of the tenant.
+   * @example
+   * await store.count();
+   */
+  async count(): Promise<number> {
+    const r = await _guard(() => this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM templock_records'));
+    return Number(r.rows[0]!.n);
+  }
+
+  /**
+   * The tenant's change feed, for terminals (openReplica() in templock/storage/sqlite).
+   * @example
+   * const replica = await openReplica({ feed: store.feed(), store: local });
+   */
+  feed(): ChangeFeed {
+    return {
+      changesSince: (seq, options) => this.#changesSince(seq, options?.limit ?? 1000),
+      latestSeq: async () => {
+        const r = await _guard(() => this.#pool.query<{ seq: string }>('SELECT seq FROM templock_heads'));
+        return r.rows.length === 0 ? 0 : Number(r.rows[0]!.seq);
+      },
+      subscribe: (onWake) => this.#subscribe(onWake),
+    };
+  }
+
+  async #changesSince(seq: number, limit: number): Promise<Change[]> {
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError('"seq" expected a non-negative safe integer');
+    if (!Number.isInteger(limit) || limit < 1 || limit > FEED_PAGE_MAX) throw new RangeError(`"limit" expected an integer in 1..${FEED_PAGE_MAX}`);
+    const r = await _guard(() => this.#pool.query<{ seq: string; kind: ChangeKind; subject_id: string | null; purpose: string | null; salt_id: string | null; record: Buffer | null }>(
+      'SELECT seq, kind, subject_id, purpose, salt_id, record FROM templock_changes WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]));
+    return r.rows.map((x) => Object.freeze({
+      seq: Number(x.seq), kind: x.kind,
+      ...(x.subject_id === null ? {} : { subjectId: x.subject_id }),
+      ...(x.purpose === null ? {} : { purpose: x.purpose }),
+      ...(x.salt_id === null ? {} : { saltId: x.salt_id }),
+      ...(x.record === null ? {} : { record: new Uint8Array(x.record) }),
+    }));
+  }
+
+  async #subscribe(onWake: (seq: number) => void): Promise<() => Promise<void>> {
+    if (typeof onWake !== 'function') throw new TypeError('"onWake" expected function');
+    const client = await _connect(this.#url);
+    client.on('notification', (n) => {
+      const seq = Number(n.payload);
+      if (Number.isSafeInteger(seq)) onWake(seq);
+    });
+    try {
+      await _guard(() => client.query(`LISTEN ${_channel(this.tenant)}`));
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    return async () => { await client.end().catch(() => undefined); };
+  }
+
+  /**
+   * Closes the connections.
+   * @example
+   * await store.close();
+   */
+  async close(): Promise<void> {
+    await this.#pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,202 @@
+// The central store on a real PostgreSQL server (a throw-away cluster, test/_lib/postgres.ts):
+// store semantics, the change feed (gap-free, commit order under two concurrent desks), tenants
+// isolated by row-level security, a terminal replica following the real feed until it refuses a
+// revoked resident, the server killed during a putMany (no acknowledged write lost, no partial
+// batch), connections terminated (typed error, then a retry succeeds), and error messages that
+// carry no secret.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeTemplate, type ProtectedTemplate } from '../../src/index.js';
+import { AccessControl, type Change, type PutItem } from '../../src/storage/index.js';
+import { createTenant, migratePostgres, openPostgresStore, type PostgresTemplateStore } from '../../src/storage/postgres/index.js';
+import { openReplica, openSqliteStore } from '../../src/storage/sqlite/index.js';
+import { postgresSkipReason, startCluster, type Cluster } from '../_lib/postgres.js';
+import { assertNoSecretInMessages, bytesToHex, newRing, noteError, rejectsCode, Templates } from './_support.js';
+
+const skip = postgresSkipReason();
+if (skip) {
+  console.log(`SKIP test/storage/postgres.test.ts: ${skip}`);
+  process.exit(0);
+}
+
+const cluster: Cluster = startCluster();
+const dir = mkdtempSync(join(tmpdir(), 'templock-pgterm-'));
+const ring = newRing();
+const make = new Templates('postgres');
+const enc = (t: ProtectedTemplate) => bytesToHex(encodeTemplate(t));
+const passwords: Record<string, string> = {};
+let desk: PostgresTemplateStore;
+let other: PostgresTemplateStore;
+
+const superuser = async <T>(work: (c: pg.Client) => Promise<T>): Promise<T> => {
+  const c = new pg.Client({ connectionString: cluster.url });
+  await c.connect();
+  try { return await work(c); } finally { await c.end(); }
+};
+
+test.before(async () => {
+  assert.is(await migratePostgres(cluster.url), 1, 'the first migration brings the schema to version 1');
+  assert.is(await migratePostgres(cluster.url), 1, 'migrating again changes nothing');
+  for (const t of ['acme', 'globex']) passwords[t] = await createTenant(cluster.url, t);
+  desk = await openPostgresStore(cluster.urlFor('acme', passwords.acme!), { keyring: ring });
+  other = await openPostgresStore(cluster.urlFor('globex', passwords.globex!), { keyring: ring });
+});
+
+test.after(async () => {
+  await desk?.close();
+  await other?.close();
+  cluster.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('put, get, list, delete, revoke and reinstate keep the store semantics; the feed numbers each change', async () => {
+  const [a, b, c] = make.population(3);
+  const before = await desk.feed().latestSeq();
+  await desk.putMany([{ subjectId: 'a', template: a! }, { subjectId: 'b', template: b! }]);
+  await desk.put('c', c!);
+  assert.is(enc(await desk.get('a')), enc(a!));
+  assert.equal((await desk.list()).map((r) => r.subjectId), ['a', 'b', 'c']);
+  assert.is(await desk.count(), 3);
+  assert.is(await desk.delete('c'), true);
+  assert.is(await desk.delete('c'), false, 'a second delete finds nothing and adds no change');
+  await rejectsCode(() => desk.get('c'), 'NOT_FOUND');
+  assert.is(await desk.revokeSubject('b'), 1);
+  await rejectsCode(() => desk.get('b'), 'REVOKED');
+  await rejectsCode(() => desk.put('b', b!), 'REVOKED', 'a revoked subject cannot be written back');
+  assert.is(await desk.reinstateSubject('b'), true);
+  await desk.put('b', b!);
+  assert.is(enc(await desk.get('b')), enc(b!));
+  assert.is(await desk.revokeSalt(a!.salt), 2, 'the salt of the population removes both records');
+  await rejectsCode(() => desk.put('z', a!), 'REVOKED', 'a template under a revoked salt is refused');
+  const changes = await desk.feed().changesSince(before);
+  assert.equal(changes.map((x) => x.kind), ['put', 'put', 'put', 'delete', 'revoke-subject', 'reinstate-subject', 'put', 'revoke-salt']);
+  assert.equal(changes.map((x) => x.seq), changes.map((_, i) => before + 1 + i), 'sequence numbers without gaps');
+  assert.is(await desk.feed().latestSeq(), before + changes.length);
+  assert.ok(changes[0]!.record instanceof Uint8Array && changes[0]!.record.length > 0, 'a put carries the sealed record');
+});
+
+test('the server stores sealed records only: no payload bytes in any table', async () => {
+  const [t] = make.population(1);
+  await desk.put('sealed', t!);
+  const dump = await superuser(async (c) => {
+    const rows = await c.query(`SELECT string_agg(encode(record, 'hex'), '') AS hex FROM (SELECT record FROM templock_records UNION ALL SELECT record FROM templock_changes WHERE record IS NOT NULL) r`);
+    return rows.rows[0].hex as string;
+  });
+  assert.not.ok(dump.includes(bytesToHex(t!.payload)), 'the template payload appears nowhere in clear');
+});
+
+test('row-level security: a tenant neither reads nor writes another tenant\'s rows', async () => {
+  const [t] = make.population(1);
+  await desk.put('resident', t!);
+  assert.is(await other.count(), 0, 'globex sees no acme record');
+  assert.equal(await other.feed().changesSince(0), [], 'nor any acme change');
+  await rejectsCode(() => other.get('resident'), 'NOT_FOUND');
+  const c = new pg.Client({ connectionString: cluster.urlFor('globex', passwords.globex!) });
+  await c.connect();
+  try {
+    const seen = await c.query('SELECT count(*)::int AS n FROM templock_records');
+    assert.is(seen.rows[0].n, 0);
+    let refused = false;
+    try {
+      await c.query(`INSERT INTO templock_records (tenant, subject_id, purpose, salt_id, key_id, record, updated_at) VALUES ('acme', 'x', 'access', 's', 'k', '\\x00', 0)`);
+    } catch (e) {
+      refused = (e as { code?: string }).code === '42501';
+    }
+    assert.ok(refused, 'an insert into the other tenant is refused by the policy');
+    const updated = await c.query(`UPDATE templock_records SET record = '\\x00' WHERE tenant = 'acme'`);
+    assert.is(updated.rowCount, 0, 'an update reaches no row of the other tenant');
+    const deleted = await c.query(`DELETE FROM templock_changes WHERE tenant = 'acme'`);
+    assert.is(deleted.rowCount, 0, 'nor does a delete');
+  } finally {
+    await c.end();
+  }
+  assert.is(enc(await desk.get('resident')), enc(t!), 'acme\'s record is intact');
+});
+
+test('two desks writing at once: every write kept, the feed gap-free and in commit order', async () => {
+  const second = await openPostgresStore(cluster.urlFor('acme', passwords.acme!), { keyring: ring });
+  try {
+    const before = await desk.feed().latestSeq();
+    const people = make.population(40);
+    const write = (s: PostgresTemplateStore, from: number) => Promise.all(people.slice(from, from + 20).map((t, i) => s.put(`desk-${from + i}`, t)));
+    await Promise.all([write(desk, 0), write(second, 20)]);
+    const changes = await desk.feed().changesSince(before);
+    assert.is(changes.length, 40);
+    assert.equal(changes.map((x) => x.seq), changes.map((_, i) => before + 1 + i));
+    assert.equal(new Set(changes.map((x) => x.subjectId)).size, 40, 'no write lost');
+    for (let i = 0; i < 40; i++) assert.is(enc(await desk.get(`desk-${i}`)), enc(people[i]!));
+  } finally {
+    await second.close();
+  }
+});
+
+test('a terminal replica follows the real feed: enrolled residents identified, a revoked one refused once applied', async () => {
+  const people = make.population(5);
+  await desk.putMany(people.map((template, i): PutItem => ({ subjectId: `gate-${i}`, template })));
+  const store = openSqliteStore(join(dir, 'gate.db'), { keyring: ring, tenant: 'acme' });
+  const replica = await openReplica({ feed: desk.feed(), store, pollIntervalMs: 60_000 });
+  try {
+    replica.start();
+    const access = new AccessControl({ store, threshold: 0.9 });
+    const deadline = Date.now() + 10_000;
+    while (replica.status().seq < (await desk.feed().latestSeq()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.is(access.verify('gate-3', people[3]!, { source: 'gate' }).accepted, true);
+    await desk.revokeSubject('gate-3');
+    const target = await desk.feed().latestSeq();
+    // Woken by NOTIFY: the poll interval is a minute, so only the wake-up can apply it in time.
+    while (replica.status().seq < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(replica.status().seq >= target, 'the wake-up brought the revocation');
+    let refused = '';
+    try { access.verify('gate-3', people[3]!, { source: 'gate' }); } catch (e) { refused = (e as { code?: string }).code ?? ''; }
+    assert.is(refused, 'REVOKED');
+  } finally {
+    await replica.stop();
+    replica.close();
+    store.close();
+  }
+});
+
+test('server killed during a putMany: acknowledged writes kept, no partial batch; a lost connection is a typed error and a retry succeeds', async () => {
+  const people = make.population(2001);
+  await desk.put('acked', people[2000]!);
+  const batch = people.slice(0, 2000).map((template, i): PutItem => ({ subjectId: `batch-${i}`, template }));
+  const pending = desk.putMany(batch).then(() => 'committed', (e) => { noteError(e); return (e as { code?: string }).code; });
+  await new Promise((r) => setTimeout(r, 30));
+  cluster.kill();
+  const outcome = await pending;
+  cluster.restart();
+  let stored = -1;
+  for (let i = 0; i < 50 && stored < 0; i++) {
+    try { stored = (await desk.list()).filter((r) => r.subjectId.startsWith('batch-')).length; } catch (e) { noteError(e); await new Promise((r) => setTimeout(r, 100)); }
+  }
+  if (outcome === 'committed') assert.is(stored, 2000, 'a committed batch is whole');
+  else {
+    assert.is(outcome, 'STORAGE_FAILED');
+    assert.is(stored, 0, 'a failed batch left nothing');
+  }
+  assert.is(enc(await desk.get('acked')), enc(people[2000]!), 'the acknowledged write survived the crash');
+
+  await superuser((c) => c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'acme'`));
+  let first: string | undefined;
+  try { await desk.count(); } catch (e) { noteError(e); first = (e as { code?: string }).code; }
+  if (first !== undefined) assert.is(first, 'STORAGE_FAILED', 'a terminated connection is a typed error');
+  assert.is(await desk.get('acked').then(enc), enc(people[2000]!), 'the next call reconnects');
+  const feedPage: Change[] = await desk.feed().changesSince(0, { limit: 5 });
+  assert.is(feedPage.length, 5);
+});
+
+test('bad input: typed errors, and no secret in any message', async () => {
+  await rejectsCode(() => desk.get(''), RangeError);
+  await rejectsCode(() => desk.feed().changesSince(-1), RangeError);
+  await rejectsCode(() => desk.feed().changesSince(0, { limit: 0 }), RangeError);
+  await rejectsCode(() => desk.revokeSalt('XYZ'), RangeError);
+  await rejectsCode(() => createTenant(cluster.url, 'Bad-Name'), RangeError);
+  await rejectsCode(() => openPostgresStore(cluster.urlFor('acme', 'wrong password'), { keyring: ring }), 'STORAGE_FAILED');
+  assert.ok(assertNoSecretInMessages() > 0);
+});
+
+test.run();
