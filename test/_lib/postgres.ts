@@ -70,8 +70,29 @@ export function startCluster(): Cluster {
   const data = join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C']);
   // Other roles log in with a password: trust stays for the superuser only.
-  execFileSync('sh', ['-c', `printf 'local all postgres trust\\nlocal all all scram-sha-256\\n' > '${join(data, 'pg_hba.conf')}'`]);
+  // A standby (startStandby) streams from the superuser's local replication connection.
+  execFileSync('sh', ['-c', `printf 'local all postgres trust\\nlocal replication postgres trust\\nlocal all all scram-sha-256\\n' > '${join(data, 'pg_hba.conf')}'`]);
   if (user) chownSync(join(data, 'pg_hba.conf'), user.uid, user.gid);
+  return serve(dir, data);
+}
+
+/**
+ * Starts a hot standby of `primary`: a base backup streamed from it (pg_basebackup -R), serving
+ * reads while it replays the primary's changes. Stop it before the primary.
+ * @example
+ * const standby = startStandby(primary);
+ */
+export function startStandby(primary: Cluster): Cluster {
+  const dir = mkdtempSync(join(tmpdir(), 'templock-pg-standby-'));
+  chmodSync(dir, 0o700);
+  const user = serverUser();
+  if (user) chownSync(dir, user.uid, user.gid);
+  const data = join(dir, 'data');
+  run('pg_basebackup', ['-h', primary.dir, '-p', String(PORT), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync']);
+  return serve(dir, data);
+}
+
+function serve(dir: string, data: string): Cluster {
   const start = () => run('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-k ${dir} -p ${PORT} -c listen_addresses='' -c fsync=off`, 'start']);
   start();
   const url = `postgres://postgres@/postgres?host=${encodeURIComponent(dir)}&port=${PORT}`;
