@@ -71,7 +71,7 @@ delete process.env.TEMPLOCK_PASSPHRASE;
 delete process.env.TEMPLOCK_KEY_FILE;
 
 test('every terminal subcommand answers --help', async () => {
-  for (const name of [['demo'], ['enroll'], ['verify'], ['identify'], ['revoke'], ['reissue'], ['audit'], ['unlock'], ['keys', 'create'], ['keys', 'rotate'], ['keys', 'rewrap']]) {
+  for (const name of [['demo'], ['enroll'], ['verify'], ['identify'], ['revoke'], ['reissue'], ['sync'], ['audit'], ['unlock'], ['keys', 'create'], ['keys', 'rotate'], ['keys', 'rewrap']]) {
     const r = await run(...name, '--help');
     assert.is(r.code, 0);
     assert.ok(r.out.startsWith(`Usage: templock ${name.join(' ')} `), name.join(' '));

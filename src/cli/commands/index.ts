@@ -12,6 +12,7 @@ import { keysRewrapCommand } from './keys-rewrap.js';
 import { keysRotateCommand } from './keys-rotate.js';
 import { reissueCommand } from './reissue.js';
 import { revokeCommand } from './revoke.js';
+import { syncCommand } from './sync.js';
 import { unlockCommand } from './unlock.js';
 import { verifyCommand } from './verify.js';
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   identifyCommand,
   revokeCommand,
   reissueCommand,
+  syncCommand,
   auditCommand,
   unlockCommand,
   keysCreateCommand,
