@@ -1,14 +1,14 @@
 // The change feed of a central store: every write and revocation of one tenant, in commit order,
 // numbered by a strictly increasing sequence. A terminal pulls the changes after the last sequence
 // it applied and is woken when new ones commit. Records travel sealed, as stored: only a holder of
-// the storage key opens them.
+// the storage key opens them; every change carries a MAC under that key (change-mac.ts).
 
 /** What one change did to the store. */
 export type ChangeKind = 'put' | 'delete' | 'revoke-subject' | 'reinstate-subject' | 'revoke-salt';
 
 /** One committed change of a tenant's store. */
 export interface Change {
-  /** Strictly increasing within a tenant, in commit order: no change commits below a sequence already read. */
+  /** 1, 2, 3, ... within a tenant, consecutive, in commit order: no change commits below a sequence already read. */
   readonly seq: number;
   readonly kind: ChangeKind;
   /** put, delete, revoke-subject, reinstate-subject. */
@@ -19,6 +19,10 @@ export interface Change {
   readonly saltId?: string;
   /** put: the sealed record bytes as stored (SPEC.md §7.4). */
   readonly record?: Uint8Array;
+  /** The storage key whose manifest key authenticates the change (SPEC.md §7.8). */
+  readonly keyId?: string;
+  /** HMAC-SHA256 of the change (SPEC.md §7.8), checked by every terminal before it applies it. */
+  readonly mac?: Uint8Array;
 }
 
 /** A source of changes a terminal follows. */

@@ -1,8 +1,9 @@
 // An in-memory central store's change feed for the replica suites: a desk's writes become
 // changes with sealed records (sealTemplate under the desk's keyring, bound to tenant, subject
-// and purpose), numbered 1, 2, ...; `down` makes every call fail as an unreachable server does.
+// and purpose), numbered 1, 2, ... and authenticated as a desk does (SPEC.md §7.8); `down` makes every call fail as an unreachable server does.
 import { TemplockError, type ProtectedTemplate } from '../../src/index.js';
 import { DEFAULT_PURPOSE, Keyring, saltId, sealTemplate, type Change, type ChangeFeed } from '../../src/storage/index.js';
+import { _authenticateChange } from '../../src/storage/change-mac.js';
 
 export class MemoryChangeFeed implements ChangeFeed {
   readonly changes: Change[] = [];
@@ -31,7 +32,8 @@ export class MemoryChangeFeed implements ChangeFeed {
 
   #append(change: Omit<Change, 'seq'>): number {
     const seq = this.changes.length + 1;
-    this.changes.push({ ...change, seq });
+    const numbered = { ...change, seq };
+    this.changes.push({ ...numbered, ..._authenticateChange(this.keyring, this.tenant, numbered) });
     for (const l of this.#listeners) l(seq);
     return seq;
   }

@@ -1,7 +1,8 @@
 // The central store on a real PostgreSQL server (a throw-away cluster, test/_lib/postgres.ts):
 // store semantics, the change feed (gap-free, commit order under two concurrent desks), tenants
 // isolated by row-level security, a terminal replica following the real feed until it refuses a
-// revoked resident, the server killed during a putMany (no acknowledged write lost, no partial
+// revoked resident, a database writer's forged or replayed changes refused by the terminal, the
+// server killed during a putMany (no acknowledged write lost, no partial
 // batch), connections terminated (typed error, then a retry succeeds), and error messages that
 // carry no secret.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -153,6 +154,57 @@ test('a terminal replica follows the real feed: enrolled residents identified, a
     let refused = '';
     try { access.verify('gate-3', people[3]!, { source: 'gate' }); } catch (e) { refused = (e as { code?: string }).code ?? ''; }
     assert.is(refused, 'REVOKED');
+  } finally {
+    await replica.stop();
+    replica.close();
+    store.close();
+  }
+});
+
+test('a database writer without the key cannot undo a revocation: forged and replayed changes are refused, nothing applied', async () => {
+  const [victim] = make.population(1);
+  await desk.put('victim', victim!);
+  const store = openSqliteStore(join(dir, 'guarded.db'), { keyring: ring, tenant: 'acme' });
+  const replica = await openReplica({ feed: desk.feed(), store, pollIntervalMs: 60_000 });
+  try {
+    await replica.syncOnce();
+    const putSeq = (await desk.feed().changesSince(0, { limit: 10_000 })).filter((c) => c.subjectId === 'victim' && c.kind === 'put').pop()!.seq;
+    await desk.revokeSubject('victim');
+    await replica.syncOnce();
+    const access = new AccessControl({ store, threshold: 0.9 });
+    let code = '';
+    try { access.verify('victim', victim!, { source: 'gate' }); } catch (e) { code = (e as { code?: string }).code ?? ''; }
+    assert.is(code, 'REVOKED');
+    const before = replica.status().seq;
+    // The database owner appends a reinstatement (its MAC guessed) and replays the old put (its MAC copied).
+    await superuser(async (c) => {
+      const head = Number((await c.query(`SELECT seq FROM templock_heads WHERE tenant = 'acme'`)).rows[0].seq);
+      await c.query(`INSERT INTO templock_changes (tenant, seq, kind, subject_id, key_id, mac) VALUES ('acme', $1, 'reinstate-subject', 'victim', $2, $3)`, [head + 1, ring.primaryId, Buffer.alloc(32, 7)]);
+      await c.query(`INSERT INTO templock_changes (tenant, seq, kind, subject_id, purpose, salt_id, record, key_id, mac)
+                     SELECT tenant, $1, kind, subject_id, purpose, salt_id, record, key_id, mac FROM templock_changes WHERE tenant = 'acme' AND seq = $2`, [head + 2, putSeq]);
+      await c.query(`UPDATE templock_heads SET seq = $1 WHERE tenant = 'acme'`, [head + 2]);
+    });
+    let refused: unknown;
+    try { await replica.syncOnce(); } catch (e) { refused = e; noteError(e); }
+    assert.is((refused as { code?: string })?.code, 'INTEGRITY', 'the forged batch is refused');
+    assert.is(replica.status().seq, before, 'nothing of it applied');
+    code = '';
+    try { access.verify('victim', victim!, { source: 'gate' }); } catch (e) { code = (e as { code?: string }).code ?? ''; }
+    assert.is(code, 'REVOKED', 'the resident stays revoked at the terminal');
+    // Only the forged reinstatement: the replayed put alone is refused too.
+    await superuser(async (c) => {
+      await c.query(`DELETE FROM templock_changes WHERE tenant = 'acme' AND seq > $1`, [before]);
+      await c.query(`INSERT INTO templock_changes (tenant, seq, kind, subject_id, purpose, salt_id, record, key_id, mac)
+                     SELECT tenant, $1, kind, subject_id, purpose, salt_id, record, key_id, mac FROM templock_changes WHERE tenant = 'acme' AND seq = $2`, [before + 1, putSeq]);
+      await c.query(`UPDATE templock_heads SET seq = $1 WHERE tenant = 'acme'`, [before + 1]);
+    });
+    refused = undefined;
+    try { await replica.syncOnce(); } catch (e) { refused = e; }
+    assert.is((refused as { code?: string })?.code, 'INTEGRITY', 'an old change replayed at a new sequence is refused');
+    await superuser(async (c) => {
+      await c.query(`DELETE FROM templock_changes WHERE tenant = 'acme' AND seq > $1`, [before]);
+      await c.query(`UPDATE templock_heads SET seq = $1 WHERE tenant = 'acme'`, [before]);
+    });
   } finally {
     await replica.stop();
     replica.close();

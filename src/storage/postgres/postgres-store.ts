@@ -9,6 +9,7 @@ import { TemplockError } from '../../errors.js';
 import type { ProtectedTemplate } from '../../template.js';
 import { aUtf8 } from '../bytes.js';
 import type { Change, ChangeFeed, ChangeKind } from '../change-feed.js';
+import { _authenticateChange } from '../change-mac.js';
 import { DEFAULT_PURPOSE } from '../context.js';
 import type { Keyring } from '../keyring.js';
 import { openTemplate, readRecordHeader, saltId as saltIdOf, sealTemplate } from '../seal.js';
@@ -101,11 +102,14 @@ export class PostgresTemplateStore {
         const { result, changes } = await work(client, (i) => first + i);
         if (changes.length !== count) await client.query('UPDATE templock_heads SET seq = $1', [first + changes.length - 1]);
         if (changes.length > 0) {
+          const numbered = changes.map((c, i): Change => ({ ...c, seq: first + i }));
+          const auth = numbered.map((c) => _authenticateChange(this.#keyring, this.tenant, c));
           await client.query(
-            `INSERT INTO templock_changes (seq, kind, subject_id, purpose, salt_id, record)
-             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
-            [changes.map((_, i) => first + i), changes.map((c) => c.kind), changes.map((c) => c.subjectId ?? null), changes.map((c) => c.purpose ?? null),
-              changes.map((c) => c.saltId ?? null), changes.map((c) => (c.record ? Buffer.from(c.record) : null))],
+            `INSERT INTO templock_changes (seq, kind, subject_id, purpose, salt_id, record, key_id, mac)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::text[], $8::bytea[])`,
+            [numbered.map((c) => c.seq), numbered.map((c) => c.kind), numbered.map((c) => c.subjectId ?? null), numbered.map((c) => c.purpose ?? null),
+              numbered.map((c) => c.saltId ?? null), numbered.map((c) => (c.record ? Buffer.from(c.record) : null)),
+              auth.map((a) => a.keyId), auth.map((a) => Buffer.from(a.mac))],
           );
           await client.query('SELECT pg_notify($1, $2)', [_channel(this.tenant), String(first + changes.length - 1)]);
         }
@@ -302,14 +306,15 @@ export class PostgresTemplateStore {
   async #changesSince(seq: number, limit: number): Promise<Change[]> {
     if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError('"seq" expected a non-negative safe integer');
     if (!Number.isInteger(limit) || limit < 1 || limit > FEED_PAGE_MAX) throw new RangeError(`"limit" expected an integer in 1..${FEED_PAGE_MAX}`);
-    const r = await _guard(() => this.#pool.query<{ seq: string; kind: ChangeKind; subject_id: string | null; purpose: string | null; salt_id: string | null; record: Buffer | null }>(
-      'SELECT seq, kind, subject_id, purpose, salt_id, record FROM templock_changes WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]));
+    const r = await _guard(() => this.#pool.query<{ seq: string; kind: ChangeKind; subject_id: string | null; purpose: string | null; salt_id: string | null; record: Buffer | null; key_id: string; mac: Buffer }>(
+      'SELECT seq, kind, subject_id, purpose, salt_id, record, key_id, mac FROM templock_changes WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]));
     return r.rows.map((x) => Object.freeze({
       seq: Number(x.seq), kind: x.kind,
       ...(x.subject_id === null ? {} : { subjectId: x.subject_id }),
       ...(x.purpose === null ? {} : { purpose: x.purpose }),
       ...(x.salt_id === null ? {} : { saltId: x.salt_id }),
       ...(x.record === null ? {} : { record: new Uint8Array(x.record) }),
+      keyId: x.key_id, mac: new Uint8Array(x.mac),
     }));
   }
 

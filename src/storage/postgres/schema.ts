@@ -24,7 +24,8 @@ const MIGRATIONS: readonly string[] = [
      value text NOT NULL, revoked_at bigint NOT NULL, PRIMARY KEY (tenant, kind, value));
    CREATE TABLE templock_changes (
      tenant text NOT NULL DEFAULT current_user, seq bigint NOT NULL, kind text NOT NULL,
-     subject_id text, purpose text, salt_id text, record bytea, PRIMARY KEY (tenant, seq));
+     subject_id text, purpose text, salt_id text, record bytea, key_id text NOT NULL, mac bytea NOT NULL,
+     PRIMARY KEY (tenant, seq));
    CREATE TABLE templock_heads (tenant text PRIMARY KEY DEFAULT current_user, seq bigint NOT NULL);
    DO $$ BEGIN
      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${TENANT_GROUP_ROLE}') THEN CREATE ROLE ${TENANT_GROUP_ROLE} NOLOGIN; END IF;

@@ -16,6 +16,7 @@ import { encodeTemplate, TEMPLATE_FIXED_BYTES, type ProtectedTemplate } from '..
 import { aInt } from '../../validate.js';
 import { aUtf8 } from '../bytes.js';
 import type { Change, ChangeFeed, ChangeKind } from '../change-feed.js';
+import { _checkChange } from '../change-mac.js';
 import { DEFAULT_PURPOSE } from '../context.js';
 import { openTemplate, saltId as saltIdOf } from '../seal.js';
 import type { PutItem } from '../store.js';
@@ -99,7 +100,7 @@ function malformedChange(why: string): TemplockError {
 function aChange(c: unknown, after: number): Change {
   if (typeof c !== 'object' || c === null) throw malformedChange('a change is not an object');
   const ch = c as Partial<Change>;
-  if (typeof ch.seq !== 'number' || !Number.isSafeInteger(ch.seq) || ch.seq <= after) throw malformedChange('sequence numbers are not strictly increasing');
+  if (typeof ch.seq !== 'number' || ch.seq !== after + 1) throw malformedChange('sequence numbers are not consecutive');
   if (typeof ch.kind !== 'string' || !KINDS.has(ch.kind)) throw malformedChange('unknown change kind');
   if (ch.kind === 'revoke-salt') {
     if (typeof ch.saltId !== 'string' || !SALT_ID_HEX.test(ch.saltId)) throw malformedChange('a salt revocation without a salt id');
@@ -308,6 +309,8 @@ export class TerminalReplica {
   #apply(raw: readonly unknown[]): void {
     let after = this.#seq;
     const changes = raw.map((c) => (after = aChange(c, after).seq, c as Change));
+    // Nothing is applied unless every change of the batch was written by a holder of the storage key.
+    for (const c of changes) _checkChange(this.store.keyring, this.store.tenant, c);
     const delta = new GalleryDelta();
     const failures: ChangeFailure[] = [];
     const last = changes[changes.length - 1]!.seq;
