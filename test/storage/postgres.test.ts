@@ -1,5 +1,5 @@
 // The central store on a real PostgreSQL server (a throw-away cluster, test/_lib/postgres.ts):
-// store semantics, the change feed (gap-free, commit order under two concurrent desks), tenants
+// store semantics, the bulk load by binary COPY, the change feed (gap-free, commit order under two concurrent desks), tenants
 // isolated by row-level security, a terminal replica following the real feed until it refuses a
 // revoked resident, a database writer's forged or replayed changes refused by the terminal, the
 // server killed during a putMany (no acknowledged write lost, no partial
@@ -159,6 +159,25 @@ test('a terminal replica follows the real feed: enrolled residents identified, a
     replica.close();
     store.close();
   }
+});
+
+test('openEntries streams the records by binary COPY and opens them on worker threads, as on this thread; revoked ones are skipped', async () => {
+  const people = make.population(1500);
+  await desk.putMany(people.map((template, i): PutItem => ({ subjectId: `load-${i}`, template, purpose: 'load' })));
+  await desk.revokeSubject('load-7');
+  const expected = new Map(people.map((t, i) => [`load-${i}`, enc(t)]));
+  expected.delete('load-7');
+  for (const threads of [1, 2]) {
+    const got = new Map<string, string>();
+    for await (const e of desk.openEntries({ purpose: 'load', threads })) got.set(e.subjectId, enc(e.template));
+    assert.equal(got, expected, `${threads} thread(s)`);
+  }
+  let all = 0;
+  for await (const e of desk.openEntries()) all += e.purpose === 'load' ? 0 : 1;
+  assert.ok(all > 0, 'without a purpose, records of every purpose');
+  await superuser((c) => c.query(`UPDATE templock_records SET record = overlay(record placing '\\x00'::bytea from 60 for 1) WHERE subject_id = 'load-3'`));
+  await rejectsCode(async () => { for await (const e of desk.openEntries({ purpose: 'load' })) void e; }, 'DECRYPT_FAILED');
+  await desk.delete('load-3', 'load');
 });
 
 test('a database writer without the key cannot undo a revocation: forged and replayed changes are refused, nothing applied', async () => {

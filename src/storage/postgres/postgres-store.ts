@@ -13,7 +13,11 @@ import { _authenticateChange } from '../change-mac.js';
 import { DEFAULT_PURPOSE } from '../context.js';
 import type { Keyring } from '../keyring.js';
 import { openTemplate, readRecordHeader, saltId as saltIdOf, sealTemplate } from '../seal.js';
-import type { PutItem, RecordInfo, Revocation } from '../store.js';
+import { _OpenPool } from '../open-pool.js';
+import { _decodeSealed, _parseRecord, _recordSaltId } from '../record.js';
+import type { PutItem, RecordInfo, Revocation, StoredTemplate } from '../store.js';
+import { _copyRows, type _CopyRow } from './copy-binary.js';
+import { _requirePeer } from '../../peers.js';
 import { _connect, _guard, _pool, type _Client, type _Pool } from './driver.js';
 import { aTenant, POSTGRES_SCHEMA_VERSION } from './schema.js';
 
@@ -23,6 +27,19 @@ export interface PostgresStoreOptions {
   readonly keyring: Keyring;
   /** Connections kept open (default 4). */
   readonly connections?: number;
+}
+
+/** Records opened per batch (and per message to a worker) by openEntries(). */
+const OPEN_BATCH = 512;
+/** Batches in flight per worker thread. */
+const BATCHES_PER_THREAD = 2;
+
+/** Options of PostgresTemplateStore.openEntries(). */
+export interface PostgresEntriesOptions {
+  /** Only records of this purpose (default: every purpose). */
+  readonly purpose?: string;
+  /** Worker threads opening records, 1..64 (default 2; 1: this thread). */
+  readonly threads?: number;
 }
 
 /** Most changes changesSince() returns at once. */
@@ -285,6 +302,67 @@ export class PostgresTemplateStore {
   async count(): Promise<number> {
     const r = await _guard(() => this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM templock_records'));
     return Number(r.rows[0]!.n);
+  }
+
+  /**
+   * Opens every record of the tenant that is not revoked, e.g. to load a Gallery: the rows stream
+   * from the server by binary COPY and are opened on worker threads. A record that does not open
+   * (altered by the server, or sealed under a key this keyring lacks) throws its error.
+   * @example
+   * const gallery = new Gallery();
+   * for await (const e of store.openEntries({ purpose: 'access' })) gallery.add(e.subjectId, e.template);
+   */
+  async *openEntries(options: PostgresEntriesOptions = {}): AsyncIterableIterator<StoredTemplate> {
+    if (typeof options !== 'object' || options === null) throw new TypeError('"options" expected object');
+    const purpose = options.purpose === undefined ? undefined : new TextDecoder().decode(aUtf8('options.purpose', options.purpose));
+    const threads = options.threads ?? 2;
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError('"options.threads" expected an integer in 1..64');
+    const revoked = await this.revocations();
+    const subjects = new Set(revoked.filter((r) => r.kind === 'subject').map((r) => r.value));
+    const salts = new Set(revoked.filter((r) => r.kind === 'salt').map((r) => r.value));
+    const { to } = _requirePeer('pg-copy-streams') as typeof import('pg-copy-streams');
+    const client = await _guard(() => this.#pool.connect());
+    const pool = threads > 1 ? _OpenPool.start(this.tenant, threads) : undefined;
+    const inFlight: Array<Promise<StoredTemplate[]>> = [];
+    try {
+      const stream = client.query(to('COPY (SELECT subject_id, purpose, record FROM templock_records) TO STDOUT (FORMAT binary)'));
+      const rows = _copyRows(stream as AsyncIterable<Buffer>, OPEN_BATCH);
+      for (;;) {
+        const next = await _guard(() => rows.next());
+        if (next.done) break;
+        inFlight.push(this.#openRows(next.value, purpose, subjects, salts, pool));
+        inFlight[inFlight.length - 1]!.catch(() => undefined);
+        if (inFlight.length >= threads * BATCHES_PER_THREAD) yield* await inFlight.shift()!;
+      }
+      while (inFlight.length > 0) yield* await inFlight.shift()!;
+    } finally {
+      pool?.close();
+      client.release();
+    }
+  }
+
+  /** Opens one batch of COPY rows (skipping other purposes and revoked records), in order. */
+  async #openRows(rows: readonly _CopyRow[], purpose: string | undefined, subjects: ReadonlySet<string>, salts: ReadonlySet<string>, pool: _OpenPool | undefined): Promise<StoredTemplate[]> {
+    const jobs = [];
+    for (const [s, p, r] of rows) {
+      const subjectId = s!.toString('utf8'), rowPurpose = p!.toString('utf8');
+      if ((purpose !== undefined && rowPurpose !== purpose) || subjects.has(subjectId)) continue;
+      const record = new Uint8Array(r!.buffer, r!.byteOffset, r!.length);
+      const parsed = _parseRecord(record);
+      if (salts.has(_recordSaltId(parsed))) continue;
+      jobs.push({ subjectId, purpose: rowPurpose, record, key: this.#keyring._openKey(parsed.keyId) });
+    }
+    if (!pool) return jobs.map((j) => ({ subjectId: j.subjectId, purpose: j.purpose, template: openTemplate(this.#keyring, j.record, { tenant: this.tenant, subjectId: j.subjectId, purpose: j.purpose }) }));
+    const outcomes = await pool.open(jobs);
+    try {
+      return jobs.map((j, i) => {
+        const o = outcomes[i]!;
+        if (!(o instanceof Uint8Array)) throw o;
+        return { subjectId: j.subjectId, purpose: j.purpose, template: _decodeSealed(o) };
+      });
+    } finally {
+      for (const o of outcomes) if (o instanceof Uint8Array) o.fill(0);
+    }
   }
 
   /**
