@@ -3,8 +3,8 @@
 // isolated by row-level security, a terminal replica following the real feed until it refuses a
 // revoked resident, a database writer's forged or replayed changes refused by the terminal, the
 // server killed during a putMany (no acknowledged write lost, no partial
-// batch), connections terminated (typed error, then a retry succeeds), and error messages that
-// carry no secret.
+// batch), connections terminated (typed error, then a retry succeeds; also mid-load), verify and
+// rewrap, and error messages that carry no secret.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -258,6 +258,49 @@ test('server killed during a putMany: acknowledged writes kept, no partial batch
   assert.is(await desk.get('acked').then(enc), enc(people[2000]!), 'the next call reconnects');
   const feedPage: Change[] = await desk.feed().changesSince(0, { limit: 5 });
   assert.is(feedPage.length, 5);
+});
+
+test('a connection dropped mid-load is a typed error, and the load retried succeeds', async () => {
+  // Enough rows (about 5 MB) that the server is still sending when the connection is cut.
+  const bulk = make.population(25_000);
+  for (let i = 0; i < bulk.length; i += 5000) await desk.putMany(bulk.slice(i, i + 5000).map((template, j): PutItem => ({ subjectId: `bulk-${i + j}`, template, purpose: 'bulk' })));
+  let seen = 0, code = '';
+  try {
+    for await (const e of desk.openEntries({ purpose: 'bulk', threads: 2 })) {
+      void e;
+      if (++seen === 1) await superuser((c) => c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'acme'`));
+    }
+  } catch (e) {
+    noteError(e);
+    code = (e as { code?: string }).code ?? '';
+  }
+  assert.is(code, 'STORAGE_FAILED', `a load cut after ${seen} record(s)`);
+  assert.ok(seen < bulk.length);
+  let again = 0;
+  for await (const e of desk.openEntries({ purpose: 'bulk' })) again += e.subjectId.startsWith('bulk-') ? 1 : 0;
+  assert.is(again, bulk.length, 'the retry loads every record');
+});
+
+test('verify opens every record and checks the feed; rewrap re-seals under a new primary key and feeds it', async () => {
+  const clean = await desk.verify();
+  assert.ok(clean.ok, JSON.stringify(clean.changeFailures.slice(0, 3)));
+  assert.ok(clean.records > 1000 && clean.changes > clean.records / 2);
+  const old = ring.primaryId;
+  const fresh = ring.rotate();
+  const before = await desk.feed().latestSeq();
+  const report = await desk.rewrap({ batchSize: 700 });
+  assert.is(report.keyId, fresh);
+  assert.is(report.rewrapped, clean.records);
+  assert.equal(report.failures, []);
+  assert.ok((await desk.list()).every((r) => r.keyId === fresh), 'every record under the new key');
+  assert.is((await desk.feed().latestSeq()) - before, clean.records, 'each re-sealed record fed to the terminals');
+  ring.disable(old);
+  assert.is((await desk.get('acked').then(enc)).length > 0, true, 'records open without the old key');
+  await superuser((c) => c.query(`UPDATE templock_changes SET kind = 'delete' WHERE tenant = 'acme' AND seq = (SELECT max(seq) FROM templock_changes WHERE tenant = 'acme')`));
+  const tampered = await desk.verify();
+  assert.not.ok(tampered.ok);
+  assert.is(tampered.changeFailures.length, 1);
+  assert.is(tampered.changeFailures[0]!.code, 'INTEGRITY');
 });
 
 test('bad input: typed errors, and no secret in any message', async () => {

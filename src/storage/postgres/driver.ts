@@ -7,6 +7,7 @@ import { _requirePeer } from '../../peers.js';
 
 export type _Client = pg.Client;
 export type _Pool = pg.Pool;
+export type _PoolClient = pg.PoolClient;
 
 let loaded: typeof pg | undefined;
 

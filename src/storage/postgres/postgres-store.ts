@@ -5,20 +5,20 @@
 // commits late. The tenant is the login role (`current_user`); row-level security confines it.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { TemplockError } from '../../errors.js';
+import { isTemplockError, TemplockError } from '../../errors.js';
 import type { ProtectedTemplate } from '../../template.js';
 import { aUtf8 } from '../bytes.js';
 import type { Change, ChangeFeed, ChangeKind } from '../change-feed.js';
-import { _authenticateChange } from '../change-mac.js';
+import { _authenticateChange, _checkChange } from '../change-mac.js';
 import { DEFAULT_PURPOSE } from '../context.js';
 import type { Keyring } from '../keyring.js';
 import { openTemplate, readRecordHeader, saltId as saltIdOf, sealTemplate } from '../seal.js';
 import { _OpenPool } from '../open-pool.js';
 import { _decodeSealed, _parseRecord, _recordSaltId } from '../record.js';
-import type { PutItem, RecordInfo, Revocation, StoredTemplate } from '../store.js';
+import type { PutItem, RecordFailure, RecordInfo, Revocation, RewrapReport, StoredTemplate } from '../store.js';
 import { _copyRows, type _CopyRow } from './copy-binary.js';
 import { _requirePeer } from '../../peers.js';
-import { _connect, _guard, _pool, type _Client, type _Pool } from './driver.js';
+import { _connect, _guard, _pool, type _Client, type _Pool, type _PoolClient } from './driver.js';
 import { aTenant, POSTGRES_SCHEMA_VERSION } from './schema.js';
 
 /** Options of openPostgresStore(). */
@@ -33,6 +33,16 @@ export interface PostgresStoreOptions {
 const OPEN_BATCH = 512;
 /** Batches in flight per worker thread. */
 const BATCHES_PER_THREAD = 2;
+
+/** What PostgresTemplateStore.verify() found: records that do not open, and changes of the feed that fail their checks. */
+export interface CentralIntegrityReport {
+  readonly ok: boolean;
+  readonly records: number;
+  readonly failures: readonly RecordFailure[];
+  readonly changes: number;
+  /** Changes whose MAC fails or whose sequence number breaks the run 1, 2, 3, … (by sequence and code). */
+  readonly changeFailures: ReadonlyArray<{ readonly seq: number; readonly code: string }>;
+}
 
 /** Options of PostgresTemplateStore.openEntries(). */
 export interface PostgresEntriesOptions {
@@ -99,16 +109,24 @@ export class PostgresTemplateStore {
     this.#keyring = keyring;
   }
 
+  /**
+   * A pooled connection for a transaction or a stream. A connection lost mid-use is reported by
+   * the failing call; its 'error' event (e.g. a ROLLBACK written on a closed socket) must not
+   * crash the process.
+   */
+  async #checkout(): Promise<_PoolClient> {
+    const client = await this.#pool.connect();
+    if (!quieted.has(client)) {
+      client.on('error', () => undefined);
+      quieted.add(client);
+    }
+    return client;
+  }
+
   /** Runs `work` in one transaction that appends `changes` to the feed (numbered in commit order) and notifies. */
   async #write<T>(count: number, work: (c: _Client, seqOf: (i: number) => number) => Promise<{ result: T; changes: Pending[] }>): Promise<T> {
     return _guard(async () => {
-      const client = await this.#pool.connect();
-      // A connection lost mid-transaction is reported by the failing query; its later 'error'
-      // event (the ROLLBACK's write on a closed socket) must not crash the process.
-      if (!quieted.has(client)) {
-        client.on('error', () => undefined);
-        quieted.add(client);
-      }
+      const client = await this.#checkout();
       try {
         await client.query('BEGIN');
         // The head row's lock, held to COMMIT, orders this tenant's writers: numbers are commit order.
@@ -321,7 +339,7 @@ export class PostgresTemplateStore {
     const subjects = new Set(revoked.filter((r) => r.kind === 'subject').map((r) => r.value));
     const salts = new Set(revoked.filter((r) => r.kind === 'salt').map((r) => r.value));
     const { to } = _requirePeer('pg-copy-streams') as typeof import('pg-copy-streams');
-    const client = await _guard(() => this.#pool.connect());
+    const client = await _guard(() => this.#checkout());
     const pool = threads > 1 ? _OpenPool.start(this.tenant, threads) : undefined;
     const inFlight: Array<Promise<StoredTemplate[]>> = [];
     try {
@@ -363,6 +381,81 @@ export class PostgresTemplateStore {
     } finally {
       for (const o of outcomes) if (o instanceof Uint8Array) o.fill(0);
     }
+  }
+
+  /**
+   * Opens every record and checks every change of the feed as a terminal would (MAC, consecutive
+   * numbers); reports failures by code, never by content.
+   * @example
+   * const report = await store.verify(); if (!report.ok) console.error(report.failures, report.changeFailures);
+   */
+  async verify(): Promise<CentralIntegrityReport> {
+    const failures: RecordFailure[] = [];
+    const rows = await _guard(() => this.#pool.query<{ subject_id: string; purpose: string; record: Buffer }>('SELECT subject_id, purpose, record FROM templock_records ORDER BY subject_id, purpose'));
+    for (const r of rows.rows) {
+      try {
+        openTemplate(this.#keyring, new Uint8Array(r.record), { tenant: this.tenant, subjectId: r.subject_id, purpose: r.purpose });
+      } catch (e) {
+        if (!isTemplockError(e)) throw e;
+        failures.push({ subjectId: r.subject_id, purpose: r.purpose, code: e.code });
+      }
+    }
+    const changeFailures: Array<{ seq: number; code: string }> = [];
+    let expected = 1, changes = 0;
+    for (;;) {
+      const page = await this.#changesSince(expected - 1, FEED_PAGE_MAX);
+      for (const c of page) {
+        changes++;
+        if (c.seq !== expected) changeFailures.push({ seq: c.seq, code: 'MALFORMED' });
+        try {
+          _checkChange(this.#keyring, this.tenant, c);
+        } catch (e) {
+          if (!isTemplockError(e)) throw e;
+          changeFailures.push({ seq: c.seq, code: e.code });
+        }
+        expected = c.seq + 1;
+      }
+      if (page.length < FEED_PAGE_MAX) break;
+    }
+    return { ok: failures.length === 0 && changeFailures.length === 0, records: rows.rows.length, failures, changes, changeFailures };
+  }
+
+  /**
+   * Re-seals every record not sealed under the keyring's primary key, in batches, each batch one
+   * write fed to the terminals (so a disabled key is no longer needed by new records). Terminals
+   * replaying the feed from its start still need the keys of its older changes: disable an old
+   * key, destroy it only when no terminal will replay them.
+   * @example
+   * ring.rotate(); const report = await store.rewrap();
+   */
+  async rewrap(options: { readonly batchSize?: number } = {}): Promise<RewrapReport> {
+    const batchSize = options.batchSize ?? 1000;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > FEED_PAGE_MAX) throw new RangeError(`"batchSize" expected an integer in 1..${FEED_PAGE_MAX}`);
+    const keyId = this.#keyring.primaryId;
+    const failures: RecordFailure[] = [];
+    const failed = new Set<string>();
+    let rewrapped = 0;
+    for (;;) {
+      const r = await _guard(() => this.#pool.query<{ subject_id: string; purpose: string; record: Buffer }>(
+        'SELECT subject_id, purpose, record FROM templock_records WHERE key_id <> $1 ORDER BY subject_id, purpose LIMIT $2', [keyId, batchSize + failed.size]));
+      const items: PutItem[] = [];
+      for (const row of r.rows) {
+        const k = `${row.subject_id}\u0000${row.purpose}`;
+        if (failed.has(k)) continue;
+        try {
+          items.push({ subjectId: row.subject_id, purpose: row.purpose, template: openTemplate(this.#keyring, new Uint8Array(row.record), { tenant: this.tenant, subjectId: row.subject_id, purpose: row.purpose }) });
+        } catch (e) {
+          if (!isTemplockError(e)) throw e;
+          failed.add(k);
+          failures.push({ subjectId: row.subject_id, purpose: row.purpose, code: e.code });
+        }
+      }
+      if (items.length === 0) break;
+      await this.putMany(items);
+      rewrapped += items.length;
+    }
+    const alreadyCurrent = (await this.count()) - rewrapped - failures.length;
+    return { keyId, rewrapped, alreadyCurrent, failures };
   }
 
   /**
