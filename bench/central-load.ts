@@ -12,7 +12,7 @@ import { Gallery, init } from '../src/match/index.js';
 import { Keyring, type PutItem, type StoredTemplate } from '../src/storage/index.js';
 import { createTenant, migratePostgres, openPostgresStore } from '../src/storage/postgres/index.js';
 import { openSqliteStore } from '../src/storage/sqlite/index.js';
-import { postgresSkipReason, startCluster } from '../test/_lib/postgres.js';
+import { postgresSkipReason, startCluster } from '../src/cli/local-postgres.js';
 import { randomBytes } from './harness/data.js';
 import { BENCH_KEY, embeddings } from './harness/inputs.js';
 

@@ -17,7 +17,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { encodeTemplate, protect, type ProtectedTemplate, type TransformParams } from '../src/index.js';
 import { exportKeyring, Keyring, localKeyWrapper } from '../src/storage/index.js';
 import { createTenant, migratePostgres, openPostgresStore } from '../src/storage/postgres/index.js';
-import { postgresSkipReason, startCluster, startStandby, type Cluster } from '../test/_lib/postgres.js';
+import { postgresSkipReason, startCluster, startStandby, type Cluster } from '../src/cli/local-postgres.js';
 import { randomBytes } from './harness/data.js';
 import { BENCH_KEY, embeddings } from './harness/inputs.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultParams, generateKey, generateSalt, protect } from 'templock';
 import { AccessControl, Keyring } from 'templock/storage';
-import { postgresSkipReason, startCluster, type Cluster } from '../test/_lib/postgres.js';
+import { postgresSkipReason, startCluster, type Cluster } from '../src/cli/local-postgres.js';
 import { face, expect } from './_inputs.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'templock-example-'));

@@ -1,6 +1,7 @@
 // `templock demo` end to end (what `npm start` runs) on a temporary database: the scenario
 // completes with every check passed, its figures are consistent, and the database it leaves
-// holds sealed records only; its own temporary folder is removed unless --keep; an existing
+// holds sealed records only; with --fleet, terminals following a central store refuse a resident
+// revoked at the desk; its own temporary folder is removed unless --keep; an existing
 // --db path is refused (exit 4).
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { _demoDatabase } from '../../src/cli/commands/demo.js';
 import { main } from '../../src/cli/main.js';
 import { Keyring } from '../../src/storage/index.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
+import { postgresSkipReason } from '../../src/cli/local-postgres.js';
 
 test('the demo enrols, verifies, identifies, rejects strangers, revokes, rotates and finds no raw embedding', async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'templock-demo-test-')), 'demo.db');
@@ -45,6 +47,24 @@ test('the demo enrols, verifies, identifies, rejects strangers, revokes, rotates
   } finally {
     stranger.close();
   }
+});
+
+test('demo --fleet: the residents in a throw-away PostgreSQL store, three terminals accepting one, then refusing it after its revocation at the desk', async () => {
+  const skip = postgresSkipReason();
+  if (skip) {
+    console.log(`  SKIP demo --fleet: ${skip}`);
+    return;
+  }
+  const out: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => out.push(l), progress: () => {} };
+  const code = await main(['demo', '--fleet', '--json'], io);
+  const f = JSON.parse(out.join('\n'));
+  assert.is(code, 0);
+  assert.is(f.ok, true);
+  assert.is(f.fleet.enrolled, f.residents);
+  assert.equal([f.fleet.terminals, f.fleet.acceptedBefore, f.fleet.refusedAfter], [3, 3, 3]);
+  assert.ok(f.fleet.refusalMs.every((ms: number) => ms < 5000), 'each terminal refused within the wait');
+  console.log(`  fleet: refused after ${f.fleet.refusalMs.join(' / ')} ms`);
 });
 
 test('the demo\'s temporary folder is removed at the end unless --keep; a --db path is kept', () => {

@@ -13,7 +13,7 @@ import { enrolmentCapture, probeCapture } from '../../src/cli/commands/demo-view
 import { main } from '../../src/cli/main.js';
 import { createEmbedder, type RgbImage } from '../../src/embed/index.js';
 import { createTenant, migratePostgres } from '../../src/storage/postgres/index.js';
-import { postgresSkipReason, startCluster } from '../_lib/postgres.js';
+import { postgresSkipReason, startCluster } from '../../src/cli/local-postgres.js';
 
 const skip = postgresSkipReason();
 if (skip) {

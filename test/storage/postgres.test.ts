@@ -15,7 +15,7 @@ import { encodeTemplate, type ProtectedTemplate } from '../../src/index.js';
 import { AccessControl, type Change, type PutItem } from '../../src/storage/index.js';
 import { createTenant, migratePostgres, openPostgresStore, type PostgresTemplateStore } from '../../src/storage/postgres/index.js';
 import { openReplica, openSqliteStore } from '../../src/storage/sqlite/index.js';
-import { postgresSkipReason, startCluster, type Cluster } from '../_lib/postgres.js';
+import { postgresSkipReason, startCluster, type Cluster } from '../../src/cli/local-postgres.js';
 import { assertNoSecretInMessages, bytesToHex, newRing, noteError, rejectsCode, Templates } from './_support.js';
 
 const skip = postgresSkipReason();

@@ -21,6 +21,7 @@ import type { ProtectedTemplate } from '../../template.js';
 import { protect } from '../../transforms/protect.js';
 import type { Command, Io } from '../command.js';
 import { countFound, databaseFiles, vectorBytes, type ScanTarget } from './demo-scan.js';
+import { _fleetScenario } from './demo-fleet.js';
 import { enrolmentCapture, probeCapture } from './demo-views.js';
 import { rewrapAndRetire } from './keys-rotation.js';
 import { createKeyFile, createTerminal, type KekSource } from './terminal-file.js';
@@ -88,8 +89,8 @@ export function _demoDatabase(db: unknown, keep: boolean): _DemoDatabase {
   return { path, kept: true, dispose: () => {} };
 }
 
-/** Runs the scenario on an open session and returns its figures. */
-async function scenario(s: Session, io: Io) {
+/** Runs the scenario on an open session and returns its figures; with `fleetFolder`, the fleet part too. */
+async function scenario(s: Session, io: Io, fleetFolder: string | undefined) {
   const steps: Step[] = [];
   const timed = async <T>(step: string, body: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -199,6 +200,10 @@ async function scenario(s: Session, io: Io) {
     }
   });
 
+  // Fleet (--fleet): the residents in a central PostgreSQL store, terminals following it.
+  const fleet = fleetFolder === undefined ? undefined
+    : await timed(`fleet: central store, ${residents.length} residents, terminals following it`, () => _fleetScenario(fleetFolder, s.terminal.ring, enrolled, probes, threshold));
+
   // Revocation: the old template leaks; the resident is revoked, then re-issued from a new capture.
   const target = residents[0]!;
   const revocation = await timed(`revoke and re-issue ${target.id}`, async () => {
@@ -253,14 +258,15 @@ async function scenario(s: Session, io: Io) {
 
   const ok = scan.selfCheck && scan.rawFound + scan.canonicalFound + scan.payloadFound === 0 &&
     revocation.refusedWith !== 'accepted' && revocation.newAccepted && !revocation.oldMatchesNew && !revocation.oldMatchesFresh &&
-    rotation.underOldKey === 0 && rotation.stillAccepted;
+    rotation.underOldKey === 0 && rotation.stillAccepted &&
+    (fleet === undefined || (fleet.acceptedBefore === fleet.terminals && fleet.refusedAfter === fleet.terminals));
   const figures = {
     runtime: embedder.runtimeDescription, scheme: SCHEME, threshold,
     detected: people.residents.length + strangers.length,
     residents: residents.length, failuresToEnrol, failuresToAcquire, strangers: strangersSeen, strangerFailuresToAcquire,
     genuineAccepts, impostorTrials, impostorRejects, rank1, strangerRejects, views,
     msPerImage: Math.round(median(captureMs)), images: captureMs.length,
-    revocation, rotation, scan,
+    revocation, rotation, scan, ...(fleet ? { fleet } : {}),
   };
   return { figures, steps, ok };
 }
@@ -272,7 +278,7 @@ function pad(label: string, value: string): string {
 export const demoCommand: Command = {
   name: ['demo'],
   summary: 'Access-terminal simulation on the sample photos shipped with face-api (npm start)',
-  help: `[--db PATH | --keep] [--json]
+  help: `[--db PATH | --keep] [--fleet] [--json]
   Detects every face of the six sample photos of @vladmandic/face-api, enrols the people of the
   first four as residents (sealed records in a new SQLite database), verifies and identifies
   them from other views (mirror, brightness, rotation, scale), rejects the people of the last
@@ -281,8 +287,11 @@ export const demoCommand: Command = {
   --db PATH   new database file, kept (default: terminal.db in a new temporary folder, removed
               at the end)
   --keep      keep the temporary folder
+  --fleet     also a fleet: a throw-away local PostgreSQL server (Debian's postgresql) as the
+              central store of the residents, three terminals following it with local
+              replicas, and a revocation at the desk timed until every terminal refuses
   --json      the figures as one JSON object`,
-  options: { db: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { db: { type: 'string' }, keep: { type: 'boolean' }, fleet: { type: 'boolean' }, json: { type: 'boolean' } },
   async run(values, _positionals, io) {
     const place = _demoDatabase(values.db, values.keep === true);
     const db = place.path;
@@ -294,7 +303,7 @@ export const demoCommand: Command = {
       const terminal = await createTerminal(keyring, source, { tenant: 'templock-demo', scheme: SCHEME, threshold: faceapiThreshold(SCHEME) });
       const session = await sessionOf(db, keyring, source, terminal);
       try {
-        result = await scenario(session, io);
+        result = await scenario(session, io, values.fleet === true ? dirname(db) : undefined);
       } finally {
         session.close();
       }
@@ -323,6 +332,10 @@ export const demoCommand: Command = {
       pad('records left under the old key / old key disabled', `${rot.underOldKey} / ${yes(rot.oldKeyDisabled)}`),
       pad('raw embeddings found in the database files', `${scan.rawFound}/${f.residents} (scanner self-check ${scan.selfCheck ? 'passed' : 'FAILED'})`),
       pad('canonical vectors / template payloads found', `${scan.canonicalFound} / ${scan.payloadFound}`),
+      ...(f.fleet ? [
+        pad('fleet: residents in the central store (PostgreSQL)', `${f.fleet.enrolled}, accepted by ${f.fleet.acceptedBefore}/${f.fleet.terminals} terminals`),
+        pad(`fleet: ${f.fleet.revoked} revoked at the desk, refused by`, `${f.fleet.refusedAfter}/${f.fleet.terminals} after ${f.fleet.refusalMs.join(' / ')} ms`),
+      ] : []),
       pad('time per image (detect + embed + protect, median)', `${f.msPerImage} ms over ${f.images} captures`),
       '',
       'time per step:',

@@ -1,7 +1,7 @@
-// A throw-away PostgreSQL cluster for suites and scripts: initdb in a temporary folder, a server on
-// a Unix socket in that folder (no TCP port), stopped and removed by stop(). The server runs as
-// the unprivileged `postgres` system user when started as root (initdb refuses root). Where the
-// Debian binaries are missing, postgresSkipReason() says why and suites print SKIP.
+// A throw-away local PostgreSQL server for the fleet demo, the suites and the benchmarks: initdb in
+// a temporary folder, a server on a Unix socket in that folder (no TCP port), stopped and removed
+// by stop(). The server runs as the unprivileged `postgres` system user when started as root
+// (initdb refuses root). Where Debian's binaries are missing, postgresSkipReason() says why.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
