@@ -231,6 +231,30 @@ test('a database writer without the key cannot undo a revocation: forged and rep
   }
 });
 
+test('at the desk too, rows are checked against the authenticated feed: an old record written back is ROLLBACK, a deleted revocation row still REVOKED, a deleted change a gap verify() reports', async () => {
+  const third = await openPostgresStore(cluster.urlFor('initech', await createTenant(cluster.url, 'initech')), { keyring: ring });
+  const desk = third;
+  const [first, second] = make.population(2);
+  await desk.put('rolled', first!);
+  const oldRow = await superuser(async (c) => (await c.query(`SELECT record FROM templock_records WHERE tenant = 'initech' AND subject_id = 'rolled'`)).rows[0].record as Buffer);
+  await desk.put('rolled', second!);
+  await superuser((c) => c.query(`UPDATE templock_records SET record = $1 WHERE tenant = 'initech' AND subject_id = 'rolled'`, [oldRow]));
+  await rejectsCode(() => desk.get('rolled'), 'ROLLBACK', 'the older record written back');
+  await superuser((c) => c.query(`DELETE FROM templock_records WHERE tenant = 'initech' AND subject_id = 'rolled'`));
+  await rejectsCode(() => desk.get('rolled'), 'INTEGRITY', 'the record the feed lists, deleted');
+  await desk.revokeSubject('rolled');
+  await superuser((c) => c.query(`DELETE FROM templock_revocations WHERE tenant = 'initech' AND value = 'rolled'`));
+  await rejectsCode(() => desk.get('rolled'), 'REVOKED', 'the revocation row deleted: the feed still says revoked');
+  await superuser(async (c) => {
+    await c.query(`DELETE FROM templock_changes WHERE tenant = 'initech' AND subject_id = 'rolled' AND kind = 'revoke-subject'`);
+    await c.query(`INSERT INTO templock_records (tenant, subject_id, purpose, salt_id, key_id, record, updated_at) SELECT 'initech', 'rolled', 'access', 'x', 'x', record, 0 FROM templock_changes WHERE tenant = 'initech' AND subject_id = 'rolled' AND kind = 'put' ORDER BY seq DESC LIMIT 1`);
+  });
+  const report = await desk.verify();
+  assert.not.ok(report.ok, 'the deleted revocation leaves a gap in the feed');
+  assert.ok(report.changeFailures.some((f) => f.code === 'MALFORMED'));
+  await third.close();
+});
+
 test('server killed during a putMany: acknowledged writes kept, no partial batch; a lost connection is a typed error and a retry succeeds', async () => {
   const people = make.population(2001);
   await desk.put('acked', people[2000]!);

@@ -5,6 +5,7 @@
 // commits late. The tenant is the login role (`current_user`); row-level security confines it.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { _equalBytes } from '../../bytes.js';
 import { isTemplockError, TemplockError } from '../../errors.js';
 import type { ProtectedTemplate } from '../../template.js';
 import { aUtf8 } from '../bytes.js';
@@ -60,6 +61,24 @@ const SALT_ID_HEX = /^[0-9a-f]{32}$/;
 type Pending = Omit<Change, 'seq'>;
 
 const quieted = new WeakSet<object>();
+
+/** A row of templock_changes as the driver returns it. */
+interface ChangeRow {
+  readonly seq: string; readonly kind: ChangeKind; readonly subject_id: string | null; readonly purpose: string | null;
+  readonly salt_id: string | null; readonly record: Buffer | null; readonly key_id: string; readonly mac: Buffer;
+}
+
+/** A change row as the feed hands it out. */
+function toChange(x: ChangeRow): Change {
+  return Object.freeze({
+    seq: Number(x.seq), kind: x.kind,
+    ...(x.subject_id === null ? {} : { subjectId: x.subject_id }),
+    ...(x.purpose === null ? {} : { purpose: x.purpose }),
+    ...(x.salt_id === null ? {} : { saltId: x.salt_id }),
+    ...(x.record === null ? {} : { record: new Uint8Array(x.record) }),
+    keyId: x.key_id, mac: new Uint8Array(x.mac),
+  });
+}
 
 /** The NOTIFY channel of a tenant: a digest of its name, so a channel name shows no tenant. */
 export function _channel(tenant: string): string {
@@ -215,17 +234,36 @@ export class PostgresTemplateStore {
   async get(subjectId: string, purpose: string = DEFAULT_PURPOSE): Promise<ProtectedTemplate> {
     aUtf8('subjectId', subjectId);
     aUtf8('purpose', purpose);
-    const r = await _guard(() => this.#pool.query<{ record: Buffer | null; revoked: boolean }>(
-      `SELECT (SELECT record FROM templock_records WHERE subject_id = $1 AND purpose = $2) AS record,
-              EXISTS (SELECT 1 FROM templock_revocations WHERE kind = 'subject' AND value = $1) AS revoked`, [subjectId, purpose]));
-    const { record, revoked } = r.rows[0]!;
-    if (revoked) throw new TemplockError('REVOKED', 'store: the subject is revoked');
-    if (record === null) throw new TemplockError('NOT_FOUND', 'store: no record for this subject and purpose');
-    const bytes = new Uint8Array(record);
+    const r = await _guard(() => this.#pool.query<ChangeRow & { row: Buffer | null; revoked: boolean }>(
+      `SELECT (SELECT record FROM templock_records WHERE subject_id = $1 AND purpose = $2) AS row,
+              EXISTS (SELECT 1 FROM templock_revocations WHERE kind = 'subject' AND value = $1) AS revoked, c.*
+       FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+         SELECT seq, kind, subject_id, purpose, salt_id, record, key_id, mac FROM templock_changes
+         WHERE subject_id = $1 AND (purpose = $2 OR purpose IS NULL) ORDER BY seq DESC LIMIT 1) AS c ON true`, [subjectId, purpose]));
+    const x = r.rows[0]!;
+    if (x.revoked) throw new TemplockError('REVOKED', 'store: the subject is revoked');
+    // The row must be what the subject's last authenticated change says (SPEC.md §7.8).
+    const last = x.seq === null ? undefined : this.#checked(x);
+    if (last?.kind === 'revoke-subject') throw new TemplockError('REVOKED', 'store: the subject is revoked');
+    if (last?.kind !== 'put') {
+      if (x.row !== null) throw new TemplockError('INTEGRITY', 'store: a record that no change of the feed accounts for');
+      throw new TemplockError('NOT_FOUND', 'store: no record for this subject and purpose');
+    }
+    if (x.row === null) throw new TemplockError('INTEGRITY', 'store: the feed lists a record that is missing');
+    const bytes = new Uint8Array(x.row);
+    if (!_equalBytes(bytes, last.record!)) throw new TemplockError('ROLLBACK', 'store: the record is not the one last written');
     const salt = readRecordHeader(bytes).saltId;
-    const saltRevoked = await _guard(() => this.#pool.query(`SELECT 1 FROM templock_revocations WHERE kind = 'salt' AND value = $1`, [salt]));
-    if (saltRevoked.rowCount) throw new TemplockError('REVOKED', 'store: the template salt is revoked');
+    const s = await _guard(() => this.#pool.query<ChangeRow>(
+      `SELECT seq, kind, subject_id, purpose, salt_id, record, key_id, mac FROM templock_changes WHERE kind = 'revoke-salt' AND salt_id = $1 LIMIT 1`, [salt]));
+    if (s.rows.length > 0 && this.#checked(s.rows[0]!)) throw new TemplockError('REVOKED', 'store: the template salt is revoked');
     return openTemplate(this.#keyring, bytes, { tenant: this.tenant, subjectId, purpose });
+  }
+
+  /** A change row as a Change, its MAC checked (INTEGRITY when it fails). */
+  #checked(row: ChangeRow): Change {
+    const change = toChange(row);
+    _checkChange(this.#keyring, this.tenant, change);
+    return change;
   }
 
   /**
@@ -417,6 +455,9 @@ export class PostgresTemplateStore {
       }
       if (page.length < FEED_PAGE_MAX) break;
     }
+    // The head counts every change committed: changes missing after the last one read are a gap too.
+    const head = await this.feed().latestSeq();
+    if (head !== expected - 1) changeFailures.push({ seq: head, code: 'MALFORMED' });
     return { ok: failures.length === 0 && changeFailures.length === 0, records: rows.rows.length, failures, changes, changeFailures };
   }
 
@@ -477,16 +518,9 @@ export class PostgresTemplateStore {
   async #changesSince(seq: number, limit: number): Promise<Change[]> {
     if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError('"seq" expected a non-negative safe integer');
     if (!Number.isInteger(limit) || limit < 1 || limit > FEED_PAGE_MAX) throw new RangeError(`"limit" expected an integer in 1..${FEED_PAGE_MAX}`);
-    const r = await _guard(() => this.#pool.query<{ seq: string; kind: ChangeKind; subject_id: string | null; purpose: string | null; salt_id: string | null; record: Buffer | null; key_id: string; mac: Buffer }>(
+    const r = await _guard(() => this.#pool.query<ChangeRow>(
       'SELECT seq, kind, subject_id, purpose, salt_id, record, key_id, mac FROM templock_changes WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]));
-    return r.rows.map((x) => Object.freeze({
-      seq: Number(x.seq), kind: x.kind,
-      ...(x.subject_id === null ? {} : { subjectId: x.subject_id }),
-      ...(x.purpose === null ? {} : { purpose: x.purpose }),
-      ...(x.salt_id === null ? {} : { saltId: x.salt_id }),
-      ...(x.record === null ? {} : { record: new Uint8Array(x.record) }),
-      keyId: x.key_id, mac: new Uint8Array(x.mac),
-    }));
+    return r.rows.map(toChange);
   }
 
   async #subscribe(onWake: (seq: number) => void): Promise<() => Promise<void>> {

@@ -26,6 +26,8 @@ const MIGRATIONS: readonly string[] = [
      tenant text NOT NULL DEFAULT current_user, seq bigint NOT NULL, kind text NOT NULL,
      subject_id text, purpose text, salt_id text, record bytea, key_id text NOT NULL, mac bytea NOT NULL,
      PRIMARY KEY (tenant, seq));
+   CREATE INDEX templock_changes_subject ON templock_changes (tenant, subject_id, seq);
+   CREATE INDEX templock_changes_salt ON templock_changes (tenant, salt_id) WHERE kind = 'revoke-salt';
    CREATE TABLE templock_heads (tenant text PRIMARY KEY DEFAULT current_user, seq bigint NOT NULL);
    DO $$ BEGIN
      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${TENANT_GROUP_ROLE}') THEN CREATE ROLE ${TENANT_GROUP_ROLE} NOLOGIN; END IF;
