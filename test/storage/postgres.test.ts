@@ -334,6 +334,7 @@ test('bad input: typed errors, and no secret in any message', async () => {
   await rejectsCode(() => desk.revokeSalt('XYZ'), RangeError);
   await rejectsCode(() => createTenant(cluster.url, 'Bad-Name'), RangeError);
   await rejectsCode(() => openPostgresStore(cluster.urlFor('acme', 'wrong password'), { keyring: ring }), 'STORAGE_FAILED');
+  await rejectsCode(() => openPostgresStore(cluster.urlFor('acme', passwords.acme!), { keyring: {} as never }), TypeError);
   assert.ok(assertNoSecretInMessages() > 0);
 });
 

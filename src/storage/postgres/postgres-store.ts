@@ -12,7 +12,7 @@ import { aUtf8 } from '../bytes.js';
 import type { Change, ChangeFeed, ChangeKind } from '../change-feed.js';
 import { _authenticateChange, _checkChange } from '../change-mac.js';
 import { DEFAULT_PURPOSE } from '../context.js';
-import type { Keyring } from '../keyring.js';
+import { Keyring } from '../keyring.js';
 import { openTemplate, readRecordHeader, saltId as saltIdOf, sealTemplate } from '../seal.js';
 import { _OpenPool } from '../open-pool.js';
 import { _decodeSealed, _parseRecord, _recordSaltId } from '../record.js';
@@ -96,6 +96,7 @@ export function _channel(tenant: string): string {
 export async function openPostgresStore(url: string, options: PostgresStoreOptions): Promise<PostgresTemplateStore> {
   if (typeof url !== 'string') throw new TypeError(`"url" expected string, got ${url === null ? 'null' : typeof url}`);
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" expected object');
+  if (!(options.keyring instanceof Keyring)) throw new TypeError('"options.keyring" expected Keyring');
   const connections = options.connections ?? 4;
   if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new RangeError('"connections" expected an integer in 1..64');
   const pool = _pool(url, connections);
@@ -143,7 +144,7 @@ export class PostgresTemplateStore {
   }
 
   /** Runs `work` in one transaction that appends `changes` to the feed (numbered in commit order) and notifies. */
-  async #write<T>(count: number, work: (c: _Client, seqOf: (i: number) => number) => Promise<{ result: T; changes: Pending[] }>): Promise<T> {
+  async #write<T>(count: number, work: (c: _Client) => Promise<{ result: T; changes: Pending[] }>): Promise<T> {
     return _guard(async () => {
       const client = await this.#checkout();
       try {
@@ -153,7 +154,7 @@ export class PostgresTemplateStore {
           'INSERT INTO templock_heads (seq) VALUES ($1) ON CONFLICT (tenant) DO UPDATE SET seq = templock_heads.seq + EXCLUDED.seq RETURNING seq', [count],
         )).rows[0]!.seq);
         const first = head - count + 1;
-        const { result, changes } = await work(client, (i) => first + i);
+        const { result, changes } = await work(client);
         if (changes.length !== count) await client.query('UPDATE templock_heads SET seq = $1', [first + changes.length - 1]);
         if (changes.length > 0) {
           const numbered = changes.map((c, i): Change => ({ ...c, seq: first + i }));
