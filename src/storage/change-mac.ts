@@ -18,7 +18,7 @@ const LABEL = utf8ToBytes('templock/v1/feed/change');
 const NO_RECORD = new Uint8Array(32);
 
 /** The authenticated bytes of a change of tenant `tenant` (SPEC.md §7.8). */
-function message(tenant: string, c: Change): Uint8Array {
+export function _changeMessage(tenant: string, c: Change): Uint8Array {
   const seq = new Uint8Array(8);
   new DataView(seq.buffer).setBigUint64(0, BigInt(c.seq), true);
   const text = (s: string | undefined) => utf8ToBytes(s ?? '');
@@ -31,7 +31,7 @@ function message(tenant: string, c: Change): Uint8Array {
 /** The key id and MAC a desk attaches to `change`, under the keyring's primary key. */
 export function _authenticateChange(keyring: Keyring, tenant: string, change: Change): { keyId: string; mac: Uint8Array } {
   const keyId = keyring.primaryId;
-  return { keyId, mac: keyring._manifestMac(keyId).mac(message(tenant, change)) };
+  return { keyId, mac: keyring._manifestMac(keyId).mac(_changeMessage(tenant, change)) };
 }
 
 /**
@@ -41,6 +41,6 @@ export function _authenticateChange(keyring: Keyring, tenant: string, change: Ch
 export function _checkChange(keyring: Keyring, tenant: string, change: Change): void {
   if (typeof change.keyId !== 'string' || !(change.mac instanceof Uint8Array) || change.mac.length !== CHANGE_MAC_BYTES)
     throw new TemplockError('INTEGRITY', 'feed: a change without its authentication');
-  if (!_equalBytes(keyring._manifestMac(change.keyId).mac(message(tenant, change)), change.mac))
+  if (!_equalBytes(keyring._manifestMac(change.keyId).mac(_changeMessage(tenant, change)), change.mac))
     throw new TemplockError('INTEGRITY', 'feed: a change that was not written by a holder of the storage key');
 }

@@ -1101,6 +1101,29 @@ def run_manifest(group, test):
             'storedDigest': (digest ^ mask(g)).to_bytes(32, 'little').hex(), 'headMac': head_mac(g, len(hashes), digest).hex()}
 
 
+def lp_bytes(raw):
+    if len(raw) > 255:
+        raise range_error('feed field length')
+    return bytes([len(raw)]) + raw
+
+
+def run_feed(group, test):
+    """SPEC.md §7.8: the MAC of one change under the manifest key of a storage key."""
+    mk = hkdf_sha256(unhex(group['storageKey'], 'storageKey'), b'', b'templock/v1/manifest/mac', 32)
+    c = test['change']
+    if c['kind'] not in ('put', 'delete', 'revoke-subject', 'reinstate-subject', 'revoke-salt'):
+        raise range_error('change kind')
+    text = lambda name: c.get(name, '').encode('utf-8')
+    record = hashlib.sha256(unhex(c['record'], 'record')).digest() if 'record' in c else bytes(32)
+    message = b'templock/v1/feed/change' + b''.join(lp_bytes(f) for f in (
+        group['tenant'].encode('utf-8'), struct.pack('<Q', c['seq']), c['kind'].encode('utf-8'),
+        text('subjectId'), text('purpose'), text('saltId'), record))
+    mac = hmac.new(mk, message, hashlib.sha256).digest()
+    if 'mac' in test and not hmac.compare_digest(mac, unhex(test['mac'], 'mac')):
+        raise SpecError('INTEGRITY', 'change MAC')
+    return {'manifestKey': mk.hex(), 'message': message.hex(), 'mac': mac.hex()}
+
+
 RUNNERS = {
     'canonical_v1.schema.json': ('canonical', run_canonical),
     'samplers_v1.schema.json': ('values', run_samplers),
@@ -1112,6 +1135,7 @@ RUNNERS = {
     'record_v2.schema.json': ('opened', lambda group, test: run_record(group, test, v2=True)),
     'manifest_v1.schema.json': ('manifest', run_manifest),
     'fuzzy_commitment_v1.schema.json': ('outcome', run_fuzzy),
+    'feed_v1.schema.json': ('authenticated', run_feed),
 }
 
 

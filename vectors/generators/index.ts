@@ -4,6 +4,7 @@ import type { VectorGenerator } from './_envelope.js';
 import { canonicalVectors } from './canonical.js';
 import { compareVectors } from './compare.js';
 import { derivationVectors } from './derivation.js';
+import { feedVectors } from './feed.js';
 import { fuzzyCommitmentVectors } from './fuzzy-commitment.js';
 import { iomGrpVectors } from './iom-grp.js';
 import { iomUrpVectors } from './iom-urp.js';
@@ -27,4 +28,5 @@ export const GENERATORS: readonly VectorGenerator[] = [
   recordV2Vectors,
   manifestVectors,
   fuzzyCommitmentVectors,
+  feedVectors,
 ];

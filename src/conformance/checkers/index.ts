@@ -4,6 +4,7 @@ import type { VectorChecker } from '../types.js';
 import { canonicalChecker } from './canonical.js';
 import { compareChecker } from './compare.js';
 import { derivationChecker } from './derivation.js';
+import { feedChecker } from './feed.js';
 import { fuzzyCommitmentChecker } from './fuzzy-commitment.js';
 import { manifestChecker } from './manifest.js';
 import { protectChecker } from './protect.js';
@@ -23,4 +24,5 @@ export const CHECKERS: readonly VectorChecker[] = [
   recordV2Checker,
   manifestChecker,
   fuzzyCommitmentChecker,
+  feedChecker,
 ];
