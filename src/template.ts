@@ -184,3 +184,17 @@ export function decodeBoundTemplate(bytes: Uint8Array): BoundTemplate {
     commitment: bytes.slice(30 + saltLen + helperLen, total),
   });
 }
+
+/** A template a sealed record can hold (SPEC.md §7.4): a protected template or a key-binding template. */
+export type SealableTemplate = ProtectedTemplate | BoundTemplate;
+
+/** True for a key-binding template (it has helper data and no payload). */
+export function _isBound(t: SealableTemplate): t is BoundTemplate {
+  return (t as { helper?: unknown }).helper !== undefined;
+}
+
+/** Encodes either kind of template (validated as its own encoder does). */
+export function _encodeSealable(t: SealableTemplate): Uint8Array<ArrayBuffer> {
+  if (typeof t !== 'object' || t === null) throw new TypeError(`"template" expected object, got ${t === null ? 'null' : typeof t}`);
+  return _isBound(t) ? encodeBoundTemplate(t) : encodeTemplate(t);
+}

@@ -5,13 +5,13 @@ export { AEADS, DEFAULT_AEAD, type AeadName } from './aead.js';
 export { ARGON2_BOUNDS, ARGON2_DEFAULTS, type Argon2Params } from './kdf.js';
 export { DEFAULT_PURPOSE, type RecordContext } from './context.js';
 export { RECORD_MAGIC, RECORD_VERSION, RECORD_VERSION_MAX, type RecordHeader } from './record.js';
-export { sealTemplate, openTemplate, readRecordHeader, saltId, RECORD_MAX_BYTES } from './seal.js';
+export { sealTemplate, openTemplate, openBoundTemplate, readRecordHeader, saltId, RECORD_MAX_BYTES } from './seal.js';
 export { Keyring, KEYRING_MAX_KEYS, type KeyInfo, type KeyOptions, type KeyStatus } from './keyring.js';
 export { localKeyWrapper, type KeyWrapper } from './key-wrapper.js';
 export { memoryCounter, type MonotonicCounter } from './counter.js';
 export { exportKeyring, importKeyring, KEYRING_MAGIC, KEYRING_VERSION, type KeyringProtection } from './keyring-export.js';
 export {
-  type TemplateStore, type StoreOptions, type EntriesOptions, type OpenEntriesOptions, type PutItem, type RecordInfo, type StoredTemplate, type Revocation,
+  type TemplateStore, type StoreOptions, type EntriesOptions, type OpenEntriesOptions, type PutItem, type RecordInfo, type StoredTemplate, type StoredBoundTemplate, type Revocation,
   type RecordFailure, type IntegrityReport, type RewrapReport,
 } from './store.js';
 export { MemoryTemplateStore } from './memory-store.js';

@@ -11,7 +11,14 @@
 // every authentication failure is the one opaque DECRYPT_FAILED.
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { TemplockError } from '../errors.js';
-import { decodeTemplate, encodeTemplate, SALT_MAX_BYTES, SALT_MIN_BYTES, TEMPLATE_FIXED_BYTES, type ProtectedTemplate } from '../template.js';
+import {
+  _encodeSealable, decodeBoundTemplate, decodeTemplate, SALT_MAX_BYTES, SALT_MIN_BYTES, TEMPLATE_FIXED_BYTES,
+  type BoundTemplate, type ProtectedTemplate, type SealableTemplate,
+} from '../template.js';
+import {
+  _bindingParamBlock, _bindingParamsFromHeader, _helperBytes, COMMITMENT_BYTES as BINDING_COMMITMENT_BYTES,
+  FUZZY_COMMITMENT_ID, type FuzzyCommitmentParams,
+} from '../transforms/fuzzy-commitment.js';
 import { _paramBlock, PARAM_BLOCK_BYTES } from '../transforms/ids.js';
 import { _schemeById, DIM_MAX, DIM_MIN } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
@@ -81,8 +88,8 @@ export interface RecordHeader {
   readonly algorithm: AeadName;
   /** Id of the storage key that sealed it (16 hex characters). */
   readonly keyId: string;
-  /** Transform parameters of the sealed template. */
-  readonly params: TransformParams;
+  /** Parameters of the sealed template (a transform's, or key binding's). */
+  readonly params: SealedParams;
   /** Application key id of the sealed template (hex). */
   readonly templateKeyId: string;
   /** Mean-vector id of the sealed template (hex). */
@@ -98,7 +105,7 @@ export interface _ParsedRecord {
   readonly version: number;
   /** Storage key id as hex (the keyring's lookup key). */
   readonly keyId: string;
-  readonly params: TransformParams;
+  readonly params: SealedParams;
   readonly commitment: Uint8Array;
   /** Bytes authenticated as associated data after the context: magic through nonce. */
   readonly authenticated: Uint8Array;
@@ -110,26 +117,37 @@ function malformed(why: string): TemplockError {
   return new TemplockError('MALFORMED', `record: ${why}`);
 }
 
-const paramsByBlock = new Map<string, TransformParams | null>();
-let lastParams: { readonly block: Uint8Array; readonly params: TransformParams | null } | undefined;
+/** Parameters of a template a record can hold: a transform's or key binding's. */
+export type SealedParams = TransformParams | FuzzyCommitmentParams;
+
+const paramsByBlock = new Map<string, SealedParams | null>();
+let lastParams: { readonly block: Uint8Array; readonly params: SealedParams | null } | undefined;
 
 /** Parameters of a canonical parameter block, or null; memoised (few distinct blocks exist). */
-function paramsOf(block: Uint8Array): TransformParams | null {
+function paramsOf(block: Uint8Array): SealedParams | null {
   if (lastParams !== undefined && _equalBytes(block, lastParams.block)) return lastParams.params;
   const params = paramsOfBlock(block);
   lastParams = { block: Uint8Array.from(block), params };
   return params;
 }
 
-function paramsOfBlock(block: Uint8Array): TransformParams | null {
+function paramsOfBlock(block: Uint8Array): SealedParams | null {
   const k = bytesToHex(block);
   const known = paramsByBlock.get(k);
   if (known !== undefined) return known;
-  const scheme = _schemeById(block[0]!);
   const dv = new DataView(block.buffer, block.byteOffset, PARAM_BLOCK_BYTES);
   const dim = dv.getUint16(1, true);
-  const params = dim < DIM_MIN || dim > DIM_MAX ? undefined : scheme?.fromHeader(dim, { a: dv.getUint16(3, true), b: dv.getUint16(5, true), c: block[7]! });
-  const p = params !== undefined && _equalBytes(_paramBlock(params), block) ? Object.freeze(params) : null;
+  const [a, b, c] = [dv.getUint16(3, true), dv.getUint16(5, true), block[7]!];
+  let p: SealedParams | null = null;
+  if (dim >= DIM_MIN && dim <= DIM_MAX) {
+    if (block[0] === FUZZY_COMMITMENT_ID) {
+      const params = _bindingParamsFromHeader(dim, a, b, c);
+      if (params !== undefined && _equalBytes(_bindingParamBlock(params), block)) p = params;
+    } else {
+      const params = _schemeById(block[0]!)?.fromHeader(dim, { a, b, c });
+      if (params !== undefined && _equalBytes(_paramBlock(params), block)) p = Object.freeze(params);
+    }
+  }
   if (paramsByBlock.size < 1024) paramsByBlock.set(k, p);
   return p;
 }
@@ -149,7 +167,7 @@ export function _parseRecord(bytes: Uint8Array, maxFormat = RECORD_VERSION): _Pa
   if (!algorithm) throw malformed('unknown algorithm');
   const params = paramsOf(bytes.subarray(OFF_BLOCK, OFF_TKEY));
   if (!params) throw malformed('unknown scheme or parameters out of range');
-  const payloadBytes = _schemeById(bytes[OFF_BLOCK]!)!.payloadBytes(params);
+  const payloadBytes = params.scheme === 'fuzzy-commitment' ? _helperBytes(params) + BINDING_COMMITMENT_BYTES : _schemeById(bytes[OFF_BLOCK]!)!.payloadBytes(params);
   const templateBytes = bytes[OFF_LENGTH]! | (bytes[OFF_LENGTH + 1]! << 8);
   if (templateBytes < TEMPLATE_FIXED_BYTES + SALT_MIN_BYTES + payloadBytes || templateBytes > TEMPLATE_FIXED_BYTES + SALT_MAX_BYTES + payloadBytes)
     throw malformed('template length out of range');
@@ -222,8 +240,8 @@ function associatedData(context: Uint8Array, authenticated: Uint8Array): Uint8Ar
  * record version (1 .. 2^53 - 1) of a v2 record; 0 writes format v1 (published v1 vectors and
  * migration tests only).
  */
-export function _sealRecord(key: _SealKey, template: ProtectedTemplate, context: Uint8Array, nonce: Uint8Array, version: number): Uint8Array<ArrayBuffer> {
-  const plaintext = encodeTemplate(template);
+export function _sealRecord(key: _SealKey, template: SealableTemplate, context: Uint8Array, nonce: Uint8Array, version: number): Uint8Array<ArrayBuffer> {
+  const plaintext = _encodeSealable(template);
   const nonceBytes = AEADS[key.algorithm].nonceBytes;
   const fixed = version === 0 ? RECORD_FIXED_BYTES : RECORD_V2_FIXED_BYTES;
   const head = new Uint8Array(fixed + nonceBytes);
@@ -276,20 +294,39 @@ export function _openRecordBytes(key: _SealKey, rec: _ParsedRecord, context: Uin
   return plaintext;
 }
 
-/** Strictly decodes template bytes returned by _openRecordBytes (MALFORMED when they do not decode). */
-export function _decodeSealed(plaintext: Uint8Array): ProtectedTemplate {
-  try {
-    return decodeTemplate(plaintext);
-  } catch {
-    throw malformed('sealed template does not decode');
-  }
+/** Decodes the template bytes of an opened record into one kind of template. */
+export type _SealedDecoder<T extends SealableTemplate> = (plaintext: Uint8Array) => T;
+
+function decodeAs<T extends SealableTemplate>(bound: boolean, decode: (bytes: Uint8Array) => T): _SealedDecoder<T> {
+  return (plaintext) => {
+    if ((plaintext[5] === FUZZY_COMMITMENT_ID) !== bound) {
+      throw new TemplockError('INCOMPATIBLE', bound ? 'record: holds a protected template, not a key-binding one' : 'record: holds a key-binding template (open it as one)');
+    }
+    try {
+      return decode(plaintext);
+    } catch {
+      throw malformed('sealed template does not decode');
+    }
+  };
 }
 
+/**
+ * Strictly decodes template bytes returned by _openRecordBytes as a protected template (MALFORMED
+ * when they do not decode; INCOMPATIBLE when they hold a key-binding template).
+ */
+export const _decodeSealed: _SealedDecoder<ProtectedTemplate> = decodeAs(false, decodeTemplate);
+/** As _decodeSealed, for a key-binding template (INCOMPATIBLE when they hold a protected one). */
+export const _decodeSealedBound: _SealedDecoder<BoundTemplate> = decodeAs(true, decodeBoundTemplate);
+/** Decodes either kind (verification and re-wrap, which handle every record). */
+export const _decodeSealedAny: _SealedDecoder<SealableTemplate> = (plaintext) => (plaintext[5] === FUZZY_COMMITMENT_ID ? _decodeSealedBound : _decodeSealed)(plaintext);
+
 /** Opens a parsed record under `key` (whose id matches) and `context`; checks the commitment first. */
-export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array, saltIds?: _SaltIdMemo): ProtectedTemplate {
+export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array, saltIds?: _SaltIdMemo): ProtectedTemplate;
+export function _openRecord<T extends SealableTemplate>(key: _SealKey, rec: _ParsedRecord, context: Uint8Array, saltIds: _SaltIdMemo | undefined, decode: _SealedDecoder<T>): T;
+export function _openRecord(key: _SealKey, rec: _ParsedRecord, context: Uint8Array, saltIds?: _SaltIdMemo, decode: _SealedDecoder<SealableTemplate> = _decodeSealed): SealableTemplate {
   const plaintext = _openRecordBytes(key, rec, context, saltIds);
   try {
-    return _decodeSealed(plaintext);
+    return decode(plaintext);
   } finally {
     plaintext.fill(0);
   }

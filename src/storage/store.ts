@@ -5,7 +5,7 @@
 // SPEC.md §7.6) in its transaction; every load checks records against it.
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import { isTemplockError, TemplockError, type ErrorCode } from '../errors.js';
-import type { ProtectedTemplate } from '../template.js';
+import type { BoundTemplate, ProtectedTemplate, SealableTemplate } from '../template.js';
 import { aBytes } from '../validate.js';
 import type { _AccessLedger } from './access-ledger.js';
 import { AEADS } from './aead.js';
@@ -18,7 +18,10 @@ import type { _SealKey } from './key-material.js';
 import { _entryKey, _Manifest, type _ManifestBackend, type _ManifestView, type _ManifestWriter } from './manifest.js';
 import { _OpenPool, type _OpenOutcome } from './open-pool.js';
 import { _saltIdBytes } from '../salt-id.js';
-import { _decodeSealed, _expectVersion, _openRecord, _parseRecord, _recordSaltId, _SaltIdMemo, _sealRecord, type _ParsedRecord } from './record.js';
+import {
+  _decodeSealed, _decodeSealedAny, _decodeSealedBound, _expectVersion, _openRecord, _parseRecord, _recordSaltId, _SaltIdMemo, _sealRecord,
+  type _ParsedRecord, type _SealedDecoder,
+} from './record.js';
 
 /** Public facts about one stored record (no decryption involved). */
 export interface RecordInfo {
@@ -37,6 +40,13 @@ export interface StoredTemplate {
   readonly subjectId: string;
   readonly purpose: string;
   readonly template: ProtectedTemplate;
+}
+
+/** One opened record holding a key-binding template (boundEntries()). */
+export interface StoredBoundTemplate {
+  readonly subjectId: string;
+  readonly purpose: string;
+  readonly template: BoundTemplate;
 }
 
 /** One entry of the revocation list: a subject id, or the salt id of a revoked template. */
@@ -78,7 +88,8 @@ export interface RewrapReport {
 /** One item of putMany(). */
 export interface PutItem {
   readonly subjectId: string;
-  readonly template: ProtectedTemplate;
+  /** A protected template, or a key-binding template (bindKey): a record seals either. */
+  readonly template: SealableTemplate;
   readonly purpose?: string;
 }
 
@@ -123,9 +134,10 @@ export interface StoreOptions {
 export interface TemplateStore {
   readonly tenant: string;
   readonly keyring: Keyring;
-  put(subjectId: string, template: ProtectedTemplate, purpose?: string): void;
+  put(subjectId: string, template: SealableTemplate, purpose?: string): void;
   putMany(items: readonly PutItem[]): void;
   get(subjectId: string, purpose?: string): ProtectedTemplate;
+  getBound(subjectId: string, purpose?: string): BoundTemplate;
   delete(subjectId: string, purpose?: string): boolean;
   list(): RecordInfo[];
   count(): number;
@@ -135,6 +147,7 @@ export interface TemplateStore {
   revocations(): Revocation[];
   revocationSeq(): number;
   entries(options?: EntriesOptions): IterableIterator<StoredTemplate>;
+  boundEntries(options?: EntriesOptions): IterableIterator<StoredBoundTemplate>;
   openEntries(options?: OpenEntriesOptions): AsyncIterableIterator<StoredTemplate>;
   verify(): IntegrityReport;
   rewrap(options?: { readonly batchSize?: number }): RewrapReport;
@@ -336,15 +349,15 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     }
   }
 
-  #seal(subjectId: string, template: ProtectedTemplate, purpose: string, at: number, version: number): _Row {
+  #seal(subjectId: string, template: SealableTemplate, purpose: string, at: number, version: number): _Row {
     const context = this.#context(subjectId, purpose);
     const key = this.keyring._sealKey();
     const record = _sealRecord(key, template, context, randomBytes(AEADS[key.algorithm].nonceBytes), version);
     return { subjectId, purpose, keyId: bytesToHex(key.keyId), saltId: bytesToHex(_saltIdBytes(template.salt)), record, updatedAt: at };
   }
 
-  #open(row: _Row, parsed = _parseRecord(row.record)): ProtectedTemplate {
-    return _openRecord(this.keyring._openKey(parsed.keyId), parsed, this.#context(row.subjectId, row.purpose));
+  #open<T extends SealableTemplate>(row: _Row, parsed: _ParsedRecord, decode: _SealedDecoder<T>): T {
+    return _openRecord(this.keyring._openKey(parsed.keyId), parsed, this.#context(row.subjectId, row.purpose), undefined, decode);
   }
 
   /**
@@ -354,7 +367,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    * import { MemoryTemplateStore } from 'templock/storage';
    * store.put('resident-42', template);
    */
-  put(subjectId: string, template: ProtectedTemplate, purpose: string = DEFAULT_PURPOSE): void {
+  put(subjectId: string, template: SealableTemplate, purpose: string = DEFAULT_PURPOSE): void {
     this.putMany([{ subjectId, template, purpose }]);
   }
 
@@ -400,6 +413,21 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    * const template = store.get('resident-42');
    */
   get(subjectId: string, purpose: string = DEFAULT_PURPOSE): ProtectedTemplate {
+    return this.#get(subjectId, purpose, _decodeSealed);
+  }
+
+  /**
+   * As get(), for a record holding a key-binding template (bindKey); INCOMPATIBLE when the record
+   * holds a protected template (and get() is INCOMPATIBLE for a key-binding one).
+   * @example
+   * import { releaseKey } from 'templock';
+   * const r = releaseKey(probe, store.getBound('resident-42', 'door-key'), appKey, mean);
+   */
+  getBound(subjectId: string, purpose: string = DEFAULT_PURPOSE): BoundTemplate {
+    return this.#get(subjectId, purpose, _decodeSealedBound);
+  }
+
+  #get<T extends SealableTemplate>(subjectId: string, purpose: string, decode: _SealedDecoder<T>): T {
     aUtf8('subjectId', subjectId);
     aUtf8('purpose', purpose);
     const [view, row] = this.#currentRow(subjectId, purpose);
@@ -412,7 +440,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     const parsed = _parseRecord(row.record);
     if (view.subjects.has(subjectId) || view.salts.has(_recordSaltId(parsed))) throw new TemplockError('REVOKED', 'store: the subject or the template salt is revoked');
     _expectVersion(parsed, expected ?? -1);
-    return this.#open(row, parsed);
+    return this.#open(row, parsed, decode);
   }
 
   /**
@@ -542,16 +570,28 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    */
   *entries(options?: EntriesOptions): IterableIterator<StoredTemplate> {
     const { purpose, onFailure } = aEntriesOptions(options);
-    yield* this.#entries(purpose, onFailure, this.#liveRevocations());
+    yield* this.#entries(purpose, onFailure, this.#liveRevocations(), _decodeSealed);
   }
 
-  *#entries(purpose: string | undefined, onFailure: EntriesOptions['onFailure'], live: LiveRevocations): Generator<StoredTemplate> {
+  /**
+   * As entries(), for the key-binding templates of a purpose (e.g. to identify with
+   * identifyBound); a record holding a protected template is INCOMPATIBLE there.
+   * @example
+   * import { MemoryTemplateStore } from 'templock/storage';
+   * const bound = [...store.boundEntries({ purpose: 'door-key' })].map((e) => e.template);
+   */
+  *boundEntries(options?: EntriesOptions): IterableIterator<StoredBoundTemplate> {
+    const { purpose, onFailure } = aEntriesOptions(options);
+    yield* this.#entries(purpose, onFailure, this.#liveRevocations(), _decodeSealedBound);
+  }
+
+  *#entries<T extends SealableTemplate>(purpose: string | undefined, onFailure: EntriesOptions['onFailure'], live: LiveRevocations, decode: _SealedDecoder<T>): Generator<{ subjectId: string; purpose: string; template: T }> {
     const saltIds = new _SaltIdMemo();
     try {
       for (const c of this.#candidates(purpose, live)) {
-        const template = this.#settle(c, live, onFailure, () => {
+        const template = this.#settle(c, live, onFailure, decode, () => {
           if (!c.ok) throw c.error;
-          return _openRecord(c.key, c.parsed, this.#context(c.subjectId, c.purpose), saltIds);
+          return _openRecord(c.key, c.parsed, this.#context(c.subjectId, c.purpose), saltIds, decode);
         });
         if (template) yield { subjectId: c.subjectId, purpose: c.purpose, template };
       }
@@ -567,16 +607,16 @@ export abstract class _SealedTemplateStore implements TemplateStore {
    * bytes are then stale, not damaged): it is skipped if gone, opened if replaced, and otherwise
    * thrown or reported to onFailure.
    */
-  #settle(loaded: LoadedRecord, live: LiveRevocations, onFailure: EntriesOptions['onFailure'], open: () => ProtectedTemplate): ProtectedTemplate | undefined {
+  #settle<T extends SealableTemplate>(loaded: LoadedRecord, live: LiveRevocations, onFailure: EntriesOptions['onFailure'], decode: _SealedDecoder<T>, open: () => T): T | undefined {
     const { subjectId, purpose } = loaded;
-    let template: ProtectedTemplate | undefined;
+    let template: T | undefined;
     try {
       template = open();
     } catch (e) {
       if (!isTemplockError(e)) throw e;
       try {
         if (e.code === 'INTEGRITY') throw e; // a record the manifest lists is missing: nothing to read again
-        template = this.#reread(loaded, live, e);
+        template = this.#reread(loaded, live, e, decode);
       } catch (failure) {
         reportFailure(failure, subjectId, purpose, onFailure);
         return undefined;
@@ -587,14 +627,14 @@ export abstract class _SealedTemplateStore implements TemplateStore {
   }
 
   /** The current template of a record whose loaded bytes failed to open with `error` (see #settle). */
-  #reread(loaded: LoadedRecord, live: LiveRevocations, error: TemplockError): ProtectedTemplate | undefined {
+  #reread<T extends SealableTemplate>(loaded: LoadedRecord, live: LiveRevocations, error: TemplockError, decode: _SealedDecoder<T>): T | undefined {
     const [view, row] = this.#currentRow(loaded.subjectId, loaded.purpose);
     if (!row) return undefined;
     if (_equalBytes(row.record, loaded.record)) throw error;
     const parsed = _parseRecord(row.record);
     if (live.covers(row.subjectId, _recordSaltId(parsed))) return undefined;
     _expectVersion(parsed, view.versions.get(_entryKey(row.subjectId, row.purpose)) ?? -1);
-    return this.#open(row, parsed);
+    return this.#open(row, parsed, decode);
   }
 
   /** The verified manifest and the row of (subject, purpose), read from one consistent state. */
@@ -620,14 +660,14 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     const live = this.#liveRevocations();
     const pool = threads > 1 ? this.#takePool(threads) : undefined;
     if (!pool) {
-      yield* this.#entries(purpose, onFailure, live);
+      yield* this.#entries(purpose, onFailure, live, _decodeSealed);
       return;
     }
     const inFlight: Array<Promise<Settled[]>> = [];
     const deliver = function* (this: _SealedTemplateStore, settled: readonly Settled[]): Generator<StoredTemplate> {
       for (const s of settled) {
         const { outcome } = s;
-        const template = this.#settle(s, live, onFailure, () => {
+        const template = this.#settle(s, live, onFailure, _decodeSealed, () => {
           try {
             if (!(outcome instanceof Uint8Array)) throw outcome instanceof Error ? outcome : outcome.error;
             return _decodeSealed(outcome);
@@ -770,7 +810,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
             _expectVersion(parsed, view.versions.get(_entryKey(row.subjectId, row.purpose)) ?? -1);
             matched++;
           }
-          this.#open(row, parsed);
+          this.#open(row, parsed, _decodeSealedAny);
         } catch (e) {
           failures.push({ subjectId: row.subjectId, purpose: row.purpose, code: failureCode(e) });
         }
@@ -826,7 +866,7 @@ export abstract class _SealedTemplateStore implements TemplateStore {
     const entry = w.entry(row.subjectId, row.purpose);
     _expectVersion(parsed, entry?.live ? entry.version : -1);
     const version = w.nextVersion(row.subjectId, row.purpose);
-    const next = this.#seal(row.subjectId, this.#open(row, parsed), row.purpose, row.updatedAt, version);
+    const next = this.#seal(row.subjectId, this.#open(row, parsed, _decodeSealedAny), row.purpose, row.updatedAt, version);
     if (!this.backend.swap(row, next)) return false;
     w.setRecord(row.subjectId, row.purpose, { version, live: true });
     return true;

@@ -900,9 +900,18 @@ def open_record(key, alg, record, ctx, formats=(1, 2), expected=None):
     if record[5] not in AEADS:
         raise malformed('algorithm')
     sid, d, a, b, c = struct.unpack('<BHHHB', record[46:54])
-    p = block_params(sid, d, a, b, c)
+    if sid == 4:  # a key-binding template: §5's rules for scheme id 4, P = ceil(n r / 8) + 32
+        if not 32 <= d <= 4096:
+            raise malformed('dim')
+        try:
+            bp = check_binding_params({'scheme': 'fuzzy-commitment', 'dim': d, 'm': c, 't': a, 'r': b})
+        except SpecError:
+            raise malformed('parameters') from None
+        pl = ((2 ** bp[4] - 1) * bp[3] + 7) // 8 + 32
+    else:
+        pl = payload_bytes(block_params(sid, d, a, b, c))
     length = struct.unpack('<H', record[86:88])[0]
-    if not 30 + 16 + payload_bytes(p) <= length <= 30 + 32 + payload_bytes(p):
+    if not 30 + 16 + pl <= length <= 30 + 32 + pl:
         raise malformed('template length')
     if record[4] == 2 and not 1 <= record_version(record) <= VERSION_MAX:
         raise malformed('record version out of range')
@@ -923,7 +932,7 @@ def open_record(key, alg, record, ctx, formats=(1, 2), expected=None):
         raise SpecError('DECRYPT_FAILED', 'decryption failed') from None
     if template[5:13] != record[46:54] or template[14:30] != record[54:70] or salt_id(template[30:30 + template[13]]) != record[70:86]:
         raise malformed('header does not describe the sealed template')
-    decode(template)
+    (decode_bound if sid == 4 else decode)(template)
     return template
 
 
@@ -1047,7 +1056,7 @@ def run_record(group, test, v2=False):
     record = unhex(test['record'], 'record')
     if 'nonce' in test:
         template = unhex(test['template'], 'template')
-        decode(template)
+        (decode_bound if template[5:6] == b'\x04' else decode)(template)
         again = seal_record(key, alg, template, ctx, unhex(test['nonce'], 'nonce'), test['version'] if v2 else 0)
         if again != record:
             return {'sealedAgain': again.hex()}

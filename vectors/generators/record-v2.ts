@@ -2,14 +2,18 @@
 // versions (1, 2, 2^32, 2^53 - 1), opened with and without an expected version; a v1 record that
 // still opens as version 0; and the rejections v2 adds: a version other than the one expected
 // (ROLLBACK), a changed version field (DECRYPT_FAILED), a version out of range, a header cut
-// inside the version field, and format bytes that do not fit the layout.
+// inside the version field, and format bytes that do not fit the layout; records holding a
+// key-binding template (scheme id 4), and one whose length field does not fit its helper data.
 import { recordV2Checker } from '../../src/conformance/checkers/record-v2.js';
 import { toHex } from '../../src/conformance/index.js';
 import type { AeadName } from '../../src/storage/aead.js';
 import { _encodeContext, type RecordContext } from '../../src/storage/context.js';
 import { _deriveSealKey, type _SealKey } from '../../src/storage/key-material.js';
 import { _sealRecord, RECORD_FIXED_BYTES, RECORD_V2_FIXED_BYTES } from '../../src/storage/record.js';
-import { decodeTemplate } from '../../src/template.js';
+import { gaussianish } from './_inputs.js';
+import { _decodeSealedAny } from '../../src/storage/record.js';
+import { bindKey } from '../../src/transforms/key-binding.js';
+import { encodeBoundTemplate } from '../../src/template.js';
 import { envelope, type GroupSpec, type TestSpec, type VectorGenerator } from './_envelope.js';
 import { labelBytes } from './_inputs.js';
 import { nonceFor, template } from './record.js';
@@ -25,13 +29,24 @@ const NOTES = {
   Truncated: 'Shorter than the record it was made from.',
   Framing: 'A format byte that does not fit the record.',
   WrongContext: 'Opened with a context other than the one it was sealed for.',
+  ModifiedHeader: 'A header field changed after sealing.',
+  KeyBinding: 'The sealed template is a key-binding template (scheme id 4, SPEC.md §4.5).',
 } as const;
 
 const CTX: RecordContext = { tenant: 'acme-gate-1', subjectId: 'resident-42', purpose: 'access' };
 const V = RECORD_FIXED_BYTES; // offset of the record version field
 
 function seal(key: _SealKey, tpl: Uint8Array, version: number, nonce: Uint8Array): Uint8Array {
-  return _sealRecord(key, decodeTemplate(tpl), _encodeContext(CTX), nonce, version);
+  return _sealRecord(key, _decodeSealedAny(tpl), _encodeContext(CTX), nonce, version);
+}
+
+/** A key-binding template (dim 64, BCH n 63, r 3: 24 helper bytes) with an injected message. */
+function boundTemplate(saltBytes: number, label: string): Uint8Array {
+  const x = gaussianish(`record/bound/${label}`, 64);
+  const params = { scheme: 'fuzzy-commitment', dim: 64, m: 6, t: 5, r: 3 } as const;
+  const secret = labelBytes(`secret/record/bound/${label}`, 5);
+  secret[4]! &= 0x0f; // k = 36 message bits
+  return encodeBoundTemplate(bindKey(x, params, labelBytes('key/record/application', 32), labelBytes(`salt/record/bound/${label}`, saltBytes), secret).template);
 }
 
 const set = (r: Uint8Array, byte: number, value: number) => { const c = r.slice(); c[byte] = value; return c; };
@@ -89,11 +104,34 @@ function group(alg: AeadName, label: string): GroupSpec {
   };
 }
 
+/** Records holding a key-binding template, in a group of their own after the first two. */
+function boundGroup(alg: AeadName, label: string): GroupSpec {
+  const keyBytes = labelBytes(`key/record-v2/${label}`, 32);
+  const key = _deriveSealKey(keyBytes, 'record', alg);
+  const n = (l: string) => nonceFor(alg, `v2/${label}/${l}`);
+  const fc = boundTemplate(16, 'short-salt'), fcLong = boundTemplate(32, 'long-salt');
+  const rFc = seal(key, fc, 1, n('bound')), rFcLong = seal(key, fcLong, 3, n('bound-long'));
+  return {
+    type: 'RecordOpen',
+    aead: alg,
+    key: toHex(keyBytes),
+    tests: [
+      sealedTest('key binding n 63 r 3, 16-byte salt, version 1', ['KeyBinding'], fc, 1, n('bound'), rFc),
+      sealedTest('key binding n 63 r 3, 32-byte salt, version 3 expected', ['KeyBinding', 'ExpectedVersion'], fcLong, 3, n('bound-long'), rFcLong, expect(3)),
+      bad('key binding, sealed under another context', ['KeyBinding', 'WrongContext'], rFc, 'DECRYPT_FAILED', { ...CTX, purpose: 'door-key' }),
+      bad('key binding, template length field one above its longest template', ['KeyBinding', 'ModifiedHeader'], set(rFcLong, V - 2, rFcLong[V - 2]! + 1), 'MALFORMED'),
+      bad('key binding, t field 5 -> 4 (valid parameters of the same size: authentication fails)', ['KeyBinding', 'ModifiedHeader'], set(rFc, 49, 4), 'DECRYPT_FAILED'),
+      bad('key binding with a 32-byte salt, r field 3 -> 2 (the length field no longer fits the helper data)', ['KeyBinding', 'ModifiedHeader'], set(rFcLong, 51, 2), 'MALFORMED'),
+      bad('key binding, t field 5 -> 0 (out of range)', ['KeyBinding', 'ModifiedHeader'], set(rFc, 49, 0), 'MALFORMED'),
+    ],
+  };
+}
+
 export const recordV2Vectors: VectorGenerator = {
   file: 'record_v2.json',
   generate: () => envelope(recordV2Checker, {
     algorithm: 'templock sealed record v2',
     notes: NOTES,
-    testGroups: [group('xchacha20-poly1305', 'xchacha'), group('aes-256-gcm-siv', 'gcm-siv')],
+    testGroups: [group('xchacha20-poly1305', 'xchacha'), group('aes-256-gcm-siv', 'gcm-siv'), boundGroup('xchacha20-poly1305', 'bound')],
   }),
 };
