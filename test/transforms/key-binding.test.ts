@@ -56,6 +56,29 @@ test('BCH decoding corrects up to t errors and never returns a codeword farther 
   }
 });
 
+test('BCH decoding agrees with a search over every codeword (small codes, every field size with n factored or prime)', () => {
+  // n = 63 = 3·3·7 and n = 127 (prime) exercise both root-finding paths; k is small enough to list the code.
+  for (const [m, t] of [[6, 15], [6, 13], [7, 27], [7, 31]] as const) {
+    const code = _bchCode(m, t);
+    const codewords = Array.from({ length: 2 ** code.k }, (_, v) => _bchEncode(code, Uint8Array.from({ length: code.k }, (_, i) => (v >> i) & 1)));
+    for (let trial = 0; trial < 150; trial++) {
+      const base = codewords[rng.int(codewords.length)]!;
+      const flips = trial < 75 ? t - 3 + rng.int(7) : rng.int(code.n);
+      const word = base.slice();
+      for (let e = 0; e < flips; e++) word[rng.int(code.n)]! ^= 1;
+      let nearest: Uint8Array | undefined;
+      for (const c of codewords) {
+        let d = 0;
+        for (let i = 0; i < code.n; i++) d += c[i]! ^ word[i]!;
+        if (d <= t) nearest = c;
+      }
+      const decoded = word.slice();
+      assert.is(_bchDecode(code, decoded), nearest !== undefined, `BCH(${code.n}, t=${t}) trial ${trial}: decodes exactly when a codeword lies within t`);
+      if (nearest) assert.is(hex(decoded), hex(nearest));
+    }
+  }
+});
+
 test('enrolment and release with the same embedding give the same key', () => {
   const { template, key } = bindKey(x, params, appKey, salt);
   assert.is(key.length, 32);
