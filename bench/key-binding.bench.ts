@@ -1,9 +1,11 @@
 // Key binding by fuzzy commitment at the recommended parameters for dim 128 (n = 1023, r = 4, t = 150):
 // bindKey (enrolment: projection, BCH encoding, commitment, key) and releaseKey for a probe that
 // decodes (genuine) and one that does not (impostor), end to end in the JS core, with the
-// projection material cached (one salt, as a 1:N epoch would have). A 1:N search by key binding
-// is one releaseKey per record, so releases/s is its records/s on one thread.
-import { bindKey, defaultBindingParams, messageBytes, releaseKey } from '../src/index.js';
+// projection material cached (one salt, as a 1:N epoch would have). Then 1:N: a BoundGallery of
+// 10,000 residents of one salt epoch searched for a stranger (every template voted and decoded),
+// on 1 and 2 threads, per template scanned, against the baseline of releaseKey tried template by
+// template (the per-template cost of a search without the gallery).
+import { BoundGallery, bindKey, defaultBindingParams, messageBytes, releaseKey, type BoundTemplate } from '../src/index.js';
 import { BENCH_KEY, BENCH_SALT, embeddings } from './harness/inputs.js';
 import { defineSuite, type Workload } from './harness/suite.js';
 
@@ -21,11 +23,59 @@ function workload(name: string, fn: () => unknown): Workload {
 
 const { template } = bindKey(enrolled, params, BENCH_KEY, BENCH_SALT, secret);
 
+const RESIDENTS = 10_000;
+const BASELINE_TEMPLATES = 50;
+let residents: BoundTemplate[] = [];
+const galleries: BoundGallery[] = [];
+
+function gallery(threads: number): BoundGallery {
+  const g = new BoundGallery({ key: BENCH_KEY, threads });
+  residents.forEach((t, i) => g.add(`r${i}`, t));
+  galleries.push(g);
+  return g;
+}
+
+/** Compared across variants: the ids released among the first BASELINE_TEMPLATES residents. */
+const releasedIds = (v: unknown) => (v as Array<{ id: string }>).map((h) => h.id).filter((id) => Number(id.slice(1)) < BASELINE_TEMPLATES);
+
 export default defineSuite({
   name: 'key-binding',
   workloads: [
     workload('bindKey fuzzy-commitment m=10 t=150 r=4 dim=128 (cached material)', () => bindKey(enrolled, params, BENCH_KEY, BENCH_SALT, secret).template),
     workload('releaseKey genuine (decodes)', () => releaseKey(enrolled, template, BENCH_KEY)),
     workload('releaseKey impostor (rejected)', () => releaseKey(impostor, template, BENCH_KEY)),
+    {
+      name: `1:N key release, stranger against ${RESIDENTS.toLocaleString('en-US')} residents (per template)`,
+      items: 1,
+      itemUnit: 'templates',
+      maxTimeSeconds: 8,
+      setup: () => {
+        const { rows: faces } = embeddings(RESIDENTS, DIM, 302);
+        residents = faces.map((x) => bindKey(x, params, BENCH_KEY, BENCH_SALT).template);
+      },
+      teardown: () => {
+        for (const g of galleries.splice(0)) g.close();
+        residents = [];
+      },
+      impls: () => [
+        {
+          variant: 'baseline',
+          fn: () => residents.slice(0, BASELINE_TEMPLATES).flatMap((t, i) => (releaseKey(impostor, t, BENCH_KEY).accepted ? [{ id: `r${i}` }] : [])),
+          opsPerCall: BASELINE_TEMPLATES,
+          output: releasedIds,
+        },
+        ...[1, 2].map((threads) => {
+          let g: BoundGallery | undefined;
+          return {
+            variant: threads === 1 ? 'js' : `js-${threads}-threads`,
+            async: true,
+            opsPerCall: RESIDENTS,
+            prepare: () => { g = gallery(threads); },
+            fn: () => g!.release(impostor),
+            output: releasedIds,
+          };
+        }),
+      ],
+    },
   ],
 });

@@ -18,4 +18,5 @@ export {
   FUZZY_COMMITMENT_ID, COMMITMENT_BYTES, RELEASED_KEY_BYTES, type FuzzyCommitmentParams,
 } from './transforms/fuzzy-commitment.js';
 export { bindKey, releaseKey, messageBytes, type BindingParams, type BoundKey, type KeyRelease } from './transforms/key-binding.js';
+export { BoundGallery, BOUND_THREADS_MAX, type BoundGalleryOptions, type BoundRelease } from './transforms/bound-gallery.js';
 export { encodeBoundTemplate, decodeBoundTemplate, type BoundTemplate, type SealableTemplate } from './template.js';

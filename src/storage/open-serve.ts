@@ -1,5 +1,5 @@
 // The worker side of the record-opening pool (open-pool.ts): opens batches of sealed records
-// under the keys it is sent (README "Storage", SPEC.md §7). scripts/build-open-worker.mjs bundles
+// under the keys it is sent (README "Storage", SPEC.md §7). scripts/build-workers.mjs bundles
 // this module with its dependencies into the self-contained worker program of
 // open-worker.gen.ts, so a worker never loads the application or package it runs in.
 import { isTemplockError, type ErrorCode } from '../errors.js';

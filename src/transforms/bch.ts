@@ -113,6 +113,8 @@ interface SyndromeTables {
   readonly members: Uint16Array;
   /** powers[(member index) * m + k] = alpha^(i * k). */
   readonly powers: Uint16Array;
+  /** Scratch: each coset's remainder of the word being decoded. */
+  readonly rem: Uint32Array;
 }
 
 const syndromeTables = new WeakMap<_Bch, SyndromeTables>();
@@ -155,7 +157,7 @@ function tablesOf(code: _Bch): SyndromeTables {
   for (const i of members) for (let k = 0; k < m; k++) powers.push(exp[(i * k) % n]!);
   tables = Object.freeze({
     degree: Uint8Array.from(degree), reduce: Uint32Array.from(reduce), start: Uint16Array.from(start),
-    members: Uint16Array.from(members), powers: Uint16Array.from(powers),
+    members: Uint16Array.from(members), powers: Uint16Array.from(powers), rem: new Uint32Array(degree.length),
   });
   syndromeTables.set(code, tables);
   return tables;
@@ -168,21 +170,40 @@ function tablesOf(code: _Bch): SyndromeTables {
  */
 function syndromes(code: _Bch, word: Uint8Array, packed: Uint8Array, S: Uint16Array): boolean {
   const { m, n, t, exp, log } = code;
-  const { degree, reduce, start, members, powers } = tablesOf(code);
+  const { degree, reduce, start, members, powers, rem } = tablesOf(code);
   // Degree n (= 2^m - 1) is bit 7 of byte 0 and always zero.
   for (let b = 0; b < packed.length; b++) {
     let v = 0;
     for (let k = 0, deg = n - 8 * b; k < 8; k++, deg--) v = (v << 1) | (deg < n && deg >= 0 ? word[deg]! : 0);
     packed[b] = v;
   }
-  let any = 0;
-  for (let c = 0; c < degree.length; c++) {
+  // The remainders of four cosets advance together: each is a chain of dependent table reads, and
+  // four independent chains keep the processor busy.
+  const cosets = degree.length, bytes = packed.length;
+  let c = 0;
+  for (; c + 4 <= cosets; c += 4) {
+    const d0 = degree[c]!, d1 = degree[c + 1]!, d2 = degree[c + 2]!, d3 = degree[c + 3]!;
+    const t0 = c * 256, t1 = t0 + 256, t2 = t1 + 256, t3 = t2 + 256;
+    let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+    for (let b = 0; b < bytes; b++) {
+      const x = packed[b]!;
+      r0 = (r0 << 8) | x; r1 = (r1 << 8) | x; r2 = (r2 << 8) | x; r3 = (r3 << 8) | x;
+      r0 ^= reduce[t0 + (r0 >>> d0)]!; r1 ^= reduce[t1 + (r1 >>> d1)]!; r2 ^= reduce[t2 + (r2 >>> d2)]!; r3 ^= reduce[t3 + (r3 >>> d3)]!;
+    }
+    rem[c] = r0; rem[c + 1] = r1; rem[c + 2] = r2; rem[c + 3] = r3;
+  }
+  for (; c < cosets; c++) {
     const d = degree[c]!, base = c * 256;
     let r = 0;
-    for (let b = 0; b < packed.length; b++) {
+    for (let b = 0; b < bytes; b++) {
       r = (r << 8) | packed[b]!;
       r ^= reduce[base + (r >>> d)]!;
     }
+    rem[c] = r;
+  }
+  let any = 0;
+  for (let c = 0; c < cosets; c++) {
+    const d = degree[c]!, r = rem[c]!;
     for (let x = start[c]!; x < start[c + 1]!; x++) {
       let s = 0;
       for (let k = 0, row = x * m; k < d; k++) if ((r >>> k) & 1) s ^= powers[row + k]!;
@@ -199,7 +220,15 @@ function syndromes(code: _Bch, word: Uint8Array, packed: Uint8Array, S: Uint16Ar
 
 /** Per-code scratch space of the decoder (decoding is synchronous: one call at a time per thread). */
 interface Scratch {
-  readonly packed: Uint8Array; readonly S: Uint16Array; readonly C: Uint16Array; readonly B: Uint16Array; readonly T: Uint16Array;
+  readonly packed: Uint8Array; readonly S: Uint16Array; readonly logS: Uint16Array;
+  /**
+   * Field tables without a zero test: zlog[0] = 2n, zlog[a] = log a otherwise; zexp[i] = alpha^i
+   * for i < 2n and 0 for 2n <= i < 4n, so zexp[zlog[a] + zlog[b]] = a b for any a, b.
+   */
+  readonly zlog: Uint16Array; readonly zexp: Uint16Array;
+  /** Berlekamp–Massey's three rotating buffers, and which of them holds the error locator. */
+  readonly C: Uint16Array; readonly B: Uint16Array; readonly T: Uint16Array;
+  locator: Uint16Array;
   /** Prime factors of n, smallest first, and one buffer of n values per factor (evaluateEverywhere). */
   readonly factors: readonly number[];
   readonly levels: readonly Uint16Array[];
@@ -220,7 +249,9 @@ function scratchOf(code: _Bch): Scratch {
     const len = 2 * code.t + 2;
     const factors = primeFactors(code.n);
     s = {
-      packed: new Uint8Array((code.n + 1) >>> 3), S: new Uint16Array(2 * code.t + 1), C: new Uint16Array(len), B: new Uint16Array(len), T: new Uint16Array(len),
+      packed: new Uint8Array((code.n + 1) >>> 3), S: new Uint16Array(2 * code.t + 1), logS: new Uint16Array(2 * code.t + 1),
+      zlog: Uint16Array.from(code.log, (v, a) => (a === 0 ? 2 * code.n : v)), zexp: Uint16Array.from({ length: 4 * code.n }, (_, i) => (i < 2 * code.n ? code.exp[i]! : 0)),
+      C: new Uint16Array(len), B: new Uint16Array(len), T: new Uint16Array(len), locator: new Uint16Array(0),
       factors, levels: factors.map(() => new Uint16Array(code.n)),
     };
     scratches.set(code, s);
@@ -238,7 +269,7 @@ function scratchOf(code: _Bch): Scratch {
  */
 function evaluateEverywhere(code: _Bch, s: Scratch, L: number): Uint16Array {
   const { n, exp, log } = code;
-  const { C, factors, levels } = s;
+  const { locator: C, factors, levels, zlog, zexp } = s;
   const k = factors.length;
   let F = n / factors[k - 1]!;
   const last = levels[k - 1]!, points = factors[k - 1]!;
@@ -264,8 +295,7 @@ function evaluateEverywhere(code: _Bch, s: Scratch, L: number): Uint16Array {
       for (let r = 0; r < f; r++) {
         const from = (rho + r * F) * childPoints, step = (F * r) % n;
         for (let p = 0, e = 0, q = 0; p < rowPoints; p++) {
-          const v = child[from + q]!;
-          if (v !== 0) out[row + p]! ^= exp[log[v]! + e]!;
+          out[row + p]! ^= zexp[zlog[child[from + q]!]! + e]!;
           e += step;
           if (e >= n) e -= n;
           if (++q === childPoints) q = 0;
@@ -282,36 +312,38 @@ function evaluateEverywhere(code: _Bch, s: Scratch, L: number): Uint16Array {
  * so only the odd steps are computed.
  */
 function berlekampMassey(code: _Bch, s: Scratch): number {
-  const { n, t, exp, log } = code;
-  const { S, C, T } = s;
-  let { B } = s;
-  let Cc = C;
-  Cc.fill(0); B.fill(0);
-  Cc[0] = 1; B[0] = 1;
+  const { n, t } = code;
+  const { S, logS, zlog, zexp } = s;
+  for (let i = 1; i <= 2 * t; i++) logS[i] = zlog[S[i]!]!;
+  // Three buffers rotate: C (the current LFSR), B (the one before its last lengthening), T (free).
+  let C = s.C, B = s.B, T = s.T;
+  C.fill(0); B.fill(0);
+  C[0] = 1; B[0] = 1;
   let L = 0, degB = 0, shift = 1, logb = 0;
   for (let step = 0; step < 2 * t; step += 2) {
     let d = S[step + 1]!;
-    for (let i = 1; i <= L; i++) {
-      const c = Cc[i]!, x = S[step + 1 - i]!;
-      if (c !== 0 && x !== 0) d ^= exp[log[c]! + log[x]!]!;
-    }
+    for (let i = 1; i <= L; i++) d ^= zexp[zlog[C[i]!]! + logS[step + 1 - i]!]!;
     if (d === 0) { shift += 2; continue; }
-    const logCoef = (log[d]! + n - logb) % n;
-    const lengthen = 2 * L <= step;
-    if (lengthen) T.set(Cc);
-    for (let i = 0; i <= degB; i++) {
-      const bi = B[i]!;
-      if (bi !== 0) Cc[i + shift]! ^= exp[logCoef + log[bi]!]!;
-    }
-    if (lengthen) {
-      const newL = step + 1 - L;
+    let logCoef = zlog[d]! + n - logb;
+    if (logCoef >= n) logCoef -= n;
+    if (2 * L <= step) {
+      // Lengthening: T = C - d/b x^shift B becomes C, and the old C becomes B.
+      const newL = step + 1 - L, top = Math.max(L, shift + degB);
+      T.set(C.subarray(0, L + 1));
+      T.fill(0, L + 1, top + 1);
+      for (let i = 0; i <= degB; i++) T[i + shift]! ^= zexp[logCoef + zlog[B[i]!]!]!;
+      const free = B;
+      B = C; C = T; T = free;
       degB = L;
-      B.set(T);
       L = newL;
-      logb = log[d]!;
+      logb = zlog[d]!;
       shift = 2;
-    } else shift += 2;
+    } else {
+      for (let i = 0; i <= degB; i++) C[i + shift]! ^= zexp[logCoef + zlog[B[i]!]!]!;
+      shift += 2;
+    }
   }
+  s.locator = C;
   return L;
 }
 

@@ -131,10 +131,14 @@ export function _withProjections<T>(v: Int16Array, p: FuzzyCommitmentParams, key
   }
 }
 
-/** Message bits (one per byte) packed LSB first into ceil(k / 8) bytes. */
-function packBits(bits: Uint8Array): Uint8Array {
-  const out = new Uint8Array(Math.ceil(bits.length / 8));
-  for (let i = 0; i < bits.length; i++) out[i >> 3]! |= bits[i]! << (i & 7);
+/**
+ * BCH decoding of a voted word (n bits, one per byte; overwritten): the message bits of the
+ * codeword within t, packed LSB first into ceil(k / 8) bytes, or undefined when there is none.
+ */
+export function _decodedMessage(code: _Bch, word: Uint8Array): Uint8Array | undefined {
+  if (!_bchDecode(code, word)) return undefined;
+  const out = new Uint8Array(Math.ceil(code.k / 8));
+  for (let i = 0; i < code.k; i++) out[i >> 3]! |= word[code.n - code.k + i]! << (i & 7);
   return out;
 }
 
@@ -185,8 +189,7 @@ export function _decodeMessage(v: Int16Array, p: FuzzyCommitmentParams, key: Uin
       for (let l = 0; l < proj.length; l++) soft[slot[l]!]! += (helper[l >> 3]! >> (l & 7)) & 1 ? -proj[l]! : proj[l]!;
     });
     for (let j = 0; j < code.n; j++) word[j] = soft[j]! > 0 ? 1 : 0;
-    if (!_bchDecode(code, word)) return undefined;
-    return packBits(word.subarray(code.n - code.k));
+    return _decodedMessage(code, word);
   } finally {
     soft.fill(0);
     word.fill(0);

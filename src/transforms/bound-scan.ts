@@ -1,0 +1,93 @@
+// 1:N key release over the bound templates of one salt epoch (SPEC.md §4.5, §6.2): the templates
+// share the keyed projection and permutation, so a probe is projected once and each template costs
+// one soft-majority vote and one BCH decoding. The projections and every template's helper bits
+// are laid out in codeword order (the r projections of codeword bit j at [j r, j r + r)), so a
+// vote reads both sequentially. Used on the calling thread and, unchanged, by the release workers.
+import { _equalBytes } from '../bytes.js';
+import { _bchCode } from './bch.js';
+import { _commitment, _decodedMessage, type FuzzyCommitmentParams } from './fuzzy-commitment.js';
+
+/** Position of projection l in codeword order: slot(l) r + (how many earlier l share its slot). */
+export function _codewordOrder(slot: Uint16Array, r: number): Uint16Array {
+  const seen = new Uint8Array(slot.length / r);
+  const order = new Uint16Array(slot.length);
+  for (let l = 0; l < slot.length; l++) order[l] = slot[l]! * r + seen[slot[l]!]!++;
+  return order;
+}
+
+/** Helper bits (LSB first, in projection order) rearranged into codeword order, into `out` at bit 0. */
+export function _orderHelper(helper: Uint8Array, order: Uint16Array, out: Uint8Array): void {
+  out.fill(0);
+  for (let l = 0; l < order.length; l++) if ((helper[l >> 3]! >> (l & 7)) & 1) out[order[l]! >> 3]! |= 1 << (order[l]! & 7);
+}
+
+/** One epoch's templates as a scan reads them. */
+export interface _BoundRows {
+  readonly params: FuzzyCommitmentParams;
+  readonly salt: Uint8Array;
+  /** Helper data in codeword order, ceil(n r / 8) bytes per template. */
+  readonly helpers: Uint8Array;
+  /** Commitments, 32 bytes per template. */
+  readonly commitments: Uint8Array;
+  readonly count: number;
+}
+
+/** A template the probe released: its row and the bound message (the caller derives the key and wipes it). */
+export interface _BoundHit { readonly row: number; readonly message: Uint8Array }
+
+/**
+ * The votes of the projections `proj` (codeword order) as tables: for codeword bit j and each run
+ * of up to 4 of its r helper bits, the 16 sums of (bit ? -proj : proj) over that run, one per
+ * value of the bits, so that a template's vote for j is ceil(r / 4) table reads.
+ */
+function voteTables(proj: Int32Array, n: number, r: number): Int32Array {
+  const chunks = Math.ceil(r / 4);
+  const table = new Int32Array(n * chunks * 16);
+  for (let j = 0; j < n; j++) {
+    for (let ch = 0; ch < chunks; ch++) {
+      const first = j * r + ch * 4, count = Math.min(4, r - ch * 4), at = (j * chunks + ch) * 16;
+      for (let bits = 0; bits < 16; bits++) {
+        let sum = 0;
+        for (let c = 0; c < count; c++) sum += (bits >> c) & 1 ? -proj[first + c]! : proj[first + c]!;
+        table[at + bits] = sum;
+      }
+    }
+  }
+  return table;
+}
+
+/**
+ * Rows [from, to) of `rows` whose message the probe releases, given the probe's projections in
+ * codeword order (`proj`, n r integers): for each row, y_j = [sum over j's projections of
+ * (helper bit ? -proj : proj) > 0] (read from voteTables), BCH decoding, and the commitment check.
+ */
+export function _scanBound(rows: _BoundRows, proj: Int32Array, from: number, to: number): _BoundHit[] {
+  const { params: p, helpers, commitments, salt } = rows;
+  const code = _bchCode(p.m, p.t);
+  const { n } = code, r = p.r, chunks = Math.ceil(r / 4), mask = r === 32 ? -1 : (1 << r) - 1;
+  const stride = Math.ceil((n * r) / 8);
+  const table = voteTables(proj, n, r);
+  const word = new Uint8Array(n);
+  const hits: _BoundHit[] = [];
+  try {
+    for (let row = from; row < to; row++) {
+      const base = row * stride * 8;
+      for (let j = 0; j < n; j++) {
+        // The r helper bits of codeword bit j (r <= 16: within 3 bytes of its first byte).
+        const bit = base + j * r, b = bit >> 3;
+        const bits = ((helpers[b]! | (helpers[b + 1]! << 8) | (helpers[b + 2]! << 16)) >>> (bit & 7)) & mask;
+        let soft = 0;
+        for (let ch = 0, at = j * chunks * 16; ch < chunks; ch++, at += 16) soft += table[at + ((bits >>> (4 * ch)) & 15)]!;
+        word[j] = soft > 0 ? 1 : 0;
+      }
+      const message = _decodedMessage(code, word);
+      if (!message) continue;
+      if (_equalBytes(_commitment(p, salt, message), commitments.subarray(row * 32, row * 32 + 32))) hits.push({ row, message });
+      else message.fill(0);
+    }
+    return hits;
+  } finally {
+    word.fill(0);
+    table.fill(0);
+  }
+}
