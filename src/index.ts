@@ -19,4 +19,5 @@ export {
 } from './transforms/fuzzy-commitment.js';
 export { bindKey, releaseKey, messageBytes, type BindingParams, type BoundKey, type KeyRelease } from './transforms/key-binding.js';
 export { BoundGallery, BOUND_THREADS_MAX, type BoundGalleryOptions, type BoundRelease } from './transforms/bound-gallery.js';
+export { sealCredential, openCredential, CREDENTIAL_MAX_BYTES } from './transforms/credential.js';
 export { encodeBoundTemplate, decodeBoundTemplate, type BoundTemplate, type SealableTemplate } from './template.js';

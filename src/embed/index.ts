@@ -6,5 +6,5 @@ export {
 } from './embedder.js';
 export { decodeImage, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PIXELS, type ImageInput, type RawImage, type RgbImage, type ImageLimits } from './image.js';
 export { cropImage, flipHorizontal, adjustBrightness, rotateImage, scaleImage, padImage, type PixelBox } from './image-ops.js';
-export { FACEAPI_DIM, faceapiMean, faceapiParams, faceapiThreshold, type FalseMatchRate } from './model-params.js';
+export { FACEAPI_DIM, faceapiBindingParams, faceapiMean, faceapiParams, faceapiThreshold, type FalseMatchRate } from './model-params.js';
 export type { RuntimeName, RuntimePreference } from './runtime.js';

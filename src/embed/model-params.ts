@@ -5,6 +5,7 @@
 // and the decision thresholds of each scheme at false match rates 1e-3 and 1e-4 on LFW.
 import type { ProtectParams } from '../transforms/protect.js';
 import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../transforms/defaults.js';
+import { DEFAULT_BINDING_CENTRING_STRENGTH, defaultBindingParams, type FuzzyCommitmentParams } from '../transforms/fuzzy-commitment.js';
 import { aNumber } from '../validate.js';
 import type { SchemeName } from '../transforms/scheme.js';
 import { FACEAPI_MEAN_HEX, FACEAPI_THRESHOLDS } from './faceapi-mean.gen.js';
@@ -69,4 +70,26 @@ export function faceapiThreshold(scheme: SchemeName = 'iom-grp', fmr: FalseMatch
   const byRate = FACEAPI_THRESHOLDS[scheme] as Record<string, number>;
   if (!Object.hasOwn(byRate, fmr)) throw new RangeError(`"fmr" expected one of ${Object.keys(byRate).join(', ')}`);
   return byRate[fmr]!;
+}
+
+/**
+ * BCH error budget t of key binding (n = 1023, r = 4) for the bundled recogniser at each false
+ * release rate: the largest t whose rate of releasing a key to another person's face on LFW is
+ * at most `fmr` (docs/EVALUATION.md "Key binding": 9.9e-4 at t = 150, 9.7e-5 at t = 91). Measured
+ * on the evaluation's impostor pairs, not on people held out as the thresholds above are.
+ */
+const FACEAPI_BINDING_T: Readonly<Record<FalseMatchRate, number>> = Object.freeze({ '1e-3': 150, '1e-4': 91 });
+
+/**
+ * Key-binding parameters for embeddings of the bundled recogniser at a false release rate:
+ * BCH n = 1023, r = 4, the t of that rate, centred by the full mean (DEFAULT_BINDING_CENTRING_STRENGTH).
+ * At 1e-4 (an access-control operating point) a genuine capture fails more often (LFW: 38 % vs 11 %).
+ * @example
+ * import { bindKey, generateSalt } from 'templock';
+ * import { faceapiBindingParams } from 'templock/embed';
+ * const { template, key } = bindKey(embedding, faceapiBindingParams('1e-4'), appKey, generateSalt());
+ */
+export function faceapiBindingParams(fmr: FalseMatchRate = '1e-4'): FuzzyCommitmentParams & { readonly mean: Float32Array } {
+  if (!Object.hasOwn(FACEAPI_BINDING_T, fmr)) throw new RangeError(`"fmr" expected one of ${Object.keys(FACEAPI_BINDING_T).join(', ')}`);
+  return { ...defaultBindingParams(FACEAPI_DIM), t: FACEAPI_BINDING_T[fmr], mean: faceapiMean(DEFAULT_BINDING_CENTRING_STRENGTH) };
 }

@@ -1,7 +1,8 @@
 // `templock demo` end to end (what `npm start` runs) on a temporary database: the scenario
 // completes with every check passed, its figures are consistent, and the database it leaves
 // holds sealed records only; with --fleet, terminals following a central store refuse a resident
-// revoked at the desk; its own temporary folder is removed unless --keep; an existing
+// revoked at the desk; with --key-binding, door credentials bound to faces open 1:1 and 1:N for
+// the resident only; its own temporary folder is removed unless --keep; an existing
 // --db path is refused (exit 4).
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,24 @@ test('demo --fleet: the residents in a throw-away PostgreSQL store, three termin
   assert.equal([f.fleet.terminals, f.fleet.acceptedBefore, f.fleet.refusedAfter], [3, 3, 3]);
   assert.ok(f.fleet.refusalMs.every((ms: number) => ms < 5000), 'each terminal refused within the wait');
   console.log(`  fleet: refused after ${f.fleet.refusalMs.join(' / ')} ms`);
+});
+
+test('demo --key-binding: a door credential per resident that another view of the face opens 1:1 and 1:N; no other face releases a key', async () => {
+  const out: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => out.push(l), progress: () => {} };
+  const code = await main(['demo', '--key-binding', '--json'], io);
+  const f = JSON.parse(out.join('\n'));
+  const k = f.keyBinding;
+  console.log(`  key binding: ${k.bound} bound, opened ${k.opened}/${k.probes}, 1:N ${k.identified}/${k.probes}, released to others ${k.falseReleases}/${k.impostorTrials}, strangers ${k.strangersReleasing}/${k.strangers}`);
+  assert.is(code, 0);
+  assert.is(f.ok, true);
+  assert.is(k.bound, f.residents, 'every enrolled resident has a bound credential');
+  assert.ok(k.opened >= k.probes - 2, 'nearly every resident opens the credential from another view');
+  assert.ok(k.identified >= k.probes - 2, 'and is the only one released 1:N');
+  assert.is(k.falseReleases, 0, 'no key is released to another resident or a stranger');
+  assert.is(k.strangersReleasing, 0);
+  // Revoking a subject deletes all its records: the re-issued resident has no bound record any more.
+  assert.is(f.rotation.rewrapped, 2 * f.residents - 1, 'bound records are re-wrapped with the others');
 });
 
 test('the demo\'s temporary folder is removed at the end unless --keep; a --db path is kept', () => {

@@ -22,6 +22,7 @@ import { protect } from '../../transforms/protect.js';
 import type { Command, Io } from '../command.js';
 import { countFound, databaseFiles, vectorBytes, type ScanTarget } from './demo-scan.js';
 import { _fleetScenario } from './demo-fleet.js';
+import { _keyBindingScenario } from './demo-key-binding.js';
 import { enrolmentCapture, probeCapture } from './demo-views.js';
 import { rewrapAndRetire } from './keys-rotation.js';
 import { createKeyFile, createTerminal, type KekSource } from './terminal-file.js';
@@ -89,8 +90,8 @@ export function _demoDatabase(db: unknown, keep: boolean): _DemoDatabase {
   return { path, kept: true, dispose: () => {} };
 }
 
-/** Runs the scenario on an open session and returns its figures; with `fleetFolder`, the fleet part too. */
-async function scenario(s: Session, io: Io, fleetFolder: string | undefined) {
+/** Runs the scenario on an open session and returns its figures; with `fleetFolder`, the fleet part too; with `keyBinding`, door credentials bound to faces. */
+async function scenario(s: Session, io: Io, fleetFolder: string | undefined, keyBinding: boolean) {
   const steps: Step[] = [];
   const timed = async <T>(step: string, body: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -200,6 +201,10 @@ async function scenario(s: Session, io: Io, fleetFolder: string | undefined) {
     }
   });
 
+  // Key binding (--key-binding): a door credential per resident that only their face opens.
+  const bound = !keyBinding ? undefined
+    : await timed(`key binding: bind ${residents.length} door credentials, release them 1:1 and 1:N`, () => _keyBindingScenario(s, embedder, residents, strangers, io));
+
   // Fleet (--fleet): the residents in a central PostgreSQL store, terminals following it.
   const fleet = fleetFolder === undefined ? undefined
     : await timed(`fleet: central store, ${residents.length} residents, terminals following it`, () => _fleetScenario(fleetFolder, s.terminal.ring, enrolled, probes, threshold));
@@ -259,14 +264,15 @@ async function scenario(s: Session, io: Io, fleetFolder: string | undefined) {
   const ok = scan.selfCheck && scan.rawFound + scan.canonicalFound + scan.payloadFound === 0 &&
     revocation.refusedWith !== 'accepted' && revocation.newAccepted && !revocation.oldMatchesNew && !revocation.oldMatchesFresh &&
     rotation.underOldKey === 0 && rotation.stillAccepted &&
-    (fleet === undefined || (fleet.acceptedBefore === fleet.terminals && fleet.refusedAfter === fleet.terminals));
+    (fleet === undefined || (fleet.acceptedBefore === fleet.terminals && fleet.refusedAfter === fleet.terminals)) &&
+    (bound === undefined || (bound.opened > 0 && bound.falseReleases === 0 && bound.strangersReleasing === 0));
   const figures = {
     runtime: embedder.runtimeDescription, scheme: SCHEME, threshold,
     detected: people.residents.length + strangers.length,
     residents: residents.length, failuresToEnrol, failuresToAcquire, strangers: strangersSeen, strangerFailuresToAcquire,
     genuineAccepts, impostorTrials, impostorRejects, rank1, strangerRejects, views,
     msPerImage: Math.round(median(captureMs)), images: captureMs.length,
-    revocation, rotation, scan, ...(fleet ? { fleet } : {}),
+    revocation, rotation, scan, ...(fleet ? { fleet } : {}), ...(bound ? { keyBinding: bound } : {}),
   };
   return { figures, steps, ok };
 }
@@ -278,7 +284,7 @@ function pad(label: string, value: string): string {
 export const demoCommand: Command = {
   name: ['demo'],
   summary: 'Access-terminal simulation on the sample photos shipped with face-api (npm start)',
-  help: `[--db PATH | --keep] [--fleet] [--json]
+  help: `[--db PATH | --keep] [--fleet] [--key-binding] [--json]
   Detects every face of the six sample photos of @vladmandic/face-api, enrols the people of the
   first four as residents (sealed records in a new SQLite database), verifies and identifies
   them from other views (mirror, brightness, rotation, scale), rejects the people of the last
@@ -290,8 +296,11 @@ export const demoCommand: Command = {
   --fleet     also a fleet: a throw-away local PostgreSQL server (Debian's postgresql) as the
               central store of the residents, three terminals following it with local
               replicas, and a revocation at the desk timed until every terminal refuses
+  --key-binding  also a door credential per resident bound to the face (fuzzy commitment):
+              the bound template sealed in the store, the credential under the released key;
+              another view releases it 1:1 and 1:N, other residents and strangers release nothing
   --json      the figures as one JSON object`,
-  options: { db: { type: 'string' }, keep: { type: 'boolean' }, fleet: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { db: { type: 'string' }, keep: { type: 'boolean' }, fleet: { type: 'boolean' }, 'key-binding': { type: 'boolean' }, json: { type: 'boolean' } },
   async run(values, _positionals, io) {
     const place = _demoDatabase(values.db, values.keep === true);
     const db = place.path;
@@ -303,7 +312,7 @@ export const demoCommand: Command = {
       const terminal = await createTerminal(keyring, source, { tenant: 'templock-demo', scheme: SCHEME, threshold: faceapiThreshold(SCHEME) });
       const session = await sessionOf(db, keyring, source, terminal);
       try {
-        result = await scenario(session, io, values.fleet === true ? dirname(db) : undefined);
+        result = await scenario(session, io, values.fleet === true ? dirname(db) : undefined, values['key-binding'] === true);
       } finally {
         session.close();
       }
@@ -335,6 +344,13 @@ export const demoCommand: Command = {
       ...(f.fleet ? [
         pad('fleet: residents in the central store (PostgreSQL)', `${f.fleet.enrolled}, accepted by ${f.fleet.acceptedBefore}/${f.fleet.terminals} terminals`),
         pad(`fleet: ${f.fleet.revoked} revoked at the desk, refused by`, `${f.fleet.refusedAfter}/${f.fleet.terminals} after ${f.fleet.refusalMs.join(' / ')} ms`),
+      ] : []),
+      ...(f.keyBinding ? [
+        pad('key binding: door credentials bound (sealed in SQLite)', `${f.keyBinding.bound}/${f.residents}`),
+        pad('key binding: credential opened 1:1 from another view', `${f.keyBinding.opened}/${f.keyBinding.probes}`),
+        pad('key binding: own key alone released 1:N', `${f.keyBinding.identified}/${f.keyBinding.probes}`),
+        pad('key binding: keys released to others 1:1', `${f.keyBinding.falseReleases}/${f.keyBinding.impostorTrials}`),
+        pad('key binding: strangers releasing any key 1:N', `${f.keyBinding.strangersReleasing}/${f.keyBinding.strangers}`),
       ] : []),
       pad('time per image (detect + embed + protect, median)', `${f.msPerImage} ms over ${f.images} captures`),
       '',

@@ -18,6 +18,7 @@ import { init } from '../../match/loader.js';
 import { Matcher } from '../../match/matcher.js';
 import { AccessControl } from '../../storage/access-control.js';
 import { generateSalt } from '../../random/secrets.js';
+import { DEFAULT_PURPOSE } from '../../storage/context.js';
 import { saltId } from '../../storage/seal.js';
 import type { SqliteTemplateStore } from '../../storage/sqlite/sqlite-store.js';
 import type { ProtectedTemplate } from '../../template.js';
@@ -238,7 +239,10 @@ export interface EpochGalleries {
   close(): void;
 }
 
-/** Loads one Gallery per salt epoch that holds records (EMPTY_GALLERY when none does). */
+/**
+ * Loads one Gallery per salt epoch that holds records of the access purpose (EMPTY_GALLERY when
+ * none does); records of other purposes (the key-binding templates of the demo) stay out.
+ */
 export async function epochGalleries(s: Session): Promise<EpochGalleries> {
   await init();
   const index = new Map(s.terminal.settings.epochs.map((hex, i) => [saltId(hexToBytes(hex)), i] as const));
@@ -246,7 +250,7 @@ export async function epochGalleries(s: Session): Promise<EpochGalleries> {
   let searched = 0;
   const close = () => { for (const g of byEpoch.values()) g.close(); };
   try {
-    for (const { subjectId, template } of s.store.entries()) {
+    for (const { subjectId, template } of s.store.entries({ purpose: DEFAULT_PURPOSE })) {
       const e = index.get(saltId(template.salt));
       if (e === undefined) throw new TemplockError('INCOMPATIBLE', `record of "${subjectId}" has a salt of no epoch of this terminal`);
       let g = byEpoch.get(e);
