@@ -9,7 +9,7 @@ import { TemplockError } from '../errors.js';
 import { SALT_MAX_BYTES, SALT_MIN_BYTES, type BoundTemplate } from '../template.js';
 import { aBytes, aEmbedding, aInt, type EmbeddingInput } from '../validate.js';
 import { _BoundPool } from './bound-pool.js';
-import { _codewordOrder, _orderHelper, _scanBound, type _BoundHit, type _BoundRows } from './bound-scan.js';
+import { _codewordOrder, _orderHelper, _scanClaimed, type _BoundRows } from './bound-scan.js';
 import type { _ScanReply } from './bound-serve.js';
 import { _bindingParamBlock, _helperBytes, _releasedKey, _withProjections, checkBindingParams, COMMITMENT_BYTES, type FuzzyCommitmentParams } from './fuzzy-commitment.js';
 import { _keyId, _meanId } from './ids.js';
@@ -198,22 +198,18 @@ export class BoundGallery {
     } finally {
       v.fill(0);
     }
-    const hits: Array<{ part: number; hit: _BoundHit }> = [];
+    // Every thread claims chunks of rows from one shared counter until none is left.
+    const claim = new Int32Array(new SharedArrayBuffer(4));
     const pool = this.#pool;
-    const share = (count: number, i: number) => Math.floor((count * i) / this.#threads);
     const replies: Array<Promise<_ScanReply>> = [];
     if (pool) {
-      for (let w = 1; w < this.#threads; w++) {
-        replies.push(pool.scan(w - 1, parts.map((part) => ({ epoch: part.epoch.number, proj: part.proj.slice(), from: share(part.rows.count, w), to: share(part.rows.count, w + 1) }))));
+      for (let w = 0; w < pool.size; w++) {
+        replies.push(pool.scan(w, claim, parts.map((part) => ({ epoch: part.epoch.number, proj: part.proj.slice(), count: part.rows.count }))));
       }
     }
-    parts.forEach((part, i) => {
-      for (const hit of _scanBound(part.rows, part.proj, 0, pool ? share(part.rows.count, 1) : part.rows.count)) hits.push({ part: i, hit });
-      part.proj.fill(0);
-    });
-    for (const reply of await Promise.all(replies)) {
-      for (const h of reply.hits) hits.push({ part: parts.findIndex((p) => p.epoch.number === h.epoch), hit: { row: h.row, message: h.message } });
-    }
+    const hits = _scanClaimed(parts, claim);
+    for (const part of parts) part.proj.fill(0);
+    for (const reply of await Promise.all(replies)) for (const h of reply.hits) hits.push({ part: h.part, hit: { row: h.row, message: h.message } });
     hits.sort((a, b) => a.part - b.part || a.hit.row - b.hit.row);
     return hits.map(({ part, hit }) => {
       const { epoch, ids } = parts[part]!;

@@ -64,14 +64,17 @@ export class _BoundPool {
     for (const w of this.#workers) w.postMessage({ kind: 'drop', epoch });
   }
 
-  /** Runs one scan on worker `index`; its projections are transferred (the caller keeps no copy). */
-  scan(index: number, parts: _ScanMessage['parts']): Promise<_ScanReply> {
+  /**
+   * Runs one scan on worker `index`, claiming chunks from `claim` (a shared counter); its
+   * projections are transferred (the caller keeps no copy).
+   */
+  scan(index: number, claim: Int32Array, parts: _ScanMessage['parts']): Promise<_ScanReply> {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) for (const w of this.#workers) w.ref();
       this.#pending.set(id, { resolve, reject });
-      this.#workers[index]!.postMessage({ kind: 'scan', id, parts }, parts.map((p) => p.proj.buffer as ArrayBuffer));
+      this.#workers[index]!.postMessage({ kind: 'scan', id, claim, parts }, parts.map((p) => p.proj.buffer as ArrayBuffer));
     });
   }
 

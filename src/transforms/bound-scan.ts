@@ -91,3 +91,27 @@ export function _scanBound(rows: _BoundRows, proj: Int32Array, from: number, to:
     table.fill(0);
   }
 }
+
+/** Rows per unit of work that threads claim from a shared counter. */
+export const SCAN_CHUNK_ROWS = 128;
+
+/**
+ * Scans chunks claimed one at a time from the shared counter `claim[0]` until none is left: chunk
+ * g is rows [g' * SCAN_CHUNK_ROWS, ...) of the part whose chunks it falls in (parts in order).
+ * Every thread of one release runs this on the same parts, so each chunk is scanned once, by
+ * whichever thread is free first. Returns the hits with their part index.
+ */
+export function _scanClaimed(parts: ReadonlyArray<{ readonly rows: _BoundRows; readonly proj: Int32Array }>, claim: Int32Array): Array<{ part: number; hit: _BoundHit }> {
+  const hits: Array<{ part: number; hit: _BoundHit }> = [];
+  const firstChunk: number[] = [];
+  let total = 0;
+  for (const p of parts) { firstChunk.push(total); total += Math.ceil(p.rows.count / SCAN_CHUNK_ROWS); }
+  for (let g = Atomics.add(claim, 0, 1); g < total; g = Atomics.add(claim, 0, 1)) {
+    let part = parts.length - 1;
+    while (firstChunk[part]! > g) part--;
+    const from = (g - firstChunk[part]!) * SCAN_CHUNK_ROWS;
+    const { rows, proj } = parts[part]!;
+    for (const hit of _scanBound(rows, proj, from, Math.min(rows.count, from + SCAN_CHUNK_ROWS))) hits.push({ part, hit });
+  }
+  return hits;
+}
