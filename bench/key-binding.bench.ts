@@ -4,9 +4,14 @@
 // projection material cached (one salt, as a 1:N epoch would have). Then 1:N: a BoundGallery of
 // 10,000 residents of one salt epoch searched for a stranger (every template voted and decoded),
 // on 1 and 2 threads, per template scanned, against the baseline of releaseKey tried template by
-// template (the per-template cost of a search without the gallery).
+// template (the per-template cost of a search without the gallery), and the native C ceiling of
+// the same vote and decoding (bench/native/bound_scan.c) over the same rows.
 import { BoundGallery, bindKey, defaultBindingParams, messageBytes, releaseKey, type BoundTemplate } from '../src/index.js';
+import { _canonicalise } from '../src/canonical.js';
+import { _codewordOrder, _orderHelper } from '../src/transforms/bound-scan.js';
+import { _helperBytes, _withProjections } from '../src/transforms/fuzzy-commitment.js';
 import { BENCH_KEY, BENCH_SALT, embeddings } from './harness/inputs.js';
+import { native } from './harness/native.js';
 import { defineSuite, type Workload } from './harness/suite.js';
 
 const DIM = 128;
@@ -33,6 +38,28 @@ function gallery(threads: number): BoundGallery {
   residents.forEach((t, i) => g.add(`r${i}`, t));
   galleries.push(g);
   return g;
+}
+
+/** The C ceiling over the templates' helper bits and the probe's projections, both in codeword order. */
+function nativeScan(): Array<{ variant: string; fn: () => unknown; opsPerCall: number; output: (v: unknown) => unknown }> {
+  const c = native();
+  if (!c) return [];
+  const stride = _helperBytes(params);
+  const helpers = new Uint8Array(RESIDENTS * stride);
+  const proj = new Int32Array((2 ** params.m - 1) * params.r);
+  const v = _canonicalise(impostor, undefined);
+  _withProjections(v, params, BENCH_KEY, BENCH_SALT, (raw, slot) => {
+    const order = _codewordOrder(slot, params.r);
+    for (let l = 0; l < raw.length; l++) proj[order[l]!] = raw[l]!;
+    residents.forEach((t, i) => _orderHelper(t.helper, order, helpers.subarray(i * stride, (i + 1) * stride)));
+  });
+  const out = new Int32Array(RESIDENTS);
+  return [{
+    variant: 'native',
+    opsPerCall: RESIDENTS,
+    fn: () => Array.from(out.subarray(0, c.bound_scan(helpers, proj, RESIDENTS, params.m, params.t, params.r, out)), (row) => ({ id: `r${row}` })),
+    output: releasedIds,
+  }];
 }
 
 /** Compared across variants: the ids released among the first BASELINE_TEMPLATES residents. */
@@ -64,6 +91,7 @@ export default defineSuite({
           opsPerCall: BASELINE_TEMPLATES,
           output: releasedIds,
         },
+        ...nativeScan(),
         ...[1, 2].map((threads) => {
           let g: BoundGallery | undefined;
           return {

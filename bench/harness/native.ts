@@ -21,6 +21,7 @@ export interface NativeKernels {
   iom_grp_protect(embeddings: Float32Array, n: number, dim: number, W: Int8Array, m: number, q: number, out: Uint8Array): number;
   binomial_weights(key: Uint8Array, count: number, out: Int8Array, lanes: 4 | 8): number;
   partial_permutations(key: Uint8Array, n: number, k: number, count: number, out: Uint16Array): number;
+  bound_scan(helpers: Uint8Array, proj: Int32Array, count: number, m: number, t: number, r: number, out: Int32Array): number;
 }
 
 /** How the ceiling was built: the addon path, or why there is none. */

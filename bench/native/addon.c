@@ -143,6 +143,16 @@ static napi_value js_binomial_weights(napi_env env, napi_callback_info info) {
   return result(&c, count);
 }
 
+static napi_value js_bound_scan(napi_env env, napi_callback_info info) {
+  call_t c = begin(env, info);
+  const uint8_t *helpers = ptr(&c, 0);
+  const int32_t *proj = ptr(&c, 1);
+  int32_t count = num(&c, 2), m = num(&c, 3), t = num(&c, 4), r = num(&c, 5);
+  int32_t *out = ptr(&c, 6);
+  if (c.failed) return NULL;
+  return result(&c, bound_scan(helpers, proj, count, m, t, r, out));
+}
+
 static napi_value js_partial_permutations(napi_env env, napi_callback_info info) {
   call_t c = begin(env, info);
   const uint8_t *key = ptr(&c, 0);
@@ -167,6 +177,7 @@ static const struct {
     {"iom_grp_protect", js_iom_grp_protect},
     {"binomial_weights", js_binomial_weights},
     {"partial_permutations", js_partial_permutations},
+    {"bound_scan", js_bound_scan},
 };
 
 NAPI_EXPORT napi_value napi_register_module_v1(napi_env env, napi_value exports) {

@@ -42,4 +42,9 @@ void binomial_weights(const uint8_t *key, int32_t count, int8_t *out, int32_t la
  * each (n <= 4096, k <= 256), from the start of the keystream; permutation r at out + r * k. */
 void partial_permutations(const uint8_t *key, int32_t n, int32_t k, int32_t count, uint16_t *out);
 
+/* 1:N key release (SPEC.md section 4.5): `count` templates of helper bits in codeword order
+ * (ceil(n r / 8) bytes each) voted over the probe's projections proj[n r], BCH(n = 2^m - 1, t)
+ * decoded; the rows that decode go to out; returns their number. */
+int32_t bound_scan(const uint8_t *helpers, const int32_t *proj, int32_t count, int32_t m, int32_t t, int32_t r, int32_t *out);
+
 #endif

@@ -201,6 +201,12 @@ add('releaseKey', RangeError, {
 });
 add('encodeBoundTemplate', TypeError, { 'null': () => templock.encodeBoundTemplate(null as never), 'salt array': () => templock.encodeBoundTemplate(withBound({ salt: Array.from(salt) })) });
 add('encodeBoundTemplate', RangeError, { 'commitment 33': () => templock.encodeBoundTemplate(withBound({ commitment: u8(33) })), 'padding set': () => templock.encodeBoundTemplate(withBound({ helper: Uint8Array.from(bound.helper, (v, i) => (i === bound.helper.length - 1 ? 0xf0 : v)) })) });
+add('BoundGallery', TypeError, { 'options null': () => new templock.BoundGallery(null as never), 'key array': () => new templock.BoundGallery({ key: Array.from(key) as never }) });
+add('BoundGallery', RangeError, { 'key 33': () => new templock.BoundGallery({ key: u8(33) }), 'threads 0': () => new templock.BoundGallery({ key, threads: 0 }), 'threads 17': () => new templock.BoundGallery({ key, threads: 17 }) });
+add('sealCredential', TypeError, { 'label number': () => templock.sealCredential(key, salt, 7 as never), 'credential string': () => templock.sealCredential(key, 'x' as never, 'a') });
+add('sealCredential', RangeError, { 'key 16': () => templock.sealCredential(u8(16), salt, 'a'), 'credential empty': () => templock.sealCredential(key, u8(0), 'a'), 'label empty': () => templock.sealCredential(key, salt, '') });
+add('openCredential', TypeError, { 'label null': () => templock.openCredential(key, u8(60), null as never), 'sealed array': () => templock.openCredential(key, [1] as never, 'a') });
+add('openCredential', RangeError, { 'sealed short': () => templock.openCredential(key, u8(40), 'a'), 'key 31': () => templock.openCredential(u8(31), u8(60), 'a') });
 add('decodeBoundTemplate', TypeError, { 'string': () => templock.decodeBoundTemplate('x' as never), 'array': () => templock.decodeBoundTemplate([1] as never) });
 
 /** Exports that take no argument or accept any value, so there is nothing to reject. */
