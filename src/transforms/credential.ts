@@ -36,11 +36,16 @@ function aeadKey(key: Uint8Array): Uint8Array {
  * const sealed = sealCredential(key, doorToken, 'resident-42');
  */
 export function sealCredential(key: Uint8Array, credential: Uint8Array, label: string): Uint8Array<ArrayBuffer> {
+  return _sealCredential(key, credential, label, randomBytes(NONCE_BYTES));
+}
+
+/** sealCredential with a given 24-byte nonce (published test vectors only: a nonce is never reused). */
+export function _sealCredential(key: Uint8Array, credential: Uint8Array, label: string, nonce: Uint8Array): Uint8Array<ArrayBuffer> {
   const plaintext = aBytes('credential', credential, 1, CREDENTIAL_MAX_BYTES);
   const aad = labelBytes(label);
+  aBytes('nonce', nonce, NONCE_BYTES);
   const k = aeadKey(key);
   try {
-    const nonce = randomBytes(NONCE_BYTES);
     const sealed = xchacha20poly1305(k, nonce, aad).encrypt(plaintext);
     const out = new Uint8Array(NONCE_BYTES + sealed.length);
     out.set(nonce, 0);

@@ -1133,6 +1133,31 @@ def run_feed(group, test):
     return {'manifestKey': mk.hex(), 'message': message.hex(), 'mac': mac.hex()}
 
 
+def run_credential(group, test):
+    """SPEC.md §4.5.5: a credential sealed under a released key: nonce || XChaCha20-Poly1305 under
+    HKDF-SHA256(key, empty salt, "templock/v1/credential"), the label as associated data."""
+    key = unhex(test['key'], 'key')
+    if len(key) != 32:
+        raise range_error('released key is not 32 bytes')
+    label = test['label'].encode('utf-8')
+    if not 1 <= len(label) <= 255:
+        raise range_error('label length')
+    sealed = unhex(test['sealed'], 'sealed')
+    if not 24 + 16 + 1 <= len(sealed) <= 24 + 16 + 65536:
+        raise range_error('sealed length')
+    k = hkdf_sha256(key, b'', b'templock/v1/credential', 32)
+    if 'nonce' in test:
+        nonce = unhex(test['nonce'], 'nonce')
+        again = nonce + xchacha20_poly1305(k, nonce, label, unhex(test['credential'], 'credential'), False)
+        if again != sealed:
+            return {'sealedAgain': again.hex()}
+    try:
+        credential = xchacha20_poly1305(k, sealed[:24], label, sealed[24:], True)
+    except AuthError:
+        raise SpecError('DECRYPT_FAILED', 'credential') from None
+    return {'credential': credential.hex()}
+
+
 RUNNERS = {
     'canonical_v1.schema.json': ('canonical', run_canonical),
     'samplers_v1.schema.json': ('values', run_samplers),
@@ -1145,6 +1170,7 @@ RUNNERS = {
     'manifest_v1.schema.json': ('manifest', run_manifest),
     'fuzzy_commitment_v1.schema.json': ('outcome', run_fuzzy),
     'feed_v1.schema.json': ('authenticated', run_feed),
+    'credential_v1.schema.json': ('opened', run_credential),
 }
 
 

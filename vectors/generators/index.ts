@@ -3,6 +3,7 @@
 import type { VectorGenerator } from './_envelope.js';
 import { canonicalVectors } from './canonical.js';
 import { compareVectors } from './compare.js';
+import { credentialVectors } from './credential.js';
 import { derivationVectors } from './derivation.js';
 import { feedVectors } from './feed.js';
 import { fuzzyCommitmentVectors } from './fuzzy-commitment.js';
@@ -29,4 +30,5 @@ export const GENERATORS: readonly VectorGenerator[] = [
   manifestVectors,
   fuzzyCommitmentVectors,
   feedVectors,
+  credentialVectors,
 ];

@@ -3,6 +3,7 @@
 import type { VectorChecker } from '../types.js';
 import { canonicalChecker } from './canonical.js';
 import { compareChecker } from './compare.js';
+import { credentialChecker } from './credential.js';
 import { derivationChecker } from './derivation.js';
 import { feedChecker } from './feed.js';
 import { fuzzyCommitmentChecker } from './fuzzy-commitment.js';
@@ -25,4 +26,5 @@ export const CHECKERS: readonly VectorChecker[] = [
   manifestChecker,
   fuzzyCommitmentChecker,
   feedChecker,
+  credentialChecker,
 ];
