@@ -885,7 +885,7 @@ def record_version(record):
     return struct.unpack('<Q', record[88:96])[0] if record[4] == 2 else 0
 
 
-def open_record(key, alg, record, ctx, formats=(1, 2), expected=None):
+def open_record(key, alg, record, ctx, formats=(1, 2), expected=None, disabled=False):
     """§7.4 opening, checks 1-15 in order, with a keyring holding one enabled key. `formats` are
     the format versions this opener knows (a v1-only opener: (1,)); `expected` the record
     version the opener expects, or None."""
@@ -923,6 +923,8 @@ def open_record(key, alg, record, ctx, formats=(1, 2), expected=None):
     kid, commitment, aead_key = storage_key_values(key, alg)
     if record[6:14] != kid:
         raise SpecError('UNKNOWN_KEY_ID', 'key id')
+    if disabled:
+        raise SpecError('KEY_DISABLED', 'key disabled')
     if record[5] != alg or not hmac.compare_digest(record[14:46], commitment):
         raise SpecError('DECRYPT_FAILED', 'decryption failed')
     header = record[:f + n]
@@ -1060,7 +1062,9 @@ def run_record(group, test, v2=False):
         again = seal_record(key, alg, template, ctx, unhex(test['nonce'], 'nonce'), test['version'] if v2 else 0)
         if again != record:
             return {'sealedAgain': again.hex()}
-    template = open_record(key, alg, record, ctx, (1, 2) if v2 else (1,), expected)
+    if group.get('keyStatus', 'enabled') not in ('enabled', 'disabled'):
+        raise range_error('keyStatus')
+    template = open_record(key, alg, record, ctx, (1, 2) if v2 else (1,), expected, group.get('keyStatus') == 'disabled')
     out = {'keyId': record[6:14].hex(), 'saltId': record[70:86].hex()}
     if v2:
         out.update(format=record[4], recordVersion=record_version(record))

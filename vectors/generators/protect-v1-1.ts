@@ -3,7 +3,7 @@
 // tie (SPEC.md §4.2 products are exact integers); and parameter sets out of range given an
 // embedding of their own dimension, so that only the parameter rule can reject them (§1.1).
 import { protectChecker } from '../../src/conformance/checkers/protect.js';
-import { f32ToHex, fromHex } from '../../src/conformance/index.js';
+import { f32ToHex, fromHex, type JsonValue } from '../../src/conformance/index.js';
 import { _deriveStreamKey, _KeyStream } from '../../src/random/keystream.js';
 import { _prepare } from '../../src/transforms/protect.js';
 import { _schemeOf } from '../../src/transforms/registry.js';
@@ -15,6 +15,7 @@ const NOTES = {
   ProductWindow: 'Two IoM-URP products differ by 1 at 2^26: exact integer products decide, float32 products would tie.',
   OwnDimension: 'The embedding has the dimension the parameters name, so only the parameter rule can reject them.',
   InvalidParameters: 'A transform parameter is outside its range.',
+  WrongType: 'The parameters, or a field of them, are of the wrong JSON type.',
   NegativeZeroMean: 'The centring mean contains -0: the mean identifier keeps the sign of zero (SPEC.md §3.1).',
 } as const;
 
@@ -56,6 +57,14 @@ function negativeZeroMean(): GroupSpec {
   }] };
 }
 
+/** Parameters of the wrong type: TypeError (SPEC.md §1.1), whatever the embedding. */
+function wrongType(comment: string, params: JsonValue): GroupSpec {
+  return { type: 'ProtectTest', params, tests: [{
+    comment, flags: ['WrongType'], key: vectorKey('protect-v1-1/invalid'), salt: vectorSalt('protect-v1-1/invalid'),
+    embedding: f32ToHex(gaussianish('protect-v1-1/64', 64)), error: 'TypeError',
+  }] };
+}
+
 /** A parameter set rejected with RangeError although the embedding has its dimension. */
 function invalid(comment: string, params: Record<string, string | number>): GroupSpec {
   const dim = params.dim as number;
@@ -79,6 +88,10 @@ export const protectV11Vectors: VectorGenerator = {
       invalid('IoM-URP, k 65 > dim 64', { scheme: 'iom-urp', dim: 64, m: 16, k: 65, p: 1 }),
       invalid('sign, dim 31 (below 32)', { scheme: 'sign', dim: 31, bits: 64 }),
       invalid('sign, dim 4097 (above 4096)', { scheme: 'sign', dim: 4097, bits: 64 }),
+      wrongType('scheme given as a number', { scheme: 3, dim: 64, bits: 64 }),
+      wrongType('dim given as a string', { scheme: 'sign', dim: '64', bits: 64 }),
+      wrongType('params given as an array', ['sign', 64, 64]),
+      wrongType('params given as a string', 'sign'),
     ],
   }),
 };

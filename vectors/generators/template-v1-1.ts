@@ -48,7 +48,7 @@ export const templateV11Vectors: VectorGenerator = {
       algorithm: 'templock protected template v1 (conformance v1.1 additions)',
       notes: NOTES,
       testGroups: [{
-        type: 'TemplateDecode',
+        type: 'TemplateTest',
         tests: [
           no('sign, 15-byte salt, length 30 + 15 + 8', ['SaltLength', 'LengthMatches'], raw(3, 128, 64, 0, 0, 15, 8)),
           no('sign, 33-byte salt, length 30 + 33 + 8', ['SaltLength', 'LengthMatches'], raw(3, 128, 64, 0, 0, 33, 8)),

@@ -16,8 +16,9 @@ export const MATERIAL_HEAD_BYTES = 64;
 
 /** Transform parameters of a group, with its optional mean (hex of float32 LE). */
 export function groupParams(group: VectorGroup): ProtectParams {
-  const params = obj(group, 'params') as unknown as ProtectParams;
-  return group.mean === undefined ? params : { ...params, mean: f32FromHex(str(group, 'mean'), 'mean') };
+  // Passed as given, even when not an object: rejecting it is the implementation's rule to show.
+  const params = group.params as unknown as ProtectParams;
+  return group.mean === undefined ? params : { ...obj(group, 'params'), mean: f32FromHex(str(group, 'mean'), 'mean') } as unknown as ProtectParams;
 }
 
 /** Material as bytes: weights one int8 each, permutation entries uint16 little-endian. */
