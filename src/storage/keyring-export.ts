@@ -126,7 +126,8 @@ function decodeBody(body: Uint8Array): Keyring {
   return Keyring._fromEntries(entries, entries[primaryIndex]!.id);
 }
 
-function parseHeader(bytes: Uint8Array): Parsed & { blob: Uint8Array } {
+/** The header of an export (SPEC.md §8.1 import checks up to the Argon2id bounds), and its blob. */
+export function _parseKeyringHeader(bytes: Uint8Array): Parsed & { blob: Uint8Array } {
   if (bytes.length < 6) throw malformed('truncated header');
   for (let i = 0; i < 4; i++) if (bytes[i] !== KEYRING_MAGIC[i]) throw malformed('bad magic');
   if (bytes[4] !== KEYRING_VERSION) throw new TemplockError('UNSUPPORTED_VERSION', `keyring: unsupported format version ${bytes[4]}`);
@@ -233,7 +234,7 @@ export async function exportKeyring(keyring: Keyring, protection: KeyringProtect
 export async function importKeyring(bytes: Uint8Array, protection: KeyringProtection): Promise<Keyring> {
   aBytes('bytes', bytes, 0, KEYRING_MAX_BYTES);
   const p = aProtection(protection);
-  const parsed = parseHeader(bytes);
+  const parsed = _parseKeyringHeader(bytes);
   let bodyKey: Uint8Array;
   if (parsed.kind === 'passphrase') {
     if (!('passphrase' in p)) throw new TypeError('"protection" expected { passphrase } for a passphrase-protected keyring');
@@ -245,6 +246,11 @@ export async function importKeyring(bytes: Uint8Array, protection: KeyringProtec
     if (!(unwrapped instanceof Uint8Array) || unwrapped.length !== SEALING_KEY_BYTES) throw decryptFailed();
     bodyKey = unwrapped;
   }
+  return _openKeyringBody(parsed, bodyKey);
+}
+
+/** Opens the blob of a parsed export under its body key (wiped) and decodes the body (SPEC.md §8.3, §8.4). */
+export function _openKeyringBody(parsed: { readonly header: Uint8Array; readonly blob: Uint8Array }, bodyKey: Uint8Array): Keyring {
   const key = _deriveSealKey(bodyKey, 'keyring', 'xchacha20-poly1305');
   bodyKey.fill(0);
   let body: Uint8Array;

@@ -1162,6 +1162,83 @@ def run_credential(group, test):
     return {'credential': credential.hex()}
 
 
+def open_blob(x, domain, blob, prefix):
+    """§8.3: a sealed blob under the 32-byte key x in `domain`, or DECRYPT_FAILED."""
+    commitment = hkdf_sha256(x, b'', b'templock/v1/' + domain + b'/commit', 32)
+    aead_key = hkdf_sha256(x, b'', b'templock/v1/' + domain + b'/aead' + b'\x01', 32)
+    if len(blob) < 72 or not hmac.compare_digest(blob[:32], commitment):
+        raise SpecError('DECRYPT_FAILED', 'blob')
+    try:
+        return xchacha20_poly1305(aead_key, blob[32:56], prefix + blob[:56], blob[56:], True)
+    except AuthError:
+        raise SpecError('DECRYPT_FAILED', 'blob') from None
+
+
+def run_keyring(group, test):
+    """§8: a keyring export under the in-process key wrapper -> its keys and primary, checked in
+    the order of §8.4 (header, Argon2id bounds, body key, blob, body)."""
+    data = unhex(test['export'], 'export')
+    kek = unhex(test['kek'], 'kek')
+    malformed = lambda why: SpecError('MALFORMED', why)
+    if len(data) < 6 or data[:4] != b'TLKR':
+        raise malformed('magic')
+    if data[4] != 1:
+        raise SpecError('UNSUPPORTED_VERSION', 'version')
+    if data[5] == 1:
+        if len(data) < 16:
+            raise malformed('truncated header')
+        m, t = struct.unpack('<II', data[6:14])
+        if not (19456 <= m <= 262144 and 2 <= t <= 16 and 1 <= data[14] <= 8):
+            raise malformed('argon2id bounds')
+        if not 16 <= data[15] <= 64:
+            raise malformed('salt length')
+        raise range_error('passphrase exports are given only with headers refused before any work')
+    if data[5] != 2:
+        raise malformed('protection')
+    if len(data) < 7 or data[6] < 1 or len(data) < 9 + data[6]:
+        raise malformed('header')
+    label_end = 7 + data[6]
+    try:
+        data[7:label_end].decode('utf-8')
+    except UnicodeDecodeError:
+        raise malformed('label') from None
+    wlen = struct.unpack('<H', data[label_end:label_end + 2])[0]
+    if not 1 <= wlen <= 4096 or len(data) < label_end + 2 + wlen:
+        raise malformed('wrapped key length')
+    header = data[:label_end + 2 + wlen]
+    dek = open_blob(kek, b'wrap', data[label_end + 2:label_end + 2 + wlen], data[:label_end])
+    if len(dek) != 32:
+        raise SpecError('DECRYPT_FAILED', 'data key')
+    body = open_blob(dek, b'keyring', data[len(header):], header)
+    if len(body) < 4:
+        raise malformed('body')
+    count, primary = struct.unpack('<HH', body[:4])
+    if not 1 <= count <= 1024 or primary >= count:
+        raise malformed('count or primary')
+    keys, ids, o = [], set(), 4
+    for _ in range(count):
+        if o + 18 > len(body):
+            raise malformed('truncated key')
+        kid, alg, status = body[o:o + 8], body[o + 8], body[o + 9]
+        created = struct.unpack('<Q', body[o + 10:o + 18])[0]
+        if alg not in (1, 2) or status not in (1, 2, 3) or created > 2 ** 53 - 1 or kid in ids:
+            raise malformed('key fields')
+        ids.add(kid)
+        o += 18
+        if status != 3:
+            if o + 32 > len(body):
+                raise malformed('truncated key')
+            if storage_key_values(body[o:o + 32], alg)[0] != kid:
+                raise malformed('key id')
+            o += 32
+        keys.append({'id': kid.hex(), 'algorithm': AEADS[alg][0], 'status': ('enabled', 'disabled', 'destroyed')[status - 1], 'createdAt': created})
+    if o != len(body):
+        raise malformed('trailing bytes')
+    if keys[primary]['status'] != 'enabled':
+        raise malformed('primary not enabled')
+    return {'primary': keys[primary]['id'], 'keys': keys}
+
+
 RUNNERS = {
     'canonical_v1.schema.json': ('canonical', run_canonical),
     'samplers_v1.schema.json': ('values', run_samplers),
@@ -1175,6 +1252,7 @@ RUNNERS = {
     'fuzzy_commitment_v1.schema.json': ('outcome', run_fuzzy),
     'feed_v1.schema.json': ('authenticated', run_feed),
     'credential_v1.schema.json': ('opened', run_credential),
+    'keyring_v1.schema.json': ('keyring', run_keyring),
 }
 
 

@@ -10,6 +10,7 @@ import { feedVectors } from './feed.js';
 import { fuzzyCommitmentVectors } from './fuzzy-commitment.js';
 import { fuzzyCommitmentV11Vectors } from './fuzzy-commitment-v1-1.js';
 import { iomGrpVectors } from './iom-grp.js';
+import { keyringVectors } from './keyring.js';
 import { iomUrpVectors } from './iom-urp.js';
 import { manifestVectors } from './manifest.js';
 import { recordVectors } from './record.js';
@@ -41,4 +42,5 @@ export const GENERATORS: readonly VectorGenerator[] = [
   recordV21Vectors,
   canonicalV11Vectors,
   fuzzyCommitmentV11Vectors,
+  keyringVectors,
 ];

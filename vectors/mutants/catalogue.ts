@@ -73,6 +73,13 @@ export const MUTANTS: readonly Mutant[] = [
   // §7.6, §7.8 manifest and change feed
   { name: '§7.6 manifest key: another HKDF label', file: 'storage/manifest-codec.ts', find: "utf8ToBytes('templock/v1/manifest/mac')", replace: "utf8ToBytes('templock/v1/manifest/mac2')" },
   { name: '§7.8 change MAC: another label', file: 'storage/change-mac.ts', find: "utf8ToBytes('templock/v1/feed/change')", replace: "utf8ToBytes('templock/v1/feed/changes')" },
+  // §8 keyring export
+  { name: '§8.1 Argon2id bounds not checked', file: 'storage/keyring-export.ts', find: "if (!_argon2InBounds(cost)) throw malformed('argon2id cost outside the accepted bounds');", replace: '' },
+  { name: '§8.1 an empty wrapper label accepted', file: 'storage/keyring-export.ts', find: "if (labelLen < 1) throw malformed('empty wrapper label');", replace: '' },
+  { name: '§8.4 a repeated key id accepted', file: 'storage/keyring-export.ts', find: "if (ids.has(id)) throw malformed('duplicate key id');", replace: '' },
+  { name: '§8.4 a primary key that is not enabled accepted', file: 'storage/keyring-export.ts', find: "if (entries[primaryIndex]!.status !== 'enabled') throw malformed('primary key is not enabled');", replace: '' },
+  { name: '§8.4 trailing body bytes accepted', file: 'storage/keyring-export.ts', find: "if (o !== body.length) throw malformed('trailing bytes');", replace: '' },
+  { name: '§8.4 creation times up to 2^64 accepted', file: 'storage/keyring-export.ts', find: "if (createdAt > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed('creation time out of range');", replace: '' },
   // §4.5.5 credentials
   { name: '§4.5.5 credential: the released key used without HKDF', file: 'transforms/credential.ts', find: 'return hkdf(sha256, aBytes(\'key\', key, RELEASED_KEY_BYTES), new Uint8Array(0), INFO, 32);', replace: "return Uint8Array.from(aBytes('key', key, RELEASED_KEY_BYTES));" },
 ];
@@ -83,5 +90,6 @@ export const UNTESTABLE: ReadonlyArray<{ readonly rule: string; readonly reason:
   { rule: '§5 a decoder MUST NOT allocate more than the input length justifies', reason: 'memory use is not an output; covered by the fuzz suites (test/transforms/template-decode, test/storage/fuzz)' },
   { rule: '§7.4 sealing draws a fresh random nonce', reason: 'vectors inject the nonce; uniqueness is not observable in one record' },
   { rule: '§7.4 rule 12, the AEAD half: the key\'s AEAD differs from the record\'s', reason: 'a record opened under the other AEAD\'s key fails rule 13 with the same DECRYPT_FAILED, so no vector separates the two' },
-  { rule: '§8.1 the Argon2id costs are checked before any work', reason: 'the order of work is not an output (test/storage/keyring-export checks it by timing a refused file)' },
+  { rule: '§8.1 the Argon2id costs are checked before any work', reason: 'the order of work is not an output (keyring_v1.json refuses out-of-bound headers; test/storage/keyring-export times a refused file)' },
+  { rule: '§8.2 a passphrase export opens under Argon2id of the passphrase', reason: 'keyring_v1.json covers the key-wrapper protection; Argon2id itself is RFC 9106 (test/storage/argon2id checks its vectors), and a valid passphrase vector would cost every port a full Argon2id run' },
 ];

@@ -7,6 +7,7 @@ import { credentialChecker } from './credential.js';
 import { derivationChecker } from './derivation.js';
 import { feedChecker } from './feed.js';
 import { fuzzyCommitmentChecker } from './fuzzy-commitment.js';
+import { keyringChecker } from './keyring.js';
 import { manifestChecker } from './manifest.js';
 import { protectChecker } from './protect.js';
 import { recordChecker } from './record.js';
@@ -27,4 +28,5 @@ export const CHECKERS: readonly VectorChecker[] = [
   fuzzyCommitmentChecker,
   feedChecker,
   credentialChecker,
+  keyringChecker,
 ];
