@@ -1239,6 +1239,19 @@ def run_keyring(group, test):
     return {'primary': keys[primary]['id'], 'keys': keys}
 
 
+def run_template_encode(group, test):
+    """§5 Encoding: fields -> template bytes; parameters as for protect, salt 16..32, ids of 8
+    bytes, a payload of exactly P bytes with values in range, else RangeError."""
+    p = check_params(test['params'])
+    salt, kid, mid = unhex(test['salt'], 'salt'), unhex(test['keyId'], 'keyId'), unhex(test['meanId'], 'meanId')
+    payload = unhex(test['payload'], 'payload')
+    if not 16 <= len(salt) <= 32 or len(kid) != 8 or len(mid) != 8 or len(payload) != payload_bytes(p):
+        raise range_error('field length')
+    if p[0] != 'sign' and payload and max(payload) >= p[3]:
+        raise range_error('payload value out of range')
+    return encode(p, salt, kid, mid, payload).hex()
+
+
 RUNNERS = {
     'canonical_v1.schema.json': ('canonical', run_canonical),
     'samplers_v1.schema.json': ('values', run_samplers),
@@ -1253,6 +1266,7 @@ RUNNERS = {
     'feed_v1.schema.json': ('authenticated', run_feed),
     'credential_v1.schema.json': ('opened', run_credential),
     'keyring_v1.schema.json': ('keyring', run_keyring),
+    'template_encode_v1.schema.json': ('template', run_template_encode),
 }
 
 

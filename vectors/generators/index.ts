@@ -16,9 +16,11 @@ import { manifestVectors } from './manifest.js';
 import { recordVectors } from './record.js';
 import { recordV2Vectors } from './record-v2.js';
 import { samplersVectors } from './samplers.js';
+import { samplersV11Vectors } from './samplers-v1-1.js';
 import { signVectors } from './sign.js';
 import { templateVectors } from './template.js';
 import { templateV11Vectors } from './template-v1-1.js';
+import { templateEncodeV11Vectors } from './template-encode-v1-1.js';
 import { protectV11Vectors } from './protect-v1-1.js';
 import { recordV21Vectors } from './record-v2-1.js';
 
@@ -43,4 +45,6 @@ export const GENERATORS: readonly VectorGenerator[] = [
   canonicalV11Vectors,
   fuzzyCommitmentV11Vectors,
   keyringVectors,
+  samplersV11Vectors,
+  templateEncodeV11Vectors,
 ];

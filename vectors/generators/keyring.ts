@@ -83,6 +83,7 @@ function tests(): TestSpec[] {
     t('protection 3', ['Header'], (() => { const c = Uint8Array.from(one); c[5] = 3; return c; })(), 'MALFORMED'),
     t('5 bytes', ['Header'], one.subarray(0, 5), 'MALFORMED'),
     t('label length 0', ['Header'], (() => { const c = Uint8Array.from(one); c[6] = 0; return c; })(), 'MALFORMED'),
+    t('an empty label, wrapped consistently with it', ['Header'], exported(body([k1], 0), '', 'empty-label'), 'MALFORMED', KEK, ''),
     t('label not UTF-8', ['Header'], exported(body([k1], 0), LABEL, 'bad-label', (h) => { h[labelAt] = 0xff; }), 'MALFORMED'),
     t('wrapped key length 0', ['Header'], (() => { const c = Uint8Array.from(one); c[wrappedLenAt] = 0; c[wrappedLenAt + 1] = 0; return c; })(), 'MALFORMED'),
     t('wrapped key length 4097', ['Header'], (() => { const c = Uint8Array.from(one); c[wrappedLenAt] = 0x01; c[wrappedLenAt + 1] = 0x10; return c; })(), 'MALFORMED'),

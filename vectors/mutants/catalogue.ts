@@ -31,6 +31,9 @@ export const MUTANTS: readonly Mutant[] = [
   { name: '§3.3 uniform: no rejection (plain modulo)', file: 'random/samplers.ts', find: 'if (r < limit) return r % n;', replace: 'return r % n;' },
   { name: '§3.4 partial permutation: backward Fisher–Yates', file: 'random/samplers.ts', find: 'const j = i + _uniform(ks, n - i);', replace: 'const j = n - 1 - i - _uniform(ks, n - i);' },
   { name: '§3.5 binomial weights: bytes of a pair swapped', file: 'random/samplers.ts', find: 'w[t] = POPCOUNT8[raw[b]!]! - POPCOUNT8[raw[b + 1]!]!;', replace: 'w[t] = POPCOUNT8[raw[b + 1]!]! - POPCOUNT8[raw[b]!]!;', fast: true },
+  { name: '§3.3 sampler vectors: n up to 2^32 + 1', file: 'conformance/checkers/samplers.ts', find: "const n = aInt('n', num(test, 'n'), 1, 2 ** 32);", replace: "const n = aInt('n', num(test, 'n'), 1, 2 ** 32 + 1);" },
+  { name: '§3.4 sampler vectors: k not bounded by n', file: 'conformance/checkers/samplers.ts', find: "const k = aInt('k', num(test, 'k'), 1, n);", replace: "const k = aInt('k', num(test, 'k'), 1, 4096);" },
+  { name: '§1 sampler vectors: count up to 4097', file: 'conformance/checkers/samplers.ts', find: "const count = aInt('count', num(test, 'count'), 1, 4096);", replace: "const count = aInt('count', num(test, 'count'), 1, 4097);" },
   // §4 transforms
   { name: '§4.1 IoM-GRP: ties to the largest index', file: 'transforms/iom-grp.ts', find: 'if (s > best) { best = s; arg = t; }', replace: 'if (s >= best) { best = s; arg = t; }' },
   { name: '§4.2 IoM-URP: ties to the largest index', file: 'transforms/iom-urp.ts', find: 'if (z > best) { best = z; arg = i; }', replace: 'if (z >= best) { best = z; arg = i; }' },
@@ -59,6 +62,8 @@ export const MUTANTS: readonly Mutant[] = [
   { name: '§5 rule 9: salt length range not checked', file: 'template.ts', find: "  if (saltLen < SALT_MIN_BYTES || saltLen > SALT_MAX_BYTES) throw malformed('salt length out of range');\n  const payloadLen", replace: '  const payloadLen' },
   { name: '§5 rule 11: trailing bytes accepted', file: 'template.ts', find: "  if (bytes.length > total) throw malformed('trailing bytes');\n  const payload = ", replace: '  const payload = ' },
   { name: '§5 rule 12: payload values not checked', file: 'template.ts', find: "if (!scheme.payloadValid(params, payload)) throw malformed('payload value out of range');", replace: '' },
+  { name: '§5 encoding: payload values not checked', file: 'template.ts', find: "if (!s.payloadValid(params, payload)) throw new RangeError('\"template.payload\" holds values out of range for its parameters');", replace: '' },
+  { name: '§5 encoding: salts of 15 bytes accepted', file: 'template.ts', find: "const salt = aBytes('template.salt', t.salt, SALT_MIN_BYTES, SALT_MAX_BYTES);\n  const keyId = aBytes('template.keyId', t.keyId, 8);\n  const meanId = aBytes('template.meanId', t.meanId, 8);\n  const s = _schemeOf(params);", replace: "const salt = aBytes('template.salt', t.salt, SALT_MIN_BYTES - 1, SALT_MAX_BYTES);\n  const keyId = aBytes('template.keyId', t.keyId, 8);\n  const meanId = aBytes('template.meanId', t.meanId, 8);\n  const s = _schemeOf(params);" },
   // §7 sealed records
   { name: '§7.4 rule 7: record version 0 accepted', file: 'storage/record.ts', find: 'if (hi > 0x1fffff || (hi === 0 && lo === 0)) throw', replace: 'if (hi > 0x1fffff) throw' },
   { name: '§7.4 rule 12: the key commitment not compared', file: 'storage/record.ts', find: 'if (key.algorithm !== rec.algorithm || !_equalBytes(key.commitment, rec.commitment)) throw decryptFailed();', replace: 'if (key.algorithm !== rec.algorithm) throw decryptFailed();' },

@@ -14,6 +14,7 @@ import { recordChecker } from './record.js';
 import { recordV2Checker } from './record-v2.js';
 import { samplersChecker } from './samplers.js';
 import { templateChecker } from './template.js';
+import { templateEncodeChecker } from './template-encode.js';
 
 export const CHECKERS: readonly VectorChecker[] = [
   canonicalChecker,
@@ -29,4 +30,5 @@ export const CHECKERS: readonly VectorChecker[] = [
   feedChecker,
   credentialChecker,
   keyringChecker,
+  templateEncodeChecker,
 ];
