@@ -24,5 +24,6 @@ export {
 export { markdownReport, sweepTable } from './report.js';
 export { detSvg, scoreSvgs, probit } from './svg.js';
 export { sweepGrid } from './sweep.js';
+export { tune, TUNE_STRENGTHS, TUNE_CENTRING_TOLERANCE, type TuneOptions, type TuneResult, type TunedSet } from './tune.js';
 export { evaluateKeyBinding, type KeyBindingEvalOptions, type KeyBindingResult, type KeyBindingPoint } from './key-binding.js';
 export { keyBindingReport } from './key-binding-report.js';

@@ -17,6 +17,8 @@ import { markdownReport, sweepTable } from '../../eval/report.js';
 import { FMR_TARGETS } from '../../eval/summary.js';
 import { detSvg, scoreSvgs } from '../../eval/svg.js';
 import { sweepGrid } from '../../eval/sweep.js';
+import { tune, TUNE_STRENGTHS } from '../../eval/tune.js';
+import type { EmbeddingSet } from '../../eval/dataset.js';
 import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../../transforms/defaults.js';
 import { checkParams, SCHEME_NAMES } from '../../transforms/registry.js';
 import type { SchemeName, TransformParams } from '../../transforms/scheme.js';
@@ -65,6 +67,40 @@ function commandLine(data: string, values: OptionValues): string {
   return parts.join(' ');
 }
 
+/** --tune: one scheme's tuning run, its tables and the recommendation. */
+async function runTune(set: EmbeddingSet, values: OptionValues, opts: EvaluateOptions, command: string, io: Io): Promise<number> {
+  const schemes = list(values.scheme);
+  if (schemes.length !== 1 || !(SCHEME_NAMES as readonly string[]).includes(schemes[0]!)) {
+    io.err(`templock evaluate --tune: expected one --scheme of ${SCHEME_NAMES.join(', ')}`);
+    return EXIT.USAGE;
+  }
+  await init();
+  const t = tune(set, {
+    scheme: schemes[0] as SchemeName, seed: opts.seed!, centring: opts.centring!,
+    ...(values.impostors === undefined ? {} : { impostorPairs: opts.impostorPairs! }),
+    ...(values['attack-targets'] === undefined ? {} : { attackTargets: opts.attackTargets! }),
+    onProgress: (done, total, label) => io.progress(done, total, label),
+  });
+  const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+  const lines = [
+    `# Tuning ${t.scheme} on ${set.name}`, '', `Reproduce: \`${command}\``, '',
+    `Raw cosine FNMR at FMR 1e-3: ${pct(t.rawFnmr)} uncentred; centred: ${t.strengths.map((s) => `x ${s.strength}: ${pct(s.fnmr)}`).join(', ')}.`,
+    `Centring strength: **${t.strength}** (the largest within 1 point of uncentred).`, '',
+    sweepTable(t.sweep), '',
+    t.choice ? `Recommended: **${t.choice.label}**, centred x ${t.strength} (${t.choice.payloadBytes}-byte templates, ${t.choice.materialBytes.toLocaleString('en-US')} bytes of material): the cheapest set meeting every target.`
+      : 'No set of the sweep meets every target at this strength; the largest set is usually the closest.',
+  ];
+  const report = lines.join('\n') + '\n';
+  if (typeof values.out === 'string') {
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(join(values.out, 'tune.json'), JSON.stringify(t, null, 1) + '\n');
+    writeFileSync(join(values.out, 'tune.md'), report);
+  }
+  if (values.json === true) io.out(JSON.stringify(t));
+  else io.out(report);
+  return 0;
+}
+
 export const evaluateCommand: Command = {
   name: ['evaluate'],
   summary: 'Measure accuracy, renewability, unlinkability, inversion and score-feedback resistance on labelled embeddings',
@@ -78,6 +114,9 @@ export const evaluateCommand: Command = {
   --binding-r N          projections per codeword bit of the key-binding evaluation (default 4)
   --params JSON          evaluate this parameter set, e.g. '{"scheme":"iom-grp","m":512,"q":16}' (repeatable)
   --sweep                evaluate the sweep grid of each scheme instead of the defaults
+  --tune                 the tuning procedure for one --scheme (docs/EVALUATION.md "Tuning for
+                         another model"): the largest centring strength of ${TUNE_STRENGTHS.join(', ')} within 1 point of
+                         uncentred raw FNMR, the sweep at it, and the cheapest set meeting every target
   --scenarios LIST       comma-separated from: ${SCENARIOS.join(', ')}
                          (default: all; --sweep default: renewability,unlinkability,inversion)
                          the normal scenario per application is always measured
@@ -101,7 +140,7 @@ export const evaluateCommand: Command = {
   --json                 print the result as JSON on stdout (no progress)`,
   options: {
     labels: { type: 'string' }, scheme: { type: 'string', multiple: true }, params: { type: 'string', multiple: true },
-    sweep: { type: 'boolean' }, scenarios: { type: 'string' }, seed: { type: 'string' }, impostors: { type: 'string' },
+    sweep: { type: 'boolean' }, tune: { type: 'boolean' }, scenarios: { type: 'string' }, seed: { type: 'string' }, impostors: { type: 'string' },
     centring: { type: 'string' }, 'centring-strength': { type: 'string' }, strict: { type: 'boolean' },
     'stolen-pairs': { type: 'string' }, 'attack-targets': { type: 'string' },
     attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, 'feedback-targets': { type: 'string' }, 'feedback-queries': { type: 'string' },
@@ -138,6 +177,7 @@ export const evaluateCommand: Command = {
       onProgress: (done, total, label) => io.progress(done, total, label),
     };
     const command = commandLine(positionals[0]!, values);
+    if (values.tune === true) return runTune(set, values, opts, command, io);
     if (list(values.scheme).includes(KEY_BINDING)) {
       const kb = evaluateKeyBinding(set, {
         m: int('binding-m', values['binding-m'], 1) ?? DEFAULT_BINDING_CODE.m, r: int('binding-r', values['binding-r'], 1) ?? DEFAULT_BINDING_CODE.r,
