@@ -28,16 +28,26 @@ function findCommand(argv: readonly string[]): Command | undefined {
     .find((c) => c.name.every((w, i) => argv[i] === w));
 }
 
-/** Process-stream Io: progress rewrites one stderr line on a TTY and is silent otherwise. */
+/** m:ss of a number of seconds. */
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+
+/**
+ * Process-stream Io: progress rewrites one stderr line on a TTY (a bar, and once a step is done
+ * the time left at the pace so far) and is silent otherwise.
+ */
 export function processIo(quiet: boolean): Io {
+  let started = 0, lastTotal = -1;
   return {
     out: (line) => process.stdout.write(line + '\n'),
     err: (line) => process.stderr.write(line + '\n'),
     progress(done, total, label) {
       if (quiet || !process.stderr.isTTY) return;
+      const now = performance.now();
+      if (total !== lastTotal || done === 0) { started = now; lastTotal = total; }
       const width = 30;
       const filled = total > 0 ? Math.round((done / total) * width) : 0;
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+      const eta = done > 0 && done < total ? `  eta ${clock((((now - started) / 1000) / done) * (total - done))}` : '';
+      process.stderr.write(`\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${eta}`);
       if (done >= total) process.stderr.write('\n');
     },
   };

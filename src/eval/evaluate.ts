@@ -158,6 +158,8 @@ export interface SystemResult {
   readonly scoreFeedback?: ScoreFeedbackResult;
   readonly targets?: TargetCheck;
   readonly seconds: number;
+  /** Seconds spent on each part of this system's run: 'normal' (protecting every row and scoring), then each scenario run. */
+  readonly scenarioSeconds?: Readonly<Record<string, number>>;
 }
 
 /** Everything a run measured, with what is needed to reproduce it. */
@@ -305,6 +307,10 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   const systems: SystemResult[] = [];
   paramSets.forEach((p, ip) => {
     const ts = performance.now();
+    const timing: Record<string, number> = {};
+    let lap = ts;
+    /** Charges the time since the last lap to `part`. */
+    const charge = (part: string) => { const now = performance.now(); timing[part] = (timing[part] ?? 0) + (now - lap) / 1000; lap = now; };
     const label = paramsLabel(p);
     const step = (what: string) => progress(ip + 1, paramSets.length + 1, `${label}: ${what}`);
     const score = _payloadScorer(p);
@@ -320,6 +326,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     const spread = perInstance.map((x) => summariseVerification(x.g, x.i, I.exhaustive)).map((v) => ({ eer: v.eer, fnmrAtFmr1e3: atFmr(v, SYSTEM_FMR).fnmr }));
     const sys = atFmr(normalApplication, SYSTEM_FMR);
     const out: { -readonly [K in keyof SystemResult]?: SystemResult[K] } = { label, params: p, centringStrength: centring.strength, normalApplication, instances: spread };
+    charge('normal');
     if (scenarios.includes('renewability')) {
       const other = payloadScores(score, T1, T2, G), same = payloadScores(score, T1, T2, { a: allRows, b: allRows, exhaustive: true });
       const both = concat([other, same]);
@@ -328,12 +335,15 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
         acceptRate: acceptRate(both, sys.threshold), sameSampleAcceptRate: acceptRate(same, sys.threshold), otherSampleAcceptRate: acceptRate(other, sys.threshold),
         histogram: scoreHistogram({ renewed: both, impostor: perInstance[0]!.i }),
       };
+      charge('renewability');
     }
     if (scenarios.includes('unlinkability')) {
       out.unlinkability = unlinkabilitySummary(payloadScores(score, T1, T3, M), payloadScores(score, T1, T3, I), bins);
+      charge('unlinkability');
     }
     if (scenarios.includes('normal-subject') || scenarios.includes('stolen-token')) {
       Object.assign(out, perSubject(p, seed, canon, labels, byId, ids, G, stolenSample, I, score, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
+      charge('normal-subject, stolen-token');
     }
     if (scenarios.includes('inversion')) {
       const applicable = attacksFor(p.scheme);
@@ -345,12 +355,14 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
         step(`inversion (${attack})`);
         return inversion(attack, setting, geneticEvaluations);
       });
+      charge('inversion');
     }
     if (scenarios.includes('score-feedback')) {
       out.scoreFeedback = _scoreFeedback({
         instances: instances as [_Instance, _Instance, _Instance], templates: [T1, T2, T3], score, operatingPoint: atFmr(normalApplication, feedbackFmr), canon, centring: centring.mean, radius: centring.radius,
         publicMean: split.mean, byId, ids, identityOf: (r) => set.identities[labels[r]!]!, inputRow: (r) => split.evalRows[r]!,
       }, seed, feedbackTargets, feedbackQueries, feedbackDisclosures, DEFAULT_SCORE_FEEDBACK_SHAPE, step);
+      charge('score-feedback');
     }
     if (out.unlinkability && out.renewability) {
       const eerLimit = rawNormal.eer + 0.005, fnmrLimit = atFmr(rawNormal, SYSTEM_FMR).fnmr + 0.02;
@@ -361,6 +373,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
       out.targets = { ...t, ok: t.eer.ok && t.fnmrAtFmr1e3.ok && t.dSys.ok && t.renewability.ok };
     }
     out.seconds = (performance.now() - ts) / 1000;
+    out.scenarioSeconds = timing;
     systems.push(out as SystemResult);
     for (const inst of instances) _wipeInstance(inst);
   });

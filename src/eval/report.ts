@@ -42,6 +42,14 @@ export function sweepTable(result: EvaluationResult): string {
   return lines.join('\n');
 }
 
+/** Seconds per system and part of its run (protecting and the normal scenario, then each scenario run). */
+function timeSection(systems: readonly EvaluationResult['systems'][number][]): string[] {
+  const parts = [...new Set(systems.flatMap((s) => Object.keys(s.scenarioSeconds ?? {})))];
+  if (parts.length === 0) return [];
+  return ['', '## Time', '', row(['system', ...parts, 'total']), rule(parts.length + 2),
+    ...systems.map((s) => row([s.label, ...parts.map((p) => (s.scenarioSeconds?.[p] === undefined ? '' : `${s.scenarioSeconds[p]!.toFixed(1)} s`)), `${s.seconds.toFixed(1)} s`]))];
+}
+
 const queries = (q: number | null, budget: number) => (q === null ? `> ${budget.toLocaleString('en-US')}` : q.toLocaleString('en-US'));
 
 /** One person under one disclosure: queries to the first accept, cosine, renewed / other key, other photos accepted. */
@@ -105,7 +113,7 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
     `- Centring: ${p.centring}${p.centring === 'none' ? '' : `, strength per system in the tables`} (mean fitted on ${d.fitRows.toLocaleString('en-US')} rows of ${d.fitIdentities.toLocaleString('en-US')} identities disjoint from the evaluated ones).`,
     `- Comparisons: ${p.genuinePairs.toLocaleString('en-US')} genuine pairs (all), ${p.impostorPairs.toLocaleString('en-US')} impostor pairs (${p.impostorPairsExhaustive ? 'all' : `seeded sample, seed ${p.seed}`}).`,
     `- Stolen token: ${p.stolenPairs.toLocaleString('en-US')} of the impostor pairs replayed with the victim's key and salt (raw cosine on the same pairs beside it); inversion: ${p.attackTargets} targets, genetic budget ${p.geneticEvaluations} evaluations; unlinkability: at most ${p.matedPerIdentity} mated pairs per identity, ${p.unlinkabilityBins} bins; score feedback: ${p.feedbackTargets} persons, ${p.feedbackQueries.toLocaleString('en-US')} queries, threshold at FMR ${p.feedbackFmr}.`,
-    `- Run time ${result.seconds.toFixed(0)} s. n/m: not measurable (fewer than 1/FMR impostor comparisons).`, '',
+    `- Run time ${result.seconds.toFixed(0)} s (per system and scenario: "Time" at the end). n/m: not measurable (fewer than 1/FMR impostor comparisons).`, '',
     '## Accuracy', '',
     row(['system', 'scenario', 'genuine', 'impostor', 'genuine score', 'impostor score', 'EER', 'FNMR @ 1e-2', 'FNMR @ 1e-3', 'FNMR @ 1e-4', 'threshold @ 1e-3']), rule(11),
     accuracyRow('raw cosine', 'normal', result.raw.normalApplication!));
@@ -139,5 +147,6 @@ export function markdownReport(result: EvaluationResult, command?: string): stri
     }), '');
   L.push(...scoreFeedbackSection(result));
   L.push(...targetsSection(result.systems));
+  L.push(...timeSection(result.systems));
   return L.join('\n');
 }

@@ -203,6 +203,10 @@ test('CLI: templock evaluate on a CSV writes report.md, result.json and SVG plot
   assert.is(json.protocol.impostorPairs, 1500);
   assert.equal(json.systems.map((s: { label: string }) => s.label), ['sign bits=128', 'iom-urp m=64 k=8 p=2']);
   assert.ok(readFileSync(join(dir, 'out', 'report.md'), 'utf8').includes("--params '{\"scheme\":\"sign\",\"bits\":128}'"));
+  // Time per system and scenario, in the JSON and the report.
+  for (const sys of json.systems) assert.equal(Object.keys(sys.scenarioSeconds), ['normal', 'renewability', 'unlinkability']);
+  assert.ok(json.systems.every((sys: { seconds: number; scenarioSeconds: Record<string, number> }) => Object.values(sys.scenarioSeconds).reduce((a, b) => a + b, 0) <= sys.seconds + 1e-6));
+  assert.match(readFileSync(join(dir, 'out', 'report.md'), 'utf8'), /## Time\n\n\| system \| normal \| renewability \| unlinkability \| total \|/);
   assert.ok(io.outs.join('\n').includes(`| sign bits=128, centred x ${DEFAULT_CENTRING_STRENGTH.sign} |`), io.outs.join('\n'));
   assert.equal(json.systems.map((s: { centringStrength: number }) => s.centringStrength), [DEFAULT_CENTRING_STRENGTH.sign, DEFAULT_CENTRING_STRENGTH['iom-urp']]);
   assert.equal(json.rawCentred.map((c: { centringStrength: number }) => c.centringStrength), [...new Set([DEFAULT_CENTRING_STRENGTH.sign, DEFAULT_CENTRING_STRENGTH['iom-urp']])]);
