@@ -19,6 +19,16 @@ export const MUTANTS: readonly Mutant[] = [
   { name: '§2 step 2: centring subtracted in float32', file: 'canonical.ts', find: 'c[i] = mean ? x[i]! - mean[i]! : x[i]!', replace: 'c[i] = mean ? Math.fround(x[i]! - mean[i]!) : x[i]!', fast: true },
   { name: '§2 step 3: sum of squares right to left', file: 'canonical.ts', find: 'for (let i = 0; i < d; i++) s += c[i]! * c[i]!;', replace: 'for (let i = d - 1; i >= 0; i--) s += c[i]! * c[i]!;', fast: true },
   { name: '§2 step 3: pairwise sum of squares', file: 'canonical.ts', find: 'for (let i = 0; i < d; i++) s += c[i]! * c[i]!;', replace: 'const sum = (a: number, b: number): number => (b - a <= 8 ? c.subarray(a, b).reduce((t, v) => t + v * v, 0) : sum(a, a + ((b - a) >> 1)) + sum(a + ((b - a) >> 1), b));\n  s = sum(0, d);' },
+  {
+    name: '§2 step 3: fused multiply-add (one rounding for c * c + s)', file: 'canonical.ts', find: 'for (let i = 0; i < d; i++) s += c[i]! * c[i]!;',
+    replace: [
+      'const dv = new DataView(new ArrayBuffer(8));',
+      '  const parts = (v: number): [bigint, number] => { if (v === 0) return [0n, 0]; dv.setFloat64(0, v); const h = dv.getUint32(0), ex = (h >>> 20) & 0x7ff;',
+      '    const m = (BigInt(h & 0xfffff) << 32n) | BigInt(dv.getUint32(4)) | (ex ? 1n << 52n : 0n); return [h >>> 31 ? -m : m, (ex || 1) - 1075]; };',
+      '  for (let i = 0; i < d; i++) { const [mc, ec] = parts(c[i]!), [ms, es] = parts(s); const e = Math.min(2 * ec, es);',
+      '    const r = Number(((mc * mc) << BigInt(2 * ec - e)) + (ms << BigInt(es - e))); s = e >= -1000 ? r * 2 ** e : (r * 2 ** (e + 600)) * 2 ** -600; }',
+    ].join('\n'),
+  },
   { name: '§2 step 4: an all-zero centred vector not rejected', file: 'canonical.ts', find: 'if (s === 0) {', replace: 'if (s < 0) {' },
   { name: '§2 step 5: the norm rounded to float32', file: 'canonical.ts', find: 'const n = Math.sqrt(s);', replace: 'const n = Math.fround(Math.sqrt(s));' },
   { name: '§2 step 6: halves rounded away from zero', file: 'canonical.ts', find: "return r - v === 0.5 && (r & 1) !== 0 ? r - 1 : r;", replace: 'return Math.sign(v) * Math.round(Math.abs(v));', fast: true },
