@@ -1,7 +1,8 @@
 // Binary BCH codes (SPEC.md §4.5.2): primitive narrow-sense codes of length n = 2^m - 1 over
 // GF(2^m), systematic encoding, and bounded-distance decoding that returns the unique codeword
-// within Hamming distance t of a word, or nothing (syndromes, Berlekamp–Massey, Chien search,
-// and a final syndrome check of the corrected word).
+// within Hamming distance t of a word, or nothing (syndromes by minimal-polynomial remainders,
+// Berlekamp–Massey over the odd steps, the error locator's roots from its values at every field
+// element by decimation, and a final syndrome check of the corrected word).
 
 /** Primitive polynomial of GF(2^m), bit i = coefficient of x^i, for each supported m. */
 export const BCH_PRIMITIVE_POLY: Readonly<Record<number, number>> = Object.freeze({ 6: 0x43, 7: 0x89, 8: 0x11d, 9: 0x211, 10: 0x409 });
