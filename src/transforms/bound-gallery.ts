@@ -3,11 +3,12 @@
 // template of the epoch costs one vote and one BCH decoding (bound-scan.ts), shared among worker
 // threads (bound-pool.ts). The outcome is the list of templates whose key the probe releases,
 // with their keys: decisions and keys, never scores.
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { _equalBytes } from '../bytes.js';
 import { _canonicalise } from '../canonical.js';
 import { TemplockError } from '../errors.js';
 import { SALT_MAX_BYTES, SALT_MIN_BYTES, type BoundTemplate } from '../template.js';
-import { aBytes, aEmbedding, aInt, type EmbeddingInput } from '../validate.js';
+import { aBytes, aEmbedding, aInt, aString, type EmbeddingInput } from '../validate.js';
 import { _BoundPool } from './bound-pool.js';
 import { _codewordOrder, _orderHelper, _scanClaimed, type _BoundRows } from './bound-scan.js';
 import type { _ScanReply } from './bound-serve.js';
@@ -17,7 +18,6 @@ import { KEY_BYTES } from './protect.js';
 
 /** Largest number of threads of one bound gallery. */
 export const BOUND_THREADS_MAX = 16;
-const ID_MAX_LENGTH = 1024;
 
 /** Options of a BoundGallery. */
 export interface BoundGalleryOptions {
@@ -47,12 +47,6 @@ interface Epoch {
   dirty: boolean;
 }
 
-function aString(name: string, value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError(`"${name}" expected string, got ${value === null ? 'null' : typeof value}`);
-  if (value.length === 0 || value.length > ID_MAX_LENGTH) throw new RangeError(`"${name}" expected 1..${ID_MAX_LENGTH} characters, got ${value.length}`);
-  return value;
-}
-
 /**
  * Key-binding templates of one application key (and mean), searched 1:N: `release(probe)` returns
  * every enrolled template whose key the probe releases. Templates sharing a salt (a salt epoch,
@@ -71,7 +65,8 @@ export class BoundGallery {
   readonly #mean: Float32Array | undefined;
   readonly #meanId: Uint8Array;
   readonly #epochs = new Map<string, Epoch>();
-  readonly #where = new Map<string, Epoch>();
+  /** Where each enrolled id is: its epoch and row. */
+  readonly #where = new Map<string, { epoch: Epoch; row: number }>();
   readonly #threads: number;
   #pool: _BoundPool | undefined;
   #epochNumber = 0;
@@ -134,7 +129,7 @@ export class BoundGallery {
     epoch.commitments.set(commitment, row * COMMITMENT_BYTES);
     epoch.ids.push(id);
     epoch.dirty = true;
-    this.#where.set(id, epoch);
+    this.#where.set(id, { epoch, row });
   }
 
   /**
@@ -146,9 +141,9 @@ export class BoundGallery {
     this.#open();
     let removed = 0;
     for (const id of ids) {
-      const epoch = this.#where.get(aString('id', id));
-      if (!epoch) continue;
-      const row = epoch.ids.indexOf(id), last = epoch.ids.length - 1, s = epoch.stride;
+      const at = this.#where.get(aString('id', id));
+      if (!at) continue;
+      const { epoch, row } = at, last = epoch.ids.length - 1, s = epoch.stride;
       // The last row takes the removed one's place; the freed row is zero-filled.
       epoch.helpers.copyWithin(row * s, last * s, (last + 1) * s);
       epoch.helpers.fill(0, last * s, (last + 1) * s);
@@ -156,6 +151,7 @@ export class BoundGallery {
       epoch.commitments.fill(0, last * COMMITMENT_BYTES, (last + 1) * COMMITMENT_BYTES);
       epoch.ids[row] = epoch.ids[last]!;
       epoch.ids.pop();
+      if (row !== last) this.#where.get(epoch.ids[row]!)!.row = row;
       epoch.dirty = true;
       this.#where.delete(id);
       removed++;
@@ -238,7 +234,7 @@ export class BoundGallery {
   }
 
   #epochKey(p: FuzzyCommitmentParams, salt: Uint8Array): string {
-    return `${Array.from(_bindingParamBlock(p)).join(',')}/${Array.from(salt).join(',')}`;
+    return `${bytesToHex(_bindingParamBlock(p))}/${bytesToHex(salt)}`;
   }
 
   #epochOf(p: FuzzyCommitmentParams, salt: Uint8Array): Epoch {

@@ -57,18 +57,16 @@ function voteTables(proj: Int32Array, n: number, r: number): Int32Array {
 }
 
 /**
- * Rows [from, to) of `rows` whose message the probe releases, given the probe's projections in
- * codeword order (`proj`, n r integers): for each row, y_j = [sum over j's projections of
- * (helper bit ? -proj : proj) > 0] (read from voteTables), BCH decoding, and the commitment check.
+ * Rows [from, to) of `rows` whose message the probe releases, given the vote tables of the probe's
+ * projections (voteTables): for each row, y_j = [sum over j's projections of (helper bit ? -proj :
+ * proj) > 0], BCH decoding, and the commitment check. Hits go to `hits` with their part index.
  */
-export function _scanBound(rows: _BoundRows, proj: Int32Array, from: number, to: number): _BoundHit[] {
+function scanRows(rows: _BoundRows, table: Int32Array, from: number, to: number, part: number, hits: Array<{ part: number; hit: _BoundHit }>): void {
   const { params: p, helpers, commitments, salt } = rows;
   const code = _bchCode(p.m, p.t);
-  const { n } = code, r = p.r, chunks = Math.ceil(r / 4), mask = r === 32 ? -1 : (1 << r) - 1;
+  const { n } = code, r = p.r, chunks = Math.ceil(r / 4), mask = (1 << r) - 1;
   const stride = Math.ceil((n * r) / 8);
-  const table = voteTables(proj, n, r);
   const word = new Uint8Array(n);
-  const hits: _BoundHit[] = [];
   try {
     for (let row = from; row < to; row++) {
       const base = row * stride * 8;
@@ -82,13 +80,11 @@ export function _scanBound(rows: _BoundRows, proj: Int32Array, from: number, to:
       }
       const message = _decodedMessage(code, word);
       if (!message) continue;
-      if (_equalBytes(_commitment(p, salt, message), commitments.subarray(row * 32, row * 32 + 32))) hits.push({ row, message });
+      if (_equalBytes(_commitment(p, salt, message), commitments.subarray(row * 32, row * 32 + 32))) hits.push({ part, hit: { row, message } });
       else message.fill(0);
     }
-    return hits;
   } finally {
     word.fill(0);
-    table.fill(0);
   }
 }
 
@@ -99,19 +95,26 @@ export const SCAN_CHUNK_ROWS = 128;
  * Scans chunks claimed one at a time from the shared counter `claim[0]` until none is left: chunk
  * g is rows [g' * SCAN_CHUNK_ROWS, ...) of the part whose chunks it falls in (parts in order).
  * Every thread of one release runs this on the same parts, so each chunk is scanned once, by
- * whichever thread is free first. Returns the hits with their part index.
+ * whichever thread is free first. A part's vote tables are built once, at its first chunk. Returns
+ * the hits with their part index.
  */
 export function _scanClaimed(parts: ReadonlyArray<{ readonly rows: _BoundRows; readonly proj: Int32Array }>, claim: Int32Array): Array<{ part: number; hit: _BoundHit }> {
   const hits: Array<{ part: number; hit: _BoundHit }> = [];
   const firstChunk: number[] = [];
+  const tables: Array<Int32Array | undefined> = [];
   let total = 0;
   for (const p of parts) { firstChunk.push(total); total += Math.ceil(p.rows.count / SCAN_CHUNK_ROWS); }
-  for (let g = Atomics.add(claim, 0, 1); g < total; g = Atomics.add(claim, 0, 1)) {
-    let part = parts.length - 1;
-    while (firstChunk[part]! > g) part--;
-    const from = (g - firstChunk[part]!) * SCAN_CHUNK_ROWS;
-    const { rows, proj } = parts[part]!;
-    for (const hit of _scanBound(rows, proj, from, Math.min(rows.count, from + SCAN_CHUNK_ROWS))) hits.push({ part, hit });
+  try {
+    for (let g = Atomics.add(claim, 0, 1); g < total; g = Atomics.add(claim, 0, 1)) {
+      let part = parts.length - 1;
+      while (firstChunk[part]! > g) part--;
+      const from = (g - firstChunk[part]!) * SCAN_CHUNK_ROWS;
+      const { rows, proj } = parts[part]!;
+      const table = (tables[part] ??= voteTables(proj, (1 << rows.params.m) - 1, rows.params.r));
+      scanRows(rows, table, from, Math.min(rows.count, from + SCAN_CHUNK_ROWS), part, hits);
+    }
+    return hits;
+  } finally {
+    for (const t of tables) t?.fill(0);
   }
-  return hits;
 }

@@ -51,6 +51,11 @@ for (const threads of [1, 3]) {
     assert.is(g.removeMany(['resident-4', 'resident-7', 'nobody']), 2);
     assert.equal(await g.release(people[4]!.x), []);
     assert.equal((await g.release(people[19]!.x)).map((h) => h.id), ['resident-19'], 'the row moved into a freed place still releases');
+    // resident-18 (the last row of its epoch) moved into resident-4's place: removing it must find it there.
+    assert.is(g.removeMany(['resident-18']), 1);
+    assert.equal(await g.release(people[18]!.x), []);
+    assert.equal((await g.release(people[16]!.x)).map((h) => h.id), ['resident-16']);
+    g.add('resident-18', people[18]!.template);
     for (const p of people.slice(20, 30)) g.add(p.id, p.template);
     g.add('resident-4', people[4]!.template);
     assert.equal((await g.release(people[25]!.x)).map((h) => h.id), ['resident-25']);
