@@ -8,13 +8,13 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import type { DetectedFace, FaceEmbedder } from '../../embed/embedder.js';
 import type { RgbImage } from '../../embed/image.js';
 import { faceapiBindingParams } from '../../embed/model-params.js';
-import { isTemplockError } from '../../errors.js';
+import { _equalBytes } from '../../bytes.js';
 import type { BoundTemplate } from '../../template.js';
 import { BoundGallery } from '../../transforms/bound-gallery.js';
 import { openCredential, sealCredential } from '../../transforms/credential.js';
 import { bindKey, releaseKey } from '../../transforms/key-binding.js';
 import type { Io } from '../command.js';
-import { enrolmentCapture, probeCapture } from './demo-views.js';
+import { enrolmentCapture, probeCapture, unlessNoFace } from './demo-views.js';
 import { epochSalt, type Session } from './terminal-session.js';
 
 /** A detected person of the demo photos. */
@@ -39,16 +39,6 @@ export interface KeyBindingFigures {
   readonly strangers: number;
 }
 
-/** The raw embedding of a capture, or undefined when no face is found there. */
-async function rawOf(embedder: FaceEmbedder, image: RgbImage): Promise<Float32Array | undefined> {
-  try {
-    return await embedder.embedRawUnsafe(image, { face: 'centre' });
-  } catch (e) {
-    if (isTemplockError(e, 'NO_FACE')) return undefined;
-    throw e;
-  }
-}
-
 /** Runs the key-binding scenario on the demo's residents and strangers. */
 export async function _keyBindingScenario(s: Session, embedder: FaceEmbedder, residents: readonly _DemoPerson[], strangers: readonly _DemoPerson[], io: Io): Promise<KeyBindingFigures> {
   const appKey = s.terminal.applicationKey;
@@ -59,7 +49,7 @@ export async function _keyBindingScenario(s: Session, embedder: FaceEmbedder, re
   const credentials = new Map<string, { token: Uint8Array; sealed: Uint8Array }>();
   const bound: Array<{ id: string; template: BoundTemplate }> = [];
   for (const [i, r] of residents.entries()) {
-    const raw = await rawOf(embedder, enrolmentCapture(r.image, r.face));
+    const raw = await unlessNoFace(embedder.embedRawUnsafe(enrolmentCapture(r.image, r.face), { face: 'centre' }));
     io.progress(i + 1, residents.length, 'bind keys');
     if (!raw) continue;
     try {
@@ -79,7 +69,7 @@ export async function _keyBindingScenario(s: Session, embedder: FaceEmbedder, re
     for (const e of s.store.boundEntries({ purpose: PURPOSE })) gallery.add(e.subjectId, e.template);
     for (const [i, r] of residents.entries()) {
       if (!credentials.has(r.id)) continue;
-      const raw = await rawOf(embedder, probeCapture(r.image, r.face, i).image);
+      const raw = await unlessNoFace(embedder.embedRawUnsafe(probeCapture(r.image, r.face, i).image, { face: 'centre' }));
       io.progress(i + 1, residents.length, 'release keys');
       if (!raw) continue;
       try {
@@ -88,7 +78,7 @@ export async function _keyBindingScenario(s: Session, embedder: FaceEmbedder, re
         if (own.accepted) {
           const c = credentials.get(r.id)!;
           const token = openCredential(own.key, c.sealed, r.id);
-          if (token.every((b, j) => b === c.token[j])) opened++;
+          if (_equalBytes(token, c.token)) opened++;
           own.key.fill(0);
         }
         for (const other of bound) {
@@ -104,7 +94,7 @@ export async function _keyBindingScenario(s: Session, embedder: FaceEmbedder, re
       }
     }
     for (const [i, st] of strangers.entries()) {
-      const raw = await rawOf(embedder, enrolmentCapture(st.image, st.face));
+      const raw = await unlessNoFace(embedder.embedRawUnsafe(enrolmentCapture(st.image, st.face), { face: 'centre' }));
       io.progress(i + 1, strangers.length, 'strangers');
       if (!raw) continue;
       try {

@@ -2,9 +2,11 @@
 // @vladmandic/face-api: one person in view (a crop around a detected face) for enrolment, and a
 // different view of the same person for verification (other framing plus a mirror, a brightness
 // change, a small rotation or a smaller scale): a real change of the image, not of the embedding.
+// A capture with no detectable face is a failure to enrol or acquire (unlessNoFace).
 import { adjustBrightness, cropImage, flipHorizontal, rotateImage, scaleImage } from '../../embed/image-ops.js';
 import type { DetectedFace } from '../../embed/embedder.js';
 import type { RgbImage } from '../../embed/image.js';
+import { isTemplockError } from '../../errors.js';
 
 /** Face-widths of margin around the face at enrolment and at verification. */
 const ENROL_MARGIN = 0.5;
@@ -41,4 +43,14 @@ export function enrolmentCapture(photo: RgbImage, face: DetectedFace): RgbImage 
 export function probeCapture(photo: RgbImage, face: DetectedFace, i: number): { image: RgbImage; view: string } {
   const view = PROBE_VIEWS[i % PROBE_VIEWS.length]!;
   return { image: view.apply(aroundFace(photo, face, PROBE_MARGIN)), view: view.name };
+}
+
+/** The value of `p`, or undefined when it fails with NO_FACE (a failure to enrol or acquire). */
+export async function unlessNoFace<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isTemplockError(e, 'NO_FACE')) return undefined;
+    throw e;
+  }
 }

@@ -23,7 +23,7 @@ import type { Command, Io } from '../command.js';
 import { countFound, databaseFiles, vectorBytes, type ScanTarget } from './demo-scan.js';
 import { _fleetScenario } from './demo-fleet.js';
 import { _keyBindingScenario } from './demo-key-binding.js';
-import { enrolmentCapture, probeCapture } from './demo-views.js';
+import { enrolmentCapture, probeCapture, unlessNoFace } from './demo-views.js';
 import { rewrapAndRetire } from './keys-rotation.js';
 import { createKeyFile, createTerminal, type KekSource } from './terminal-file.js';
 import { captureFace, emit, enrolledTemplate, epochGalleries, epochSalt, reissueSubject, sessionOf, terminalEmbedder, type Session } from './terminal-session.js';
@@ -45,16 +45,6 @@ interface Step { readonly step: string; readonly ms: number }
 /** The folder of the sample photos inside the installed @vladmandic/face-api. */
 function photoDir(): string {
   return join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
-}
-
-/** The value of `p`, or undefined when it fails with NO_FACE (a failure to enrol or acquire). */
-async function unlessNoFace<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p;
-  } catch (e) {
-    if (isTemplockError(e, 'NO_FACE')) return undefined;
-    throw e;
-  }
 }
 
 /** The resident ranked first at the threshold by the galleries (probes[i] for galleries[i], the earlier epoch first), if any. */
