@@ -1,5 +1,6 @@
 // Boundary validators (noble style, `a`-prefixed). Messages name the argument and what was
 // expected, never the value itself when the value may be secret or biometric.
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 
 /** A 1-d ndarray (scijs `ndarray`), accepted wherever an embedding is. */
 export interface NdArray1D {
@@ -93,4 +94,36 @@ export function aEmbedding(name: string, x: unknown, dim: number): Float32Array 
     }
   }
   return out;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** UTF-8 bytes of a string, with a plain loop for ASCII (the common case of ids). */
+function utf8(value: string): Uint8Array {
+  const n = value.length;
+  if (n <= 255) {
+    const out = new Uint8Array(n);
+    let i = 0;
+    for (; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 0x7f) break;
+      out[i] = c;
+    }
+    if (i === n) return out;
+  }
+  return utf8ToBytes(value);
+}
+
+/**
+ * Asserts a well-formed string of 1..maxBytes UTF-8 bytes and returns its bytes. Lone surrogates
+ * are refused because UTF-8 encoding would silently replace them (two strings, one encoding).
+ */
+export function aUtf8(name: string, value: unknown, maxBytes = 255): Uint8Array {
+  if (typeof value !== 'string') throw new TypeError(`"${name}" expected string, got ${value === null ? 'null' : typeof value}`);
+  const bytes = utf8(value);
+  if (bytes.length === 0 || bytes.length > maxBytes)
+    throw new RangeError(`"${name}" expected 1..${maxBytes} UTF-8 bytes, got ${bytes.length}`);
+  if (bytes.length !== value.length && LONE_SURROGATE.test(value))
+    throw new RangeError(`"${name}" expected a well-formed string, got one with a lone surrogate`);
+  return bytes;
 }

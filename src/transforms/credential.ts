@@ -7,7 +7,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { TemplockError } from '../errors.js';
-import { aBytes } from '../validate.js';
+import { aBytes, aUtf8 } from '../validate.js';
 import { RELEASED_KEY_BYTES } from './fuzzy-commitment.js';
 
 const INFO = new TextEncoder().encode('templock/v1/credential');
@@ -15,13 +15,6 @@ const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
 /** Largest credential (bytes). */
 export const CREDENTIAL_MAX_BYTES = 1 << 16;
-
-function labelBytes(label: unknown): Uint8Array {
-  if (typeof label !== 'string') throw new TypeError(`"label" expected string, got ${label === null ? 'null' : typeof label}`);
-  const bytes = new TextEncoder().encode(label);
-  if (bytes.length === 0 || bytes.length > 255) throw new RangeError(`"label" expected 1..255 UTF-8 bytes, got ${bytes.length}`);
-  return bytes;
-}
 
 function aeadKey(key: Uint8Array): Uint8Array {
   return hkdf(sha256, aBytes('key', key, RELEASED_KEY_BYTES), new Uint8Array(0), INFO, 32);
@@ -42,7 +35,7 @@ export function sealCredential(key: Uint8Array, credential: Uint8Array, label: s
 /** sealCredential with a given 24-byte nonce (published test vectors only: a nonce is never reused). */
 export function _sealCredential(key: Uint8Array, credential: Uint8Array, label: string, nonce: Uint8Array): Uint8Array<ArrayBuffer> {
   const plaintext = aBytes('credential', credential, 1, CREDENTIAL_MAX_BYTES);
-  const aad = labelBytes(label);
+  const aad = aUtf8('label', label);
   aBytes('nonce', nonce, NONCE_BYTES);
   const k = aeadKey(key);
   try {
@@ -66,7 +59,7 @@ export function _sealCredential(key: Uint8Array, credential: Uint8Array, label: 
  */
 export function openCredential(key: Uint8Array, sealed: Uint8Array, label: string): Uint8Array {
   const bytes = aBytes('sealed', sealed, NONCE_BYTES + TAG_BYTES + 1, NONCE_BYTES + TAG_BYTES + CREDENTIAL_MAX_BYTES);
-  const aad = labelBytes(label);
+  const aad = aUtf8('label', label);
   const k = aeadKey(key);
   try {
     return xchacha20poly1305(k, bytes.subarray(0, NONCE_BYTES), aad).decrypt(bytes.subarray(NONCE_BYTES));

@@ -51,6 +51,9 @@ test('another key, another label or a changed byte: DECRYPT_FAILED; bad argument
   assert.throws(() => sealCredential(new Uint8Array(16), token, 'a'), RangeError);
   assert.throws(() => sealCredential(key, new Uint8Array(0), 'a'), RangeError);
   assert.throws(() => sealCredential(key, token, ''), RangeError);
+  // A lone surrogate would encode as U+FFFD: two labels, one associated data. Refused.
+  assert.throws(() => sealCredential(key, token, 'resident-\ud800'), RangeError);
+  assert.throws(() => openCredential(key, sealCredential(key, token, 'resident-\ufffd'), 'resident-\ud800'), RangeError);
   assert.throws(() => sealCredential(key, token, 7 as unknown as string), TypeError);
   assert.throws(() => openCredential(key, sealed.subarray(0, 30), 'resident-42'), RangeError);
 });
