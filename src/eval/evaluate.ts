@@ -36,7 +36,10 @@ export interface EvaluateOptions {
   /** Impostor pairs to sample (default 1,000,000; all of them when there are fewer). */
   readonly impostorPairs?: number;
   readonly centring?: CentringProtocol;
-  /** Fraction of the fitted mean subtracted, for every scheme (default: DEFAULT_CENTRING_STRENGTH of each scheme). */
+  /**
+   * Fraction of the fitted mean subtracted, for every scheme (default: DEFAULT_CENTRING_STRENGTH of
+   * each scheme); when given, raw cosine after that centring is measured even without parameter sets.
+   */
   readonly centringStrength?: number;
   /** Reject identities with a single sample instead of setting them aside. */
   readonly strict?: boolean;
@@ -290,8 +293,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
 
   // One centring per strength in use: the public vector, the canonical rows, the typical radius.
   const centrings = new Map<number, Centring>();
-  const centringFor = (p: TransformParams): Centring => {
-    const strength = split.mean ? options.centringStrength ?? DEFAULT_CENTRING_STRENGTH[p.scheme] : 0;
+  const centringAt = (strength: number): Centring => {
     let c = centrings.get(strength);
     if (!c) {
       const mean = strength > 0 ? split.mean!.map((v) => v * strength) : undefined;
@@ -302,6 +304,9 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     }
     return c;
   };
+  const centringFor = (p: TransformParams): Centring => centringAt(split.mean ? options.centringStrength ?? DEFAULT_CENTRING_STRENGTH[p.scheme] : 0);
+  // A strength given for every scheme is measured on raw cosine even when no parameter set is evaluated.
+  if (split.mean && options.centringStrength !== undefined) centringAt(options.centringStrength);
 
   const allRows = Uint32Array.from({ length: nE }, (_, i) => i);
   const systems: SystemResult[] = [];

@@ -47,8 +47,6 @@ export interface TuneResult {
   readonly sweep: EvaluationResult;
 }
 
-const fnmrAt1e3 = (s: { normal: EvaluationResult['raw']['normalApplication'] } | undefined) => (s?.normal ? atFmr(s.normal, 1e-3).fnmr : NaN);
-
 /**
  * Runs the tuning procedure on a labelled embedding set.
  * @example
@@ -60,15 +58,13 @@ export function tune(set: EmbeddingSet, options: TuneOptions): TuneResult {
   const { scheme, onProgress, ...sampling } = options;
   const grid = sweepGrid(scheme, set.dim);
   if (grid.length === 0) throw new RangeError(`"scheme" ${scheme} has no sweep set for dimension ${set.dim}`);
-  // Step 2: the cost of centring, on the cheapest set (only the raw figures are read).
-  const strengths: { strength: number; fnmr: number }[] = [];
-  let rawFnmr = NaN;
-  TUNE_STRENGTHS.forEach((strength, i) => {
-    const r = evaluate(set, { ...sampling, params: [grid[0]!], scenarios: [], centringStrength: strength, onProgress: (d, t, label) => onProgress?.(d, t, `centring ${strength} (${i + 1}/${TUNE_STRENGTHS.length}): ${label}`) });
-    rawFnmr = atFmr(r.raw.normalApplication!, 1e-3).fnmr;
-    const centred = r.rawCentred.find((c) => c.centringStrength === strength);
-    if (centred) strengths.push({ strength, fnmr: fnmrAt1e3(centred) });
-  });
+  // Step 2: the cost of centring, on raw cosine alone (no parameter set is protected).
+  const runs = TUNE_STRENGTHS.map((strength, i) => evaluate(set, {
+    ...sampling, params: [], scenarios: [], centringStrength: strength,
+    onProgress: (d, t, label) => onProgress?.(d, t, `centring ${strength} (${i + 1}/${TUNE_STRENGTHS.length}): ${label}`),
+  }));
+  const rawFnmr = atFmr(runs[0]!.raw.normalApplication!, 1e-3).fnmr;
+  const strengths = runs.flatMap((r, i) => r.rawCentred.filter((c) => c.centringStrength === TUNE_STRENGTHS[i]).map((c) => ({ strength: c.centringStrength, fnmr: atFmr(c.normal, 1e-3).fnmr })));
   const within = strengths.filter((s) => s.fnmr <= rawFnmr + TUNE_CENTRING_TOLERANCE);
   const strength = strengths.length === 0 ? DEFAULT_CENTRING_STRENGTH[scheme] : within.length > 0 ? within[within.length - 1]!.strength : TUNE_STRENGTHS[0]!;
   // Step 3: the sweep at that strength; the cheapest set meeting every target.

@@ -22,7 +22,7 @@ test('the strength follows the documented rule, the choice is the cheapest set m
   const t = tune(set, options);
   // Raw FNMR at FMR 1e-3, uncentred and at each strength, measured here without tune().
   const fnmr = (s: number) => {
-    // The raw centred figure does not depend on the parameter set; one is needed to fit a centring.
+    // With a parameter set (the largest of the grid), as an ordinary run measures raw centred cosine.
     const r = evaluate(set, { seed: 3, impostorPairs: 20_000, params: [sweepGrid('sign', 64)[3]!], scenarios: [], centringStrength: s });
     return { raw: atFmr(r.raw.normalApplication!, 1e-3).fnmr, centred: r.rawCentred.find((c) => c.centringStrength === s)?.normal };
   };
