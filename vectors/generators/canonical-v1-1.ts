@@ -6,6 +6,7 @@
 // that singles out the "no fused multiply-add" rule of step 3 where a mean is subtracted: 4,094
 // centred components c = x - mu with c * c rounding to exactly a tie of the running sum, so that
 // the rounded product ties (to even) while the exact product of an FMA rounds up, each step.
+import { _roundHalfEven } from '../../src/canonical.js';
 import { canonicalChecker } from '../../src/conformance/checkers/canonical.js';
 import { f32ToHex } from '../../src/conformance/index.js';
 import { envelope, type VectorGenerator } from './_envelope.js';
@@ -29,9 +30,7 @@ const pairwise: Order = (sq) => {
 /** v[1] of the canonical vector of x when the squares are summed in `order`. */
 function second(x: Float32Array, order: Order): number {
   const sq = Float64Array.from(x, (v) => v * v);
-  const u = (x[1]! / Math.sqrt(order(sq))) * 16384;
-  const r = Math.round(u);
-  return r - u === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+  return _roundHalfEven((x[1]! / Math.sqrt(order(sq))) * 16384);
 }
 
 /**
@@ -88,9 +87,7 @@ function tieComponent(): { K: number; hi: number; lo: number } {
 function last(x: Float32Array, mu: Float32Array, step: (s: number, c: number) => number): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s = step(s, x[i]! - mu[i]!);
-  const u = ((x[x.length - 1]! - mu[x.length - 1]!) / Math.sqrt(s)) * 16384;
-  const r = Math.round(u);
-  return r - u === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+  return _roundHalfEven(((x[x.length - 1]! - mu[x.length - 1]!) / Math.sqrt(s)) * 16384);
 }
 
 /** fl(c * c + s) with one rounding, exactly (binary expansions as integers). */
