@@ -7,7 +7,7 @@ import { toHex } from '../../src/conformance/index.js';
 import { _aeadEncrypt, AEADS, type AeadName } from '../../src/storage/aead.js';
 import { _encodeContext, type RecordContext } from '../../src/storage/context.js';
 import { _deriveSealKey, type _SealKey } from '../../src/storage/key-material.js';
-import { _sealRecord, RECORD_FIXED_BYTES } from '../../src/storage/record.js';
+import { _sealRecord, RECORD_FIXED_BYTES, RECORD_V2_FIXED_BYTES } from '../../src/storage/record.js';
 import { decodeTemplate, encodeTemplate } from '../../src/template.js';
 import { protect } from '../../src/transforms/protect.js';
 import type { TransformParams } from '../../src/transforms/scheme.js';
@@ -45,16 +45,16 @@ function seal(key: _SealKey, tpl: Uint8Array, ctx: RecordContext, nonce: Uint8Ar
   return _sealRecord(key, decodeTemplate(tpl), _encodeContext(ctx), nonce, 0);
 }
 
-/** Re-authenticates `plaintext` behind the header of `record` after `patch` edits that header. */
-function forged(key: _SealKey, record: Uint8Array, plaintext: Uint8Array, patch: (head: Uint8Array) => void): Uint8Array {
-  const headLen = RECORD_FIXED_BYTES + AEADS[key.algorithm].nonceBytes;
+/** Re-authenticates `plaintext` behind the header of `record` (format v1 or v2) after `patch` edits that header. */
+export function forged(key: _SealKey, record: Uint8Array, plaintext: Uint8Array, patch: (head: Uint8Array) => void): Uint8Array {
+  const headLen = (record[4] === 1 ? RECORD_FIXED_BYTES : RECORD_V2_FIXED_BYTES) + AEADS[key.algorithm].nonceBytes;
   const head = record.slice(0, headLen);
   patch(head);
   const ctx = _encodeContext(CTX);
   const aad = new Uint8Array(ctx.length + head.length);
   aad.set(ctx);
   aad.set(head, ctx.length);
-  const sealed = _aeadEncrypt(key.algorithm, key.aeadKey, head.subarray(RECORD_FIXED_BYTES), plaintext, aad);
+  const sealed = _aeadEncrypt(key.algorithm, key.aeadKey, head.subarray(headLen - AEADS[key.algorithm].nonceBytes), plaintext, aad);
   const out = new Uint8Array(head.length + sealed.length);
   out.set(head);
   out.set(sealed, head.length);
