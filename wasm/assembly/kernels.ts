@@ -441,14 +441,15 @@ export function sign_project(v: usize, W: usize, dim: usize, bits: u32, out: usi
 // The ChaCha20 keystream of RFC 8439 under a 32-byte stream key, nonce zero, read from block 0 as
 // one byte stream, and the samplers over it: centred-binomial weights (IoM-GRP, sign projection)
 // and partial Fisher–Yates permutations (IoM-URP). Bit-exact with src/random/ (the JS oracle).
-// The SIMD build computes four blocks at once, one per 32-bit lane.
+// The SIMD build computes four blocks at once, one per 32-bit lane; it rotates by 16 and 8 with a
+// byte shuffle (one instruction) and by 12 and 7 with a shift pair (WASM SIMD has no rotate).
 
 const SIGMA0: u32 = 0x61707865, SIGMA1: u32 = 0x3320646e, SIGMA2: u32 = 0x79622d32, SIGMA3: u32 = 0x6b206574;
 
 // @ts-ignore: decorator
-@inline function rotl16(x: v128): v128 { return v128.or(i32x4.shl(x, 16), i32x4.shr_u(x, 16)); }
+@inline function rotl16(x: v128): v128 { return v128.shuffle<u8>(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13); }
 // @ts-ignore: decorator
-@inline function rotl8(x: v128): v128 { return v128.or(i32x4.shl(x, 8), i32x4.shr_u(x, 24)); }
+@inline function rotl8(x: v128): v128 { return v128.shuffle<u8>(x, x, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14); }
 // @ts-ignore: decorator
 @inline function rotl12(x: v128): v128 { return v128.or(i32x4.shl(x, 12), i32x4.shr_u(x, 20)); }
 // @ts-ignore: decorator
