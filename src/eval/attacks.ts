@@ -11,6 +11,7 @@
 import { CANONICAL_SCALE } from '../canonical.js';
 import type { _Instance } from './batch.js';
 import { _applyRows, _payloadScorer } from './batch.js';
+import { _projectorOf } from './weight-projector.js';
 import type { _EvalRng } from './rng.js';
 
 export const ATTACK_NAMES = ['linear', 'optimisation', 'genetic'] as const;
@@ -43,57 +44,96 @@ export function _toCanonical(u: Float64Array): Int16Array {
   return Int16Array.from(u, (v) => Math.round((v / n) * CANONICAL_SCALE));
 }
 
-/** The inequality rows c (c . x >= 0 must hold) that a leaked payload imposes on the input. */
-function constraintRows(inst: _Instance, leaked: Uint8Array): { rows: Float64Array; count: number } {
+/**
+ * The inequalities c . x > 0 that a leaked payload imposes on the input, each c a signed
+ * combination of weight rows scaled to unit length: for sign bit l, c = s_l W_l / |W_l|; for
+ * IoM-GRP symbol j with leaked index a, one per loser t: c = (W_{j,a} - W_{j,t}) / |W_{j,a} - W_{j,t}|.
+ * Constraints come in blocks of weight rows (an IoM-GRP group; 16 sign bits), so a block's dots
+ * are one projection.
+ */
+interface Constraints {
+  readonly count: number;
+  readonly blocks: number;
+  /** The weight rows [from, from + rows) of block b. */
+  block(b: number): { from: number; rows: number };
+  /** Per constraint: c . x = sign * (W[win] . x - W[lose] . x) * inv (lose -1: no second row). */
+  readonly win: Int32Array;
+  readonly lose: Int32Array;
+  readonly sign: Float64Array;
+  readonly inv: Float64Array;
+  /** The first constraint of block b (its constraints: first(b) .. first(b + 1) - 1). */
+  first(b: number): number;
+}
+
+function constraints(inst: _Instance, leaked: Uint8Array): Constraints {
   const p = inst.params, d = p.dim, W = inst.material as Int8Array;
+  const rowNormSq = (a: number, b: number) => {
+    let s = 0;
+    for (let i = 0; i < d; i++) { const v = W[a * d + i]! - (b < 0 ? 0 : W[b * d + i]!); s += v * v; }
+    return s;
+  };
   if (p.scheme === 'sign') {
-    const rows = new Float64Array(p.bits * d);
-    for (let l = 0; l < p.bits; l++) {
-      const s = (leaked[l >> 3]! >> (l & 7)) & 1 ? 1 : -1;
-      for (let i = 0; i < d; i++) rows[l * d + i] = s * W[l * d + i]!;
+    const count = p.bits, win = new Int32Array(count), lose = new Int32Array(count).fill(-1), sign = new Float64Array(count), inv = new Float64Array(count);
+    for (let l = 0; l < count; l++) {
+      win[l] = l;
+      sign[l] = (leaked[l >> 3]! >> (l & 7)) & 1 ? 1 : -1;
+      inv[l] = 1 / (Math.sqrt(rowNormSq(l, -1)) || 1);
     }
-    return { rows, count: p.bits };
+    const blocks = Math.ceil(count / 16);
+    return { count, blocks, block: (b) => ({ from: b * 16, rows: Math.min(16, count - b * 16) }), win, lose, sign, inv, first: (b) => Math.min(count, b * 16) };
   }
   if (p.scheme !== 'iom-grp') throw new RangeError(`linear attack expected scheme sign or iom-grp, got ${p.scheme}`);
-  const count = p.m * (p.q - 1), rows = new Float64Array(count * d);
+  const perGroup = p.q - 1, count = p.m * perGroup;
+  const win = new Int32Array(count), lose = new Int32Array(count), sign = new Float64Array(count).fill(1), inv = new Float64Array(count);
   let r = 0;
   for (let j = 0; j < p.m; j++) {
-    const win = (j * p.q + leaked[j]!) * d;
     for (let t = 0; t < p.q; t++) {
       if (t === leaked[j]) continue;
-      const lose = (j * p.q + t) * d;
-      for (let i = 0; i < d; i++) rows[r * d + i] = W[win + i]! - W[lose + i]!;
+      win[r] = j * p.q + leaked[j]!;
+      lose[r] = j * p.q + t;
+      inv[r] = 1 / (Math.sqrt(rowNormSq(win[r]!, lose[r]!)) || 1);
       r++;
     }
   }
-  return { rows, count };
+  return { count, blocks: p.m, block: (b) => ({ from: b * p.q, rows: p.q }), win, lose, sign, inv, first: (b) => b * perGroup };
 }
 
 /**
- * Linear reconstruction: back-projection of the constraint rows, then `passes` perceptron passes
- * adding each violated row (normalised) to the estimate.
+ * Linear reconstruction: the sum of the constraint vectors, then `passes` perceptron passes adding
+ * each violated constraint vector to the estimate (projections in float32: weight-projector.ts).
  */
 export function linearInversion(inst: _Instance, leaked: Uint8Array, passes = 30): Float64Array {
-  const d = inst.params.dim;
-  const { rows, count } = constraintRows(inst, leaked);
-  for (let r = 0; r < count; r++) {
-    let s = 0;
-    for (let i = 0; i < d; i++) s += rows[r * d + i]! ** 2;
-    const n = Math.sqrt(s) || 1;
-    for (let i = 0; i < d; i++) rows[r * d + i]! /= n;
+  const d = inst.params.dim, W = inst.material as Int8Array;
+  const C = constraints(inst, leaked), proj = _projectorOf(inst);
+  const rows = W.length / d, coef = proj.coefficients(rows);
+  coef.fill(0);
+  for (let r = 0; r < C.count; r++) {
+    coef[C.win[r]!] += C.sign[r]! * C.inv[r]!;
+    if (C.lose[r]! >= 0) coef[C.lose[r]!] -= C.sign[r]! * C.inv[r]!;
   }
-  const x = new Float64Array(d);
-  for (let r = 0; r < count; r++) for (let i = 0; i < d; i++) x[i]! += rows[r * d + i]!;
-  _normalise(x);
+  const x = _normalise(Float64Array.from(proj.backproject(rows)));
+  /** x += step * (constraint r's vector). */
+  const add = (r: number, step: number) => {
+    const a = C.win[r]! * d, b = C.lose[r]!, s = step * C.sign[r]! * C.inv[r]!;
+    if (b < 0) for (let i = 0; i < d; i++) x[i]! += s * W[a + i]!;
+    else for (let i = 0; i < d; i++) x[i]! += s * (W[a + i]! - W[b * d + i]!);
+  };
   for (let pass = 0; pass < passes; pass++) {
-    const rate = 0.5 / Math.sqrt(count) / (1 + pass);
+    const rate = 0.5 / Math.sqrt(C.count) / (1 + pass);
     let violated = 0;
-    for (let r = 0; r < count; r++) {
-      let dot = 0;
-      for (let i = 0; i < d; i++) dot += rows[r * d + i]! * x[i]!;
-      if (dot > 0) continue;
-      violated++;
-      for (let i = 0; i < d; i++) x[i]! += rate * rows[r * d + i]!;
+    proj.setX(x);
+    for (let blk = 0; blk < C.blocks; blk++) {
+      const { from, rows: n } = C.block(blk);
+      let f = proj.project(from, n);
+      for (let r = C.first(blk), end = C.first(blk + 1); r < end; r++) {
+        const lose = C.lose[r]!;
+        const dot = C.sign[r]! * (f[C.win[r]! - from]! - (lose < 0 ? 0 : f[lose - from]!)) * C.inv[r]!;
+        if (dot > 0) continue;
+        violated++;
+        add(r, rate);
+        proj.setX(x);
+        f = proj.project(from, n);
+      }
     }
     _normalise(x);
     if (violated === 0) break;
@@ -118,9 +158,15 @@ export const DEFAULT_GENETIC: GeneticOptions = { evaluations: 3000, population: 
 export function geneticInversion(inst: _Instance, leaked: Uint8Array, rng: _EvalRng, opts: GeneticOptions = DEFAULT_GENETIC): Float64Array {
   const p = inst.params, d = p.dim;
   const score = _payloadScorer(p);
-  const fitness = (u: Float64Array): number => score(_applyRows(inst, _toCanonical(u), [0]), 0, leaked, 0);
+  /** Fitness of each candidate: its protected score against the leaked template (one batch). */
+  const withFitness = (us: Float64Array[]) => {
+    const canon = new Int16Array(us.length * d);
+    us.forEach((u, k) => canon.set(_toCanonical(u), k * d));
+    const T = _applyRows(inst, canon, Uint32Array.from({ length: us.length }, (_, k) => k));
+    return us.map((u, k) => ({ u, f: score(T, k, leaked, 0) }));
+  };
   const random = (): Float64Array => _normalise(Float64Array.from({ length: d }, () => rng.gauss()));
-  let pop = Array.from({ length: opts.population }, () => { const u = random(); return { u, f: fitness(u) }; });
+  let pop = withFitness(Array.from({ length: opts.population }, random));
   const generations = Math.max(1, Math.floor((opts.evaluations - opts.population) / (opts.population - opts.elites)));
   const pick = () => {
     let best = pop[rng.int(pop.length)]!;
@@ -130,15 +176,14 @@ export function geneticInversion(inst: _Instance, leaked: Uint8Array, rng: _Eval
   for (let g = 0; g < generations; g++) {
     const sigma = Math.pow(0.05, g / Math.max(1, generations - 1)) / Math.sqrt(d);
     pop.sort((a, b) => b.f - a.f);
-    const next = pop.slice(0, opts.elites);
-    while (next.length < opts.population) {
+    const children: Float64Array[] = [];
+    while (children.length < opts.population - opts.elites) {
       const a = pick(), b = pick(), alpha = rng.float();
       const u = new Float64Array(d);
       for (let i = 0; i < d; i++) u[i] = alpha * a.u[i]! + (1 - alpha) * b.u[i]! + (rng.float() < 0.2 ? sigma * rng.gauss() : 0);
-      _normalise(u);
-      next.push({ u, f: fitness(u) });
+      children.push(_normalise(u));
     }
-    pop = next;
+    pop = [...pop.slice(0, opts.elites), ...withFitness(children)];
   }
   pop.sort((a, b) => b.f - a.f);
   return pop[0]!.u;

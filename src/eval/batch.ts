@@ -12,6 +12,7 @@ import { _forgetMaterial, _kernelApplyMany, _kernelDerive } from '../match/prote
 import { _deriveMaterial, _prepare } from '../transforms/protect.js';
 import { _schemeOf } from '../transforms/registry.js';
 import type { _Scheme, TransformParams } from '../transforms/scheme.js';
+import { _dropProjector } from './weight-projector.js';
 
 /** Canonical int16 rows (n x dim) of float32 rows, centred by `mean` when given. */
 export function _canonicalRows(vectors: Float32Array, dim: number, mean: Float32Array | undefined): Int16Array {
@@ -84,9 +85,10 @@ function kernelsReady(): boolean {
   try { backend(); return true; } catch { return false; }
 }
 
-/** Zero-fills an instance's material, and its copy in the kernel heap. */
+/** Zero-fills an instance's material, and its copies in the kernel heaps. */
 export function _wipeInstance(inst: _Instance): void {
   _forgetMaterial(inst.material);
+  _dropProjector(inst);
   inst.material.fill(0);
 }
 

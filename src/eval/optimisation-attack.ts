@@ -7,9 +7,11 @@
 //     cross-entropy of the candidates' standardised values with the leaked index as the label;
 //   sign: bit l is the sign of w_l.x; the surrogate is the logistic loss of s_l w_l.x.
 // Gradient steps with Adam on the sphere (renormalised after each step), a temperature that
-// rises over the run, starting from a given direction (the public mean, when it has one).
+// rises over the run, starting from a given direction (the public mean, when it has one). The
+// projections onto weight rows run in float32 in the matching kernels (weight-projector.ts).
 import { _normalise } from './attacks.js';
 import type { _Instance } from './batch.js';
+import { _projectorOf } from './weight-projector.js';
 
 /** Iterations and step of the optimisation; it also stops once `patience` iterations brought no gain. */
 export interface OptimisationOptions {
@@ -42,25 +44,20 @@ function softmaxStep(f: Float64Array, n: number, a: number, temperature: number,
 }
 
 function grpGradient(inst: _Instance): Gradient {
-  const p = inst.params as { m: number; q: number; dim: number };
-  const W = inst.material as Int8Array, d = p.dim;
+  const p = inst.params as { m: number; q: number };
+  const proj = _projectorOf(inst), rows = p.m * p.q;
   const f = new Float64Array(p.q), df = new Float64Array(p.q);
   return (x, leaked, temperature, g) => {
     let hit = 0;
+    proj.setX(x);
+    const all = proj.project(0, rows), c = proj.coefficients(rows);
     for (let j = 0; j < p.m; j++) {
-      for (let t = 0; t < p.q; t++) {
-        let s = 0;
-        const o = (j * p.q + t) * d;
-        for (let i = 0; i < d; i++) s += W[o + i]! * x[i]!;
-        f[t] = s;
-      }
+      for (let t = 0; t < p.q; t++) f[t] = all[j * p.q + t]!;
       if (softmaxStep(f, p.q, leaked[j]!, temperature, df)) hit++;
-      for (let t = 0; t < p.q; t++) {
-        const c = df[t]!, o = (j * p.q + t) * d;
-        if (Math.abs(c) < 1e-12) continue;
-        for (let i = 0; i < d; i++) g[i]! += c * W[o + i]!;
-      }
+      for (let t = 0; t < p.q; t++) c[j * p.q + t] = df[t]!;
     }
+    const back = proj.backproject(rows);
+    for (let i = 0; i < g.length; i++) g[i]! += back[i]!;
     return hit / p.m;
   };
 }
@@ -94,25 +91,22 @@ function urpGradient(inst: _Instance): Gradient {
 }
 
 function signGradient(inst: _Instance): Gradient {
-  const p = inst.params as { bits: number; dim: number };
-  const W = inst.material as Int8Array, d = p.dim;
-  const proj = new Float64Array(p.bits);
+  const p = inst.params as { bits: number };
+  const proj = _projectorOf(inst);
   return (x, leaked, temperature, g) => {
     let hit = 0, v = 0;
-    for (let l = 0; l < p.bits; l++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) s += W[l * d + i]! * x[i]!;
-      proj[l] = s;
-      v += s * s;
-    }
+    proj.setX(x);
+    const f = proj.project(0, p.bits), c = proj.coefficients(p.bits);
+    for (let l = 0; l < p.bits; l++) v += f[l]! * f[l]!;
     const scale = temperature / (Math.sqrt(v / p.bits) || 1);
     for (let l = 0; l < p.bits; l++) {
       const sign = (leaked[l >> 3]! >> (l & 7)) & 1 ? 1 : -1;
-      const margin = sign * proj[l]! * scale;
+      const margin = sign * f[l]! * scale;
       if (margin > 0) hit++;
-      const c = (-sign * scale) / (1 + Math.exp(margin));
-      for (let i = 0; i < d; i++) g[i]! += c * W[l * d + i]!;
+      c[l] = (-sign * scale) / (1 + Math.exp(margin));
     }
+    const back = proj.backproject(p.bits);
+    for (let i = 0; i < g.length; i++) g[i]! += back[i]!;
     return hit / p.bits;
   };
 }

@@ -56,6 +56,13 @@ export interface KernelSet {
    * key at `key`: the m * q * dim matrix is never held; scratch: 256 + q * dim bytes.
    */
   iomgrp_argmax_keyed(key: number, v: number, dim: number, m: number, q: number, out: number, scratch: number): void;
+  /**
+   * Evaluation attacks: out[r] (f32) = dot of the float32 vector x (dim) with int8 weight row r of
+   * W, for r < rows, each in dot_f32's order (the weights converted to float32 exactly).
+   */
+  project_i8_f32(x: number, W: number, dim: number, rows: number, out: number): void;
+  /** Evaluation attacks: g[i] (f32, dim) += c[r] * W[r][i] for r = 0 .. rows - 1 in order, each step rounded to float32. */
+  backproject_i8_f32(c: number, W: number, dim: number, rows: number, g: number): void;
 }
 
 /** The kernel names, in a fixed order. */
@@ -63,5 +70,5 @@ export const KERNEL_NAMES = [
   'hamming_u1', 'equal_u8', 'dot_i8', 'dot_f32', 'cosine_f32',
   'scan_hamming_u1', 'scan_equal_u8', 'scan_dot_i8', 'scan_dot_f32',
   'topk_hamming_u1', 'topk_equal_u8', 'iomgrp_argmax', 'iomgrp_argmax_batch', 'sign_project',
-  'binomial_weights', 'partial_permutations', 'iomgrp_argmax_keyed',
+  'binomial_weights', 'partial_permutations', 'iomgrp_argmax_keyed', 'project_i8_f32', 'backproject_i8_f32',
 ] as const satisfies readonly (keyof KernelSet)[];

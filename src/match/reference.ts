@@ -53,18 +53,25 @@ function dotI8(i8: Int8Array, a: number, b: number, n: number): number {
 
 /** dot_f32 in its fixed order; `acc` is 16 floats of scratch. */
 function dotF32(v: Float32Array, acc: Float64Array, a: number, b: number, n: number): number {
-  const pa = a >>> 2, pb = b >>> 2;
+  return dotFixedOrder(v, a >>> 2, v, b >>> 2, acc, n);
+}
+
+/**
+ * The float32 dot of x[px ..] and y[py ..] (element indices; y's elements exactly representable
+ * in float32) in dot_f32's order: 16 strided partial sums, combined pairwise, then the tail.
+ */
+function dotFixedOrder(x: Float32Array, px: number, y: ArrayLike<number>, py: number, acc: Float64Array, n: number): number {
   acc.fill(0);
   const body = n - (n % 16);
   for (let i = 0; i < body; i += 16)
-    for (let l = 0; l < 16; l++) acc[l] = f32(acc[l]! + f32(v[pa + i + l]! * v[pb + i + l]!));
+    for (let l = 0; l < 16; l++) acc[l] = f32(acc[l]! + f32(x[px + i + l]! * y[py + i + l]!));
   const s0 = f32(f32(acc[0]! + acc[4]!) + f32(acc[8]! + acc[12]!));
   const s1 = f32(f32(acc[1]! + acc[5]!) + f32(acc[9]! + acc[13]!));
   const s2 = f32(f32(acc[2]! + acc[6]!) + f32(acc[10]! + acc[14]!));
   const s3 = f32(f32(acc[3]! + acc[7]!) + f32(acc[11]! + acc[15]!));
   const r = f32(f32(s0 + s1) + f32(s2 + s3));
   let t = 0;
-  for (let i = body; i < n; i++) t = f32(t + f32(v[pa + i]! * v[pb + i]!));
+  for (let i = body; i < n; i++) t = f32(t + f32(x[px + i]! * y[py + i]!));
   return f32(r + t);
 }
 
@@ -177,6 +184,17 @@ export function _referenceKernels(heap: _Heap): KernelSet {
       for (let j = 0; j < m; j++) {
         kernels.binomial_weights(key, j * q * dim, q * dim, scratch + 256, scratch);
         kernels.iomgrp_argmax(v, scratch + 256, dim, 1, q, out + j);
+      }
+    },
+    project_i8_f32(x, W, dim, rows, out) {
+      const v = heap.f32, i8 = heap.i8, o = out >>> 2;
+      for (let r = 0; r < rows; r++) v[o + r] = dotFixedOrder(v, x >>> 2, i8, W + r * dim, acc, dim);
+    },
+    backproject_i8_f32(c, W, dim, rows, g) {
+      const v = heap.f32, i8 = heap.i8, pc = c >>> 2, pg = g >>> 2;
+      for (let r = 0; r < rows; r++) {
+        const cr = v[pc + r]!, row = W + r * dim;
+        for (let i = 0; i < dim; i++) v[pg + i] = f32(v[pg + i]! + f32(cr * i8[row + i]!));
       }
     },
   };

@@ -268,6 +268,38 @@ test('iomgrp_argmax_keyed equals iomgrp_argmax over the derived weights', () => 
   }
 });
 
+test('project_i8_f32 and backproject_i8_f32 are bit-identical across backends and close to float64', () => {
+  for (const [dim, rows] of [[16, 3], [100, 7], [512, 33], [1023, 5]] as const) {
+    const x = new Float32Array(dim).map(() => rng.gauss()), c = new Float32Array(rows).map(() => rng.gauss());
+    const g0 = new Float32Array(dim).map(() => rng.gauss());
+    const W = new Int8Array(rows * dim).map(() => rng.int(17) - 8);
+    const input = new Uint8Array(4 * dim + 4 * rows + 4 * dim + rows * dim);
+    input.set(new Uint8Array(x.buffer));
+    input.set(new Uint8Array(c.buffer), 4 * dim);
+    input.set(new Uint8Array(g0.buffer), 4 * dim + 4 * rows);
+    input.set(new Uint8Array(W.buffer), 8 * dim + 4 * rows);
+    const got = everywhere(input, (k, at, inst) => {
+      const pc = at + 4 * dim, pg = pc + 4 * rows, pw = pg + 4 * dim, out = inst.heap.alloc(4 * rows);
+      k.project_i8_f32(at, pw, dim, rows, out);
+      k.backproject_i8_f32(pc, pw, dim, rows, pg);
+      const f = inst.heap.f32;
+      return [Array.from(f.subarray(out >>> 2, (out >>> 2) + rows)), Array.from(f.subarray(pg >>> 2, (pg >>> 2) + dim))];
+    });
+    for (const g of got) assert.equal(g, got[0], `dim ${dim}`);
+    const [proj, back] = got[0]!;
+    for (let r = 0; r < rows; r++) {
+      let e = 0, mag = 0;
+      for (let i = 0; i < dim; i++) { e += x[i]! * W[r * dim + i]!; mag += Math.abs(x[i]! * W[r * dim + i]!); }
+      assert.ok(Math.abs(proj![r]! - e) <= 1e-5 * mag + 1e-6, `dim ${dim} row ${r}: ${proj![r]} vs ${e}`);
+    }
+    for (let i = 0; i < dim; i++) {
+      let e = g0[i]!, mag = Math.abs(g0[i]!);
+      for (let r = 0; r < rows; r++) { e += c[r]! * W[r * dim + i]!; mag += Math.abs(c[r]! * W[r * dim + i]!); }
+      assert.ok(Math.abs(back![i]! - e) <= 1e-5 * mag + 1e-6, `dim ${dim} column ${i}: ${back![i]} vs ${e}`);
+    }
+  }
+});
+
 test('createKernels: views taken after the memory grows see the earlier data, on every backend', async () => {
   for (const b of BACKENDS) {
     await init({ backend: b });

@@ -272,6 +272,82 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
   for (let i: u32 = 0; i < count; i++) store<f32>(out + (<usize>i << 2), dotF32(probe, base + <usize>i * rowBytes, n));
 }
 
+// ---------------------------------------------------------------- float projections (evaluation attacks)
+// The known-material attacks of templock/eval project a float32 direction onto int8 weight rows
+// and back. Converting an int8 weight to float32 is exact; every sum is rounded to float32 in a
+// fixed order (the projection in dot_f32's order, the back-projection row by row), so every
+// backend gives the same bits.
+
+/** dot_f32 of the float32 vector x with the int8 row w (weights converted exactly), in dot_f32's order. */
+function dotI8F32(x: usize, w: usize, n: usize): f32 {
+  let i: usize = 0;
+  let r: f32;
+  if (ASC_FEATURE_SIMD) {
+    let v0 = f32x4.splat(0), v1 = f32x4.splat(0), v2 = f32x4.splat(0), v3 = f32x4.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const px = x + (i << 2), ww = v128.load(w + i);
+      const lo = i16x8.extend_low_i8x16_s(ww), hi = i16x8.extend_high_i8x16_s(ww);
+      v0 = f32x4.add(v0, f32x4.mul(v128.load(px), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo))));
+      v1 = f32x4.add(v1, f32x4.mul(v128.load(px, 16), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo))));
+      v2 = f32x4.add(v2, f32x4.mul(v128.load(px, 32), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi))));
+      v3 = f32x4.add(v3, f32x4.mul(v128.load(px, 48), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi))));
+    }
+    const s = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
+    r = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
+  } else {
+    let c0: f32 = 0, c1: f32 = 0, c2: f32 = 0, c3: f32 = 0, c4: f32 = 0, c5: f32 = 0, c6: f32 = 0, c7: f32 = 0;
+    let c8: f32 = 0, c9: f32 = 0, c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0, c14: f32 = 0, c15: f32 = 0;
+    for (; i + 16 <= n; i += 16) {
+      const px = x + (i << 2), pw = w + i;
+      c0 += load<f32>(px) * <f32>load<i8>(pw); c1 += load<f32>(px, 4) * <f32>load<i8>(pw, 1);
+      c2 += load<f32>(px, 8) * <f32>load<i8>(pw, 2); c3 += load<f32>(px, 12) * <f32>load<i8>(pw, 3);
+      c4 += load<f32>(px, 16) * <f32>load<i8>(pw, 4); c5 += load<f32>(px, 20) * <f32>load<i8>(pw, 5);
+      c6 += load<f32>(px, 24) * <f32>load<i8>(pw, 6); c7 += load<f32>(px, 28) * <f32>load<i8>(pw, 7);
+      c8 += load<f32>(px, 32) * <f32>load<i8>(pw, 8); c9 += load<f32>(px, 36) * <f32>load<i8>(pw, 9);
+      c10 += load<f32>(px, 40) * <f32>load<i8>(pw, 10); c11 += load<f32>(px, 44) * <f32>load<i8>(pw, 11);
+      c12 += load<f32>(px, 48) * <f32>load<i8>(pw, 12); c13 += load<f32>(px, 52) * <f32>load<i8>(pw, 13);
+      c14 += load<f32>(px, 56) * <f32>load<i8>(pw, 14); c15 += load<f32>(px, 60) * <f32>load<i8>(pw, 15);
+    }
+    const s0 = (c0 + c4) + (c8 + c12), s1 = (c1 + c5) + (c9 + c13);
+    const s2 = (c2 + c6) + (c10 + c14), s3 = (c3 + c7) + (c11 + c15);
+    r = (s0 + s1) + (s2 + s3);
+  }
+  let t: f32 = 0;
+  for (; i < n; i++) t += load<f32>(x + (i << 2)) * <f32>load<i8>(w + i);
+  return r + t;
+}
+
+/** out[r] (f32) = dot of the float32 vector x (dim) with int8 weight row r, for r < rows. */
+export function project_i8_f32(x: usize, W: usize, dim: usize, rows: u32, out: usize): void {
+  for (let r: u32 = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), dotI8F32(x, W + <usize>r * dim, dim));
+}
+
+/** g[i] (f32, dim) += c[r] * W[r][i] for r = 0 .. rows - 1 in order, each step rounded to float32. */
+export function backproject_i8_f32(c: usize, W: usize, dim: usize, rows: u32, g: usize): void {
+  const simdDim = ASC_FEATURE_SIMD ? dim & ~(<usize>15) : 0;
+  let row = W;
+  for (let r: u32 = 0; r < rows; r++) {
+    const cr = load<f32>(c + (<usize>r << 2));
+    let i: usize = 0;
+    if (ASC_FEATURE_SIMD) {
+      const cv = f32x4.splat(cr);
+      for (; i < simdDim; i += 16) {
+        const pg = g + (i << 2), ww = v128.load(row + i);
+        const lo = i16x8.extend_low_i8x16_s(ww), hi = i16x8.extend_high_i8x16_s(ww);
+        v128.store(pg, f32x4.add(v128.load(pg), f32x4.mul(cv, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)))));
+        v128.store(pg, f32x4.add(v128.load(pg, 16), f32x4.mul(cv, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)))), 16);
+        v128.store(pg, f32x4.add(v128.load(pg, 32), f32x4.mul(cv, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)))), 32);
+        v128.store(pg, f32x4.add(v128.load(pg, 48), f32x4.mul(cv, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)))), 48);
+      }
+    }
+    for (; i < dim; i++) {
+      const pg = g + (i << 2);
+      store<f32>(pg, load<f32>(pg) + cr * <f32>load<i8>(row + i));
+    }
+    row += dim;
+  }
+}
+
 // ---------------------------------------------------------------- projections (protect)
 // The weights are read one row after another, front to back: on the x86 machines measured, a
 // pass sharing the vector loads over four interleaved rows was 15 % faster while W fits in L2,
