@@ -6,8 +6,9 @@ import { DEFAULT_CENTRING_STRENGTH, defaultParams } from '../transforms/defaults
 import { _schemeOf, checkParams, SCHEME_NAMES } from '../transforms/registry.js';
 import type { TransformParams } from '../transforms/scheme.js';
 import { _canonicalise, CANONICAL_SCALE } from '../canonical.js';
-import { attacksFor, DEFAULT_GENETIC, geneticInversion, linearInversion, type AttackName, _normalise, _toCanonical } from './attacks.js';
-import { optimisationInversion } from './optimisation-attack.js';
+import { attacksFor, DEFAULT_GENETIC, type AttackName, _normalise, _toCanonical } from './attacks.js';
+import type { _InversionJob, _SubjectsJob } from './eval-jobs.js';
+import { _cores, _EvalPool } from './eval-pool.js';
 import { _applyRows, _canonicalRows, _instance, _payloadScorer, _wipeInstance, type _Instance } from './batch.js';
 import { centringSplit, type CentringProtocol } from './centring.js';
 import { checkEmbeddingSet, type EmbeddingSet } from './dataset.js';
@@ -64,6 +65,11 @@ export interface EvaluateOptions {
   /** Mated pairs per identity in the unlinkability scenario (default 20; a seeded sample). */
   readonly matedPerIdentity?: number;
   readonly onProgress?: (done: number, total: number, label: string) => void;
+  /**
+   * Worker threads for the per-subject scenarios and the inversion attacks (default: the cores of
+   * the machine; 1 runs everything on the calling thread). The result is the same for any number.
+   */
+  readonly threads?: number;
 }
 
 /** Renewability: same subjects, same key, two salts, scored at the system threshold. */
@@ -241,10 +247,10 @@ function check(value: number, limit: number): { value: number; limit: number; ok
  * Runs the evaluation of `set` (see docs/EVALUATION.md for every convention).
  * @example
  * import { readEmbeddings, evaluate } from 'templock/eval';
- * const result = evaluate(readEmbeddings('../shared/data/lfw-faceapi128'), { impostorPairs: 100_000 });
+ * const result = await evaluate(readEmbeddings('../shared/data/lfw-faceapi128'), { impostorPairs: 100_000 });
  * console.log(result.systems.map((s) => [s.label, s.normalApplication?.eer]));
  */
-export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): EvaluationResult {
+export async function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Promise<EvaluationResult> {
   const started = performance.now();
   checkEmbeddingSet(set);
   const seed = options.seed ?? 1;
@@ -264,6 +270,7 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
   const feedbackFmr = options.feedbackFmr ?? SYSTEM_FMR;
   if (!(FMR_TARGETS as readonly number[]).includes(feedbackFmr)) throw new RangeError(`"feedbackFmr" expected one of ${FMR_TARGETS.join(', ')}, got ${feedbackFmr}`);
   const progress = options.onProgress ?? (() => undefined);
+  const threads = positiveInt('threads', options.threads, _cores());
 
   const split = centringSplit(set, options.centring ?? 'auto', seed, options.strict ?? false);
   const d = set.dim, nE = split.evalRows.length;
@@ -310,7 +317,9 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
 
   const allRows = Uint32Array.from({ length: nE }, (_, i) => i);
   const systems: SystemResult[] = [];
-  paramSets.forEach((p, ip) => {
+  const pool = new _EvalPool(threads);
+  try {
+  for (const [ip, p] of paramSets.entries()) {
     const ts = performance.now();
     const timing: Record<string, number> = {};
     let lap = ts;
@@ -321,8 +330,8 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     const score = _payloadScorer(p);
     const centring = centringFor(p), canon = centring.canon;
     // Three application instances: A (key 1, salt 1), B (key 1, salt 2: A renewed), C (key 2, salt 3: another application).
-    const key1 = _evalSecret(seed, 'application-key', 0, 32), key2 = _evalSecret(seed, 'application-key', 1, 32);
-    const instances = [_instance(p, key1, _evalSecret(seed, 'salt', 1, 16)), _instance(p, key1, _evalSecret(seed, 'salt', 2, 16)), _instance(p, key2, _evalSecret(seed, 'salt', 3, 16))];
+    const key1 = _evalSecret(seed, 'application-key', 0, 32), key2 = _evalSecret(seed, 'application-key', 1, 32), salt1 = _evalSecret(seed, 'salt', 1, 16);
+    const instances = [_instance(p, key1, salt1), _instance(p, key1, _evalSecret(seed, 'salt', 2, 16)), _instance(p, key2, _evalSecret(seed, 'salt', 3, 16))];
     const [inst1, inst2] = instances as [_Instance, _Instance, _Instance];
     const T = instances.map((inst, k) => { step(`protecting every row, instance ${k + 1}/3`); return _applyRows(inst, canon, allRows); });
     const [T1, T2, T3] = T as [Uint8Array, Uint8Array, Uint8Array];
@@ -347,19 +356,20 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
       charge('unlinkability');
     }
     if (scenarios.includes('normal-subject') || scenarios.includes('stolen-token')) {
-      Object.assign(out, perSubject(p, seed, canon, labels, byId, ids, G, stolenSample, I, score, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
+      Object.assign(out, await perSubject(pool, p, seed, canon, labels, byId, ids, G, stolenSample, I, score, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
       charge('normal-subject, stolen-token');
     }
     if (scenarios.includes('inversion')) {
       const applicable = attacksFor(p.scheme);
       const chosen = options.attacks === 'cheapest' ? applicable.slice(0, 1) : (options.attacks ?? applicable).filter((a) => applicable.includes(a));
-      const setting: InversionSetting = { inst1, inst2, T1, T2, U, d, centring, fittedMean: split.mean, targets: inversionTargets(byId, ids, attackTargets, seed), seed, rawThreshold, sysThreshold: sys.threshold, score };
+      const setting: InversionSetting = {
+        params: p, key: key1, salt: salt1, inst1, inst2, T1, T2, U, d, centring, fittedMean: split.mean, targets: inversionTargets(byId, ids, attackTargets, seed), seed, rawThreshold, sysThreshold: sys.threshold, score,
+      };
       step('inversion (no-template baseline)');
       out.inversionBaseline = inversionBaseline(setting);
-      out.inversion = chosen.map((attack) => {
-        step(`inversion (${attack})`);
-        return inversion(attack, setting, geneticEvaluations);
-      });
+      const results: InversionSummary[] = [];
+      for (const attack of chosen) results.push(await inversion(pool, attack, setting, geneticEvaluations, (k, n) => step(`inversion (${attack}) ${k}/${n}`)));
+      out.inversion = results;
       charge('inversion');
     }
     if (scenarios.includes('score-feedback')) {
@@ -381,7 +391,10 @@ export function evaluate(set: EmbeddingSet, options: EvaluateOptions = {}): Eval
     out.scenarioSeconds = timing;
     systems.push(out as SystemResult);
     for (const inst of instances) _wipeInstance(inst);
-  });
+  }
+  } finally {
+    await pool.close();
+  }
   progress(paramSets.length + 1, paramSets.length + 1, 'done');
   return {
     dataset: {
@@ -443,18 +456,21 @@ function unlinkabilitySummary(mated: Float64Array, nonMated: Float64Array, bins:
   };
 }
 
+/** Identities per job of the per-subject scenarios (each derives its own material). */
+const SUBJECTS_PER_JOB = 32;
+
 /**
  * Per-subject secrets: every identity has its own key and salt. Normal: an impostor presents his
  * own sample under his own secrets. Stolen token: an impostor's sample under the victim's secrets
- * against one of the victim's templates (victims and probes seeded).
+ * against one of the victim's templates (victims and probes seeded). The protection runs as jobs
+ * of SUBJECTS_PER_JOB identities on the pool.
  */
-function perSubject(
-  p: TransformParams, seed: number, canon: Int16Array, labels: Int32Array, byId: Map<number, number[]>, ids: number[],
+async function perSubject(
+  pool: _EvalPool, p: TransformParams, seed: number, canon: Int16Array, labels: Int32Array, byId: Map<number, number[]>, ids: number[],
   G: PairList, stolenSample: PairList, I: PairList, score: ReturnType<typeof _payloadScorer>,
   scenarios: readonly ScenarioName[], tick: (k: number, n: number) => void,
-): Pick<SystemResult, 'normalSubject' | 'stolenToken'> {
-  const nb = _schemeOf(p).payloadBytes(p);
-  const TS = new Uint8Array(labels.length * nb);
+): Promise<Pick<SystemResult, 'normalSubject' | 'stolenToken'>> {
+  const d = p.dim, nb = _schemeOf(p).payloadBytes(p);
   // Stolen token: impostor pair k (a, b) presents b protected with a's key and salt against a's
   // template. Pairs grouped by a's identity, so each identity's material is derived once.
   const replay = new Map<number, number[]>();
@@ -466,19 +482,25 @@ function perSubject(
       list.push(k);
     }
   }
+  // Each identity's rows: its own, then the probes replayed against it.
+  const rowsOf = (id: number) => [...byId.get(id)!, ...(replay.get(id) ?? []).map((q) => stolenSample.b[q]!)];
+  const jobs: _SubjectsJob[] = [];
+  for (let k = 0; k < ids.length; k += SUBJECTS_PER_JOB) {
+    const group = ids.slice(k, k + SUBJECTS_PER_JOB), rows = group.flatMap(rowsOf);
+    const sub = new Int16Array(rows.length * d);
+    rows.forEach((r, i) => sub.set(canon.subarray(r * d, (r + 1) * d), i * d));
+    jobs.push({ kind: 'subjects', params: p, seed, ids: group, counts: group.map((id) => rowsOf(id).length), canon: sub });
+  }
+  const results = await pool.run(jobs, (done) => tick(done, jobs.length));
+  const TS = new Uint8Array(labels.length * nb);
   const stolen = new Float64Array(stolenSample.a.length);
-  ids.forEach((id, k) => {
-    if (k % 64 === 0) tick(k, ids.length);
-    const inst = _instance(p, _evalSecret(seed, 'subject-key', id, 32), _evalSecret(seed, 'subject-salt', id, 16));
-    const rows = byId.get(id)!;
-    const own = _applyRows(inst, canon, rows);
-    rows.forEach((r, i) => TS.set(own.subarray(i * nb, (i + 1) * nb), r * nb));
-    const pairs = replay.get(id);
-    if (pairs) {
-      const P = _applyRows(inst, canon, pairs.map((q) => stolenSample.b[q]!));
-      pairs.forEach((q, i) => { stolen[q] = score(TS, stolenSample.a[q]!, P, i); });
+  jobs.forEach((job, j) => {
+    const P = results[j] as Uint8Array;
+    let at = 0;
+    for (const id of job.ids) {
+      for (const r of byId.get(id)!) TS.set(P.subarray(at * nb, ++at * nb), r * nb);
+      for (const q of replay.get(id) ?? []) stolen[q] = score(TS, stolenSample.a[q]!, P, at++);
     }
-    _wipeInstance(inst);
   });
   const genuine = payloadScores(score, TS, TS, G);
   return {
@@ -489,6 +511,10 @@ function perSubject(
 
 /** What every inversion attack of one parameter set works with. */
 interface InversionSetting {
+  /** Instance 1's parameter set and secrets (what the attacker holds), for the attack jobs. */
+  readonly params: TransformParams;
+  readonly key: Uint8Array;
+  readonly salt: Uint8Array;
   readonly inst1: _Instance;
   readonly inst2: _Instance;
   readonly T1: Uint8Array;
@@ -578,44 +604,31 @@ function inversionBaseline(s: InversionSetting): InversionBaseline {
   return { targets: targets.length, ...tally.rates() };
 }
 
-/** Random starts of the optimisation attack where there is no public point to start from. */
-const OPTIMISATION_RESTARTS = 4;
-
 /**
- * Where the optimisation attack starts: the unit direction, in the transform's input space, of
- * presenting the model's public mean; without one (no centring, or full centring) a few seeded
- * random directions, the best reconstruction of which is kept.
+ * Where the optimisation attack starts when the system has a public point: the unit direction,
+ * in the transform's input space, of presenting the model's public mean (without one — no
+ * centring, or full centring — the attack makes seeded random starts).
  */
-function startDirections(s: InversionSetting, rng: _EvalRng): Float64Array[] {
-  const { fittedMean, centring, d } = s;
-  if (fittedMean && centring.strength < 1) return [_normalise(Float64Array.from(fittedMean, (v, i) => v - (centring.mean ? centring.mean[i]! : 0)))];
-  return Array.from({ length: OPTIMISATION_RESTARTS }, () => _normalise(Float64Array.from({ length: d }, () => rng.gauss())));
+function publicStart(s: InversionSetting): Float64Array | undefined {
+  const { fittedMean, centring } = s;
+  return fittedMean && centring.strength < 1 ? _normalise(Float64Array.from(fittedMean, (v, i) => v - (centring.mean ? centring.mean[i]! : 0))) : undefined;
 }
 
-/** The optimisation attack's best reconstruction over its starts. */
-function optimise(s: InversionSetting, leaked: Uint8Array, rng: _EvalRng): Float64Array {
-  let best: { u: Float64Array; reproduced: number } | undefined;
-  for (const start of startDirections(s, rng)) {
-    const r = optimisationInversion(s.inst1, leaked, start);
-    if (!best || r.reproduced > best.reproduced) best = r;
-  }
-  return best!.u;
-}
-
-/** One attack on the scenario's targets (one leaked row of each of distinct, seeded identities). */
-function inversion(attack: AttackName, s: InversionSetting, evaluations: number): InversionSummary {
-  const rng = new _EvalRng(s.seed, `inversion/${attack}`);
+/** One attack on the scenario's targets (one leaked row of each of distinct, seeded identities), one job per target. */
+async function inversion(pool: _EvalPool, attack: AttackName, s: InversionSetting, evaluations: number, tick: (k: number, n: number) => void): Promise<InversionSummary> {
   const { inst1, T1, d, centring } = s;
   const nb = inst1.payloadBytes;
   const tally = new AcceptanceTally();
   let cosSum = 0, leakedSum = 0;
   const { targets } = s;
-  for (const target of targets) {
-    const r = target.leakedRow;
-    const leaked = T1.subarray(r * nb, (r + 1) * nb);
-    const u = attack === 'linear' ? linearInversion(inst1, leaked)
-      : attack === 'optimisation' ? optimise(s, leaked, rng)
-      : geneticInversion(inst1, leaked, rng, { ...DEFAULT_GENETIC, evaluations });
+  const start = attack === 'optimisation' ? publicStart(s) : undefined;
+  const jobs = targets.map((t, k): _InversionJob => ({
+    kind: 'inversion', params: s.params, key: s.key, salt: s.salt, attack, leaked: T1.slice(t.leakedRow * nb, (t.leakedRow + 1) * nb),
+    target: k, seed: s.seed, publicStart: start, geneticEvaluations: evaluations,
+  }));
+  const reconstructions = await pool.run(jobs, (done) => tick(done, jobs.length));
+  targets.forEach((target, k) => {
+    const r = target.leakedRow, u = reconstructions[k] as Float64Array;
     // What the attacker presents: an embedding in the model's space, the public centring vector
     // plus the direction at the typical radius of centred embeddings (estimated on other people).
     const { mean, radius } = centring;
@@ -625,7 +638,7 @@ function inversion(attack: AttackName, s: InversionSetting, evaluations: number)
     for (let i = 0; i < d; i++) own += (u[i]! * centring.canon[r * d + i]!) / CANONICAL_SCALE;
     cosSum += own;
     leakedSum += present(s, presented, c, target, tally);
-  }
+  });
   const n = targets.length;
   return {
     attack, targets: n, meanCosine: cosSum / n, meanLeakedScore: leakedSum / n, ...tally.rates(),

@@ -16,7 +16,7 @@ export const TUNE_STRENGTHS: readonly number[] = [0.25, 0.5, 1];
 export const TUNE_CENTRING_TOLERANCE = 0.01;
 
 /** Options of tune(): the scheme, and the sampling of evaluate(). */
-export interface TuneOptions extends Pick<EvaluateOptions, 'seed' | 'impostorPairs' | 'attackTargets' | 'centring' | 'onProgress'> {
+export interface TuneOptions extends Pick<EvaluateOptions, 'seed' | 'impostorPairs' | 'attackTargets' | 'centring' | 'onProgress' | 'threads'> {
   readonly scheme: SchemeName;
 }
 
@@ -51,24 +51,27 @@ export interface TuneResult {
  * Runs the tuning procedure on a labelled embedding set.
  * @example
  * import { readEmbeddings, tune } from 'templock/eval';
- * const t = tune(readEmbeddings('mine.npy', 'labels.txt'), { scheme: 'sign' });
+ * const t = await tune(readEmbeddings('mine.npy', 'labels.txt'), { scheme: 'sign' });
  * console.log(t.strength, t.choice?.label);
  */
-export function tune(set: EmbeddingSet, options: TuneOptions): TuneResult {
+export async function tune(set: EmbeddingSet, options: TuneOptions): Promise<TuneResult> {
   const { scheme, onProgress, ...sampling } = options;
   const grid = sweepGrid(scheme, set.dim);
   if (grid.length === 0) throw new RangeError(`"scheme" ${scheme} has no sweep set for dimension ${set.dim}`);
   // Step 2: the cost of centring, on raw cosine alone (no parameter set is protected).
-  const runs = TUNE_STRENGTHS.map((strength, i) => evaluate(set, {
-    ...sampling, params: [], scenarios: [], centringStrength: strength,
-    onProgress: (d, t, label) => onProgress?.(d, t, `centring ${strength} (${i + 1}/${TUNE_STRENGTHS.length}): ${label}`),
-  }));
+  const runs: EvaluationResult[] = [];
+  for (const [i, strength] of TUNE_STRENGTHS.entries()) {
+    runs.push(await evaluate(set, {
+      ...sampling, params: [], scenarios: [], centringStrength: strength,
+      onProgress: (d, t, label) => onProgress?.(d, t, `centring ${strength} (${i + 1}/${TUNE_STRENGTHS.length}): ${label}`),
+    }));
+  }
   const rawFnmr = atFmr(runs[0]!.raw.normalApplication!, 1e-3).fnmr;
   const strengths = runs.flatMap((r, i) => r.rawCentred.filter((c) => c.centringStrength === TUNE_STRENGTHS[i]).map((c) => ({ strength: c.centringStrength, fnmr: atFmr(c.normal, 1e-3).fnmr })));
   const within = strengths.filter((s) => s.fnmr <= rawFnmr + TUNE_CENTRING_TOLERANCE);
   const strength = strengths.length === 0 ? DEFAULT_CENTRING_STRENGTH[scheme] : within.length > 0 ? within[within.length - 1]!.strength : TUNE_STRENGTHS[0]!;
   // Step 3: the sweep at that strength; the cheapest set meeting every target.
-  const sweep = evaluate(set, {
+  const sweep = await evaluate(set, {
     ...sampling, params: grid, scenarios: ['renewability', 'unlinkability', 'inversion'], centringStrength: strength, attacks: 'cheapest',
     impostorPairs: sampling.impostorPairs ?? 300_000, attackTargets: sampling.attackTargets ?? 20,
     onProgress: (d, t, label) => onProgress?.(d, t, `sweep at centring ${strength}: ${label}`),

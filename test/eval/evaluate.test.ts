@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareTemplates, protect, type TransformParams } from '../../src/index.js';
 import { DEFAULT_CENTRING_STRENGTH } from '../../src/transforms/defaults.js';
-import { centringSplit, evaluate, markdownReport, detSvg, scoreSvgs, sweepGrid, genuinePairs, impostorPairs, impostorPairTotal } from '../../src/eval/index.js';
+import { centringSplit, evaluate, markdownReport, detSvg, scoreSvgs, sweepGrid, genuinePairs, impostorPairs, impostorPairTotal, type EvaluationResult } from '../../src/eval/index.js';
 import { _applyRows, _canonicalRows, _instance, _payloadScorer } from '../../src/eval/batch.js';
 import { main } from '../../src/cli/main.js';
 import { init } from '../../src/match/index.js';
@@ -64,7 +64,16 @@ test('pairs: all genuine pairs, impostors exhaustive when few, seeded sample oth
   for (let k = 0; k < 500; k++) assert.ok(labels[s1.a[k]!] !== labels[s1.b[k]!]);
 });
 
-const result = evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenPairs: 240, attackTargets: 6, geneticEvaluations: 400, feedbackTargets: 3, feedbackQueries: 300 });
+const result = await evaluate(set, { params: small, centringStrength: 1, seed: 5, stolenPairs: 240, attackTargets: 6, geneticEvaluations: 400, feedbackTargets: 3, feedbackQueries: 300 });
+
+test('the same figures on one thread and on three worker threads (only the timings differ)', async () => {
+  const opts = { params: small, centringStrength: 1, seed: 5, stolenPairs: 240, attackTargets: 6, geneticEvaluations: 400, feedbackTargets: 3, feedbackQueries: 300 };
+  const figures = (r: EvaluationResult) => JSON.stringify(r, (k, v) => (k === 'seconds' || k === 'scenarioSeconds' ? undefined : v));
+  const one = await evaluate(set, { ...opts, threads: 1 }), three = await evaluate(set, { ...opts, threads: 3 });
+  assert.is(figures(three), figures(one));
+  assert.is(figures(one), figures(result), 'the default (every core) gives them too');
+  assert.ok(one.systems.every((s) => s.inversion!.length > 0 && s.stolenToken !== undefined));
+});
 
 test('protocol: singletons fit the mean, multi-sample identities are evaluated, counts reported', () => {
   assert.is(result.protocol.centring, 'singletons');
@@ -75,14 +84,14 @@ test('protocol: singletons fit the mean, multi-sample identities are evaluated, 
   assert.is(result.systems.length, 3);
 });
 
-test('centring protocols none and split: no centring at all, or a seeded quarter of the identities fits the mean', () => {
+test('centring protocols none and split: no centring at all, or a seeded quarter of the identities fits the mean', async () => {
   const opts = { params: [small[0]!], scenarios: ['inversion'] as const, attackTargets: 3 };
-  const none = evaluate(set, { ...opts, centring: 'none' });
+  const none = await evaluate(set, { ...opts, centring: 'none' });
   assert.is(none.dataset.fitRows, 0);
   assert.is(none.systems[0]!.centringStrength, 0);
   assert.equal(none.rawCentred.map((c) => c.centringStrength), [0]);
   assert.ok(none.systems[0]!.inversion![0]!.meanCosine > 0.8);
-  const split = evaluate(set, { ...opts, centring: 'split' });
+  const split = await evaluate(set, { ...opts, centring: 'split' });
   assert.is(split.dataset.fitIdentities, 6);
   assert.is(split.dataset.fitRows, 24);
   assert.is(split.dataset.evalRows, 72);
@@ -137,7 +146,7 @@ test('inversion: the known-material optimisation attack reconstructs every schem
   }
 });
 
-test('inversion: a no-template baseline (the public mean presented) beside the attacks, on the same targets', () => {
+test('inversion: a no-template baseline (the public mean presented) beside the attacks, on the same targets', async () => {
   // Fully centred, the public mean maps to the zero vector: nothing can be presented.
   for (const s of result.systems) {
     const b = s.inversionBaseline!;
@@ -146,7 +155,7 @@ test('inversion: a no-template baseline (the public mean presented) beside the a
   }
   // Partly centred (strength 0.25), the mean is a point the attacker can present; it is scored
   // against the same targets as the attacks, and the attacks beat it.
-  const partial = evaluate(set, { params: [small[0]!], scenarios: ['inversion'], attackTargets: 6, centring: 'split', attacks: ['optimisation'] });
+  const partial = await evaluate(set, { params: [small[0]!], scenarios: ['inversion'], attackTargets: 6, centring: 'split', attacks: ['optimisation'] });
   const sys = partial.systems[0]!, b = sys.inversionBaseline!, a = sys.inversion![0]!;
   assert.is(sys.centringStrength, DEFAULT_CENTRING_STRENGTH.sign);
   assert.is(b.targets, a.targets);

@@ -11,7 +11,7 @@ const data = sharedPath('data/lfw-faceapi128', 'eval/lfw.slow');
 let result: EvaluationResult | undefined;
 if (data) {
   await init();
-  result = evaluate(readEmbeddings(data), { impostorPairs: 300_000, stolenPairs: 50_000, attackTargets: 20, attacks: 'cheapest' });
+  result = await evaluate(readEmbeddings(data), { impostorPairs: 300_000, stolenPairs: 50_000, attackTargets: 20, attacks: 'cheapest' });
 }
 const sys = (scheme: string) => result!.systems.find((s) => s.params!.scheme === scheme)!;
 

@@ -78,8 +78,8 @@ test('the climb is reproducible from its seed, and the budget caps the queries',
 const set = syntheticSet({ dim, identities: 24, perIdentity: 4, singletons: 70, noise: 0.12, seed: 'eval-e2e' });
 const opts: EvaluateOptions = { params: [params], scenarios: ['score-feedback'], seed: 3, feedbackTargets: 5, feedbackQueries: 400, feedbackFmr: 1e-2 };
 
-test('evaluate: the score-feedback scenario per disclosure, per person, with the baseline', () => {
-  const r = evaluate(set, opts);
+test('evaluate: the score-feedback scenario per disclosure, per person, with the baseline', async () => {
+  const r = await evaluate(set, opts);
   const f = r.systems[0]!.scoreFeedback!;
   assert.equal(r.protocol.feedbackDisclosures, ['none', 'coarse', 'exact']);
   assert.is(r.protocol.feedbackFmr, 1e-2);
@@ -113,14 +113,14 @@ test('evaluate: the score-feedback scenario per disclosure, per person, with the
   assert.ok(md.includes('> 400'), 'queries beyond the budget are shown as such');
 });
 
-test('evaluate: same seed, same figures; another seed, other persons', () => {
-  const a = evaluate(set, opts).systems[0]!.scoreFeedback, b = evaluate(set, opts).systems[0]!.scoreFeedback;
+test('evaluate: same seed, same figures; another seed, other persons', async () => {
+  const a = (await evaluate(set, opts)).systems[0]!.scoreFeedback, b = (await evaluate(set, opts)).systems[0]!.scoreFeedback;
   assert.equal(a, b);
-  const c = evaluate(set, { ...opts, seed: 4 }).systems[0]!.scoreFeedback!;
+  const c = (await evaluate(set, { ...opts, seed: 4 })).systems[0]!.scoreFeedback!;
   assert.not.equal(c.attacks[0]!.perTarget.map((t) => t.row), a!.attacks[0]!.perTarget.map((t) => t.row));
 });
 
-test('evaluate: option validation', () => {
+test('evaluate: option validation', async () => {
   const bad: [Partial<EvaluateOptions>, RegExp, typeof Error][] = [
     [{ feedbackTargets: 0 }, /"feedbackTargets" expected a positive integer, got 0/, RangeError],
     [{ feedbackQueries: 2.5 }, /"feedbackQueries" expected a positive integer, got 2.5/, RangeError],
@@ -130,7 +130,7 @@ test('evaluate: option validation', () => {
     [{ feedbackFmr: 0.05 }, /"feedbackFmr" expected one of 0.01, 0.001, 0.0001, got 0.05/, RangeError],
   ];
   for (const [o, message, type] of bad) {
-    try { evaluate(set, { ...opts, ...o }); assert.unreachable(JSON.stringify(o)); } catch (e) {
+    try { await evaluate(set, { ...opts, ...o }); assert.unreachable(JSON.stringify(o)); } catch (e) {
       assert.instance(e, type, String(e));
       assert.match((e as Error).message, message);
     }

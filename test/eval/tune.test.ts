@@ -19,14 +19,15 @@ const options = { scheme: 'sign' as const, seed: 3, impostorPairs: 20_000, attac
 
 test('the strength follows the documented rule, the choice is the cheapest set meeting every target; deterministic', async () => {
   await init();
-  const t = tune(set, options);
+  const t = await tune(set, options);
   // Raw FNMR at FMR 1e-3, uncentred and at each strength, measured here without tune().
-  const fnmr = (s: number) => {
+  const fnmr = async (s: number) => {
     // With a parameter set (the largest of the grid), as an ordinary run measures raw centred cosine.
-    const r = evaluate(set, { seed: 3, impostorPairs: 20_000, params: [sweepGrid('sign', 64)[3]!], scenarios: [], centringStrength: s });
+    const r = await evaluate(set, { seed: 3, impostorPairs: 20_000, params: [sweepGrid('sign', 64)[3]!], scenarios: [], centringStrength: s });
     return { raw: atFmr(r.raw.normalApplication!, 1e-3).fnmr, centred: r.rawCentred.find((c) => c.centringStrength === s)?.normal };
   };
-  const measured = TUNE_STRENGTHS.map((s) => ({ strength: s, ...fnmr(s) }));
+  const measured = [];
+  for (const s of TUNE_STRENGTHS) measured.push({ strength: s, ...(await fnmr(s)) });
   const raw = measured[0]!.raw;
   assert.is(t.rawFnmr, raw);
   const allowed = measured.filter((m) => m.centred && atFmr(m.centred, 1e-3).fnmr <= raw + TUNE_CENTRING_TOLERANCE).map((m) => m.strength);
@@ -39,7 +40,7 @@ test('the strength follows the documented rule, the choice is the cheapest set m
   assert.ok(first >= 0, 'this set has a parameter set meeting every target');
   assert.equal(t.choice, t.sets[first]);
   console.log(`  strength ${t.strength} (raw FNMR ${(raw * 100).toFixed(2)} %), choice ${t.choice?.label ?? 'none'} of ${t.sets.length}`);
-  const again = tune(set, options);
+  const again = await tune(set, options);
   assert.equal([again.strength, again.choice?.label, again.sets.map((s) => s.ok)], [t.strength, t.choice?.label, t.sets.map((s) => s.ok)]);
 });
 
@@ -51,7 +52,7 @@ test('CLI: templock evaluate --tune writes tune.md and tune.json with the recomm
   const io: Io = { out: (l) => outs.push(l), err: (l) => errs.push(l), progress: () => {} };
   assert.is(await main(['evaluate', csv, '--tune', '--scheme', 'sign', '--seed', '3', '--impostors', '20000', '--attack-targets', '5', '--out', join(dir, 'out')], io), 0, errs.join('\n'));
   const json = JSON.parse(readFileSync(join(dir, 'out', 'tune.json'), 'utf8'));
-  const direct = tune(set, options);
+  const direct = await tune(set, options);
   assert.equal([json.strength, json.choice.label], [direct.strength, direct.choice!.label]);
   assert.ok(readFileSync(join(dir, 'out', 'tune.md'), 'utf8').includes(`Recommended: **${direct.choice!.label}**`));
   assert.is(await main(['evaluate', csv, '--tune'], io), 2);
@@ -59,8 +60,8 @@ test('CLI: templock evaluate --tune writes tune.md and tune.json with the recomm
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a scheme is required; an unknown one is refused', () => {
-  assert.throws(() => tune(set, { ...options, scheme: 'nope' as never }), RangeError);
+test('a scheme is required; an unknown one is refused', async () => {
+  try { await tune(set, { ...options, scheme: 'nope' as never }); assert.unreachable('an unknown scheme'); } catch (e) { assert.instance(e, RangeError); }
 });
 
 test.run();

@@ -60,7 +60,7 @@ function paramSets(values: OptionValues, dim: number, sweep: boolean): Transform
 function commandLine(data: string, values: OptionValues): string {
   const parts = ['templock evaluate', data];
   for (const [k, v] of Object.entries(values)) {
-    if (v === undefined || k === 'out' || k === 'json') continue;
+    if (v === undefined || k === 'out' || k === 'json' || k === 'threads') continue;
     for (const x of Array.isArray(v) ? v : [v]) parts.push(x === true ? `--${k}` : `--${k} ${/^[\w.,/-]+$/.test(String(x)) ? String(x) : `'${String(x)}'`}`);
   }
   if (typeof values.out === 'string') parts.push(`--out ${values.out}`);
@@ -75,10 +75,11 @@ async function runTune(set: EmbeddingSet, values: OptionValues, opts: EvaluateOp
     return EXIT.USAGE;
   }
   await init();
-  const t = tune(set, {
+  const t = await tune(set, {
     scheme: schemes[0] as SchemeName, seed: opts.seed!, centring: opts.centring!,
     ...(values.impostors === undefined ? {} : { impostorPairs: opts.impostorPairs! }),
     ...(values['attack-targets'] === undefined ? {} : { attackTargets: opts.attackTargets! }),
+    ...(opts.threads === undefined ? {} : { threads: opts.threads }),
     onProgress: (done, total, label) => io.progress(done, total, label),
   });
   const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -136,6 +137,8 @@ export const evaluateCommand: Command = {
   --feedback-disclosures LIST  ${SCORE_DISCLOSURES.join(',')} (default: all): what the matcher returns
   --feedback-fmr X       ${FMR_TARGETS.join(' | ')}: the operating point whose threshold the attack must
                          reach (default 0.001, the system threshold)
+  --threads N            worker threads for the per-subject scenarios and the attacks (default:
+                         every core); the figures are the same for any number
   --out DIR              write report.md, result.json, det.svg and scores-*.svg there
   --json                 print the result as JSON on stdout (no progress)`,
   options: {
@@ -145,7 +148,7 @@ export const evaluateCommand: Command = {
     'stolen-pairs': { type: 'string' }, 'attack-targets': { type: 'string' },
     attacks: { type: 'string' }, 'genetic-evaluations': { type: 'string' }, 'feedback-targets': { type: 'string' }, 'feedback-queries': { type: 'string' },
     'feedback-disclosures': { type: 'string' }, 'feedback-fmr': { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
-    'binding-m': { type: 'string' }, 'binding-r': { type: 'string' },
+    'binding-m': { type: 'string' }, 'binding-r': { type: 'string' }, threads: { type: 'string' },
   },
   positionals: true,
   async run(values, positionals, io: Io) {
@@ -174,6 +177,7 @@ export const evaluateCommand: Command = {
       feedbackQueries: int('feedback-queries', values['feedback-queries'], 1) ?? 10_000,
       ...(disclosures.length > 0 ? { feedbackDisclosures: disclosures } : {}),
       ...(feedbackFmr === undefined ? {} : { feedbackFmr }),
+      ...(values.threads === undefined ? {} : { threads: int('threads', values.threads, 1)! }),
       onProgress: (done, total, label) => io.progress(done, total, label),
     };
     const command = commandLine(positionals[0]!, values);
@@ -195,7 +199,7 @@ export const evaluateCommand: Command = {
       if (opts.params!.length === 0) return 0;
     }
     await init();
-    const result = evaluate(set, opts);
+    const result = await evaluate(set, opts);
     if (typeof values.out === 'string') {
       mkdirSync(values.out, { recursive: true });
       writeFileSync(join(values.out, 'result.json'), JSON.stringify(result, null, 1) + '\n');
