@@ -110,7 +110,7 @@ const freshSaltWorkload: Workload = {
     const c = native();
     if (c) {
       const W8 = new Int8Array(n), out = new Uint8Array(GRP.m);
-      impls.push({ variant: 'native', fn: () => { c.binomial_weights(streamKey, n, W8, 8); c.iom_grp_protect(x, 1, DIM, W8, GRP.m, GRP.q, out); return out; } });
+      impls.push({ variant: 'native', fn: () => { c.binomial_weights(streamKey, n, W8, 8); c.iom_grp_protect(x, 1, DIM, W8, GRP.m, GRP.q, out, 0); return out; } });
     }
     return impls;
   },

@@ -1,6 +1,7 @@
 // protect() with IoM-GRP (dim 512, m 512, q 16) for one embedding and for a batch of 1,000, with
 // the projection matrix cached: the JS reference, protectFast / protectBatch on each WASM backend,
-// and the native ceiling doing the same canonicalise + project + argmax over the same weights.
+// and the native ceiling doing the same canonicalise + project + argmax over the same weights (at
+// the compiler's vector width for this CPU, and at WASM SIMD's 128 bits).
 import { protect, type IomGrpParams } from '../src/index.js';
 import { BACKENDS, init, protectBatch, protectFast } from '../src/match/index.js';
 import { BENCH_KEY, BENCH_SALT, embeddings, payloads } from './harness/inputs.js';
@@ -18,13 +19,22 @@ let batch = embeddings(0, PARAMS.dim, 0);
 
 const protectJs = (rows: readonly Float32Array[]) => payloads(rows.map((x) => protect(x, PARAMS, BENCH_KEY, BENCH_SALT)));
 
-function protectNative(n: number): () => Uint8Array {
+function protectNative(n: number, narrow: 0 | 1): () => Uint8Array {
   const c = native()!;
   const out = new Uint8Array(n * PARAMS.m);
   return () => {
-    c.iom_grp_protect(batch.flat, n, PARAMS.dim, W, PARAMS.m, PARAMS.q, out);
+    c.iom_grp_protect(batch.flat, n, PARAMS.dim, W, PARAMS.m, PARAMS.q, out, narrow);
     return out;
   };
+}
+
+/** The C ceiling at the compiler's width (`native`, the ratios' reference) and at WASM SIMD's 128 bits. */
+function nativeVariants(n: number, output: (v: unknown) => unknown, opsPerCall = 1) {
+  if (!native()) return [];
+  return [
+    { variant: 'native', fn: protectNative(n, 0), opsPerCall, output },
+    { variant: 'native 128-bit', fn: protectNative(n, 1), opsPerCall, output },
+  ];
 }
 
 const firstPayloads = (n: number) => (v: unknown) => (v as Uint8Array).slice(0, n * PARAMS.m);
@@ -58,7 +68,7 @@ export default defineSuite({
       impls: () => [
         ...wasmVariants(() => protectFast(batch.rows[0]!, PARAMS, BENCH_KEY, BENCH_SALT).payload, 1, firstPayloads(1)),
         { variant: 'baseline', fn: () => protectJs(batch.rows.slice(0, 1)) },
-        ...(native() ? [{ variant: 'native', fn: protectNative(1), output: firstPayloads(1) }] : []),
+        ...nativeVariants(1, firstPayloads(1)),
       ],
     },
     {
@@ -70,7 +80,7 @@ export default defineSuite({
       impls: () => [
         ...wasmVariants(() => payloads(protectBatch(batch.rows, PARAMS, BENCH_KEY, BENCH_SALT)), BATCH, firstPayloads(JS_BATCH)),
         { variant: 'baseline', fn: () => protectJs(batch.rows.slice(0, JS_BATCH)), opsPerCall: JS_BATCH, output: firstPayloads(JS_BATCH) },
-        ...(native() ? [{ variant: 'native', fn: protectNative(BATCH), opsPerCall: BATCH, output: firstPayloads(JS_BATCH) }] : []),
+        ...nativeVariants(BATCH, firstPayloads(JS_BATCH), BATCH),
       ],
     },
   ],

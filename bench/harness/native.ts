@@ -18,7 +18,8 @@ export interface NativeKernels {
   equal_u8_topk(gallery: Uint8Array, probe: Uint8Array, count: number, m: number, k: number, ids: Int32Array, scores: Float64Array): number;
   dot_i8_scan(gallery: Int8Array, probe: Int8Array, count: number, dim: number, out: Int32Array): number;
   dot_f32_scan(gallery: Float32Array, probe: Float32Array, count: number, dim: number, out: Float32Array): number;
-  iom_grp_protect(embeddings: Float32Array, n: number, dim: number, W: Int8Array, m: number, q: number, out: Uint8Array): number;
+  /** narrow 1: the projections on 128-bit vectors (WASM SIMD's width). */
+  iom_grp_protect(embeddings: Float32Array, n: number, dim: number, W: Int8Array, m: number, q: number, out: Uint8Array, narrow: 0 | 1): number;
   binomial_weights(key: Uint8Array, count: number, out: Int8Array, lanes: 4 | 8): number;
   partial_permutations(key: Uint8Array, n: number, k: number, count: number, out: Uint16Array): number;
   bound_scan(helpers: Uint8Array, proj: Int32Array, count: number, m: number, t: number, r: number, out: Int32Array): number;

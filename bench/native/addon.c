@@ -123,8 +123,9 @@ static napi_value js_iom_grp_protect(napi_env env, napi_callback_info info) {
   const void *W = ptr(&c, 3);
   int32_t m = num(&c, 4), q = num(&c, 5);
   uint8_t *out = ptr(&c, 6);
+  int32_t narrow = num(&c, 7);
   if (c.failed) return NULL;
-  iom_grp_protect(x, n, dim, W, m, q, out);
+  iom_grp_protect(x, n, dim, W, m, q, out, narrow);
   return result(&c, n);
 }
 

@@ -30,9 +30,11 @@ void dot_i8_scan(const int8_t *gallery, const int8_t *probe, int32_t count, int3
 void dot_f32_scan(const float *gallery, const float *probe, int32_t count, int32_t dim, float *out);
 
 /* IoM-GRP of n embeddings (SPEC.md section 2 canonicalisation, section 4.1 projection and argmax)
- * with the m*q*dim weight matrix W already derived; out[i*m + j] = hash j of embedding i. */
+ * with the m*q*dim weight matrix W already derived; out[i*m + j] = hash j of embedding i. The
+ * projections use the compiler's preferred vector width, or 128-bit vectors (WASM SIMD's width)
+ * when `narrow` is non-zero. */
 void iom_grp_protect(const float *embeddings, int32_t n, int32_t dim, const int8_t *W, int32_t m,
-                     int32_t q, uint8_t *out);
+                     int32_t q, uint8_t *out, int32_t narrow);
 
 /* Material (SPEC.md section 3.5): `count` centred-binomial weights from the start of the ChaCha20
  * keystream under the 32-byte stream key `key`, computing `lanes` (8: 256-bit vectors, or 4:

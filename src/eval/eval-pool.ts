@@ -35,7 +35,8 @@ export function _cores(): number {
 function workerProgram(): [string | URL, { eval?: boolean }] {
   if (!import.meta.url.endsWith('.ts')) return [new URL('./eval-worker.js', import.meta.url), {}];
   const url = new URL('./eval-worker.ts', import.meta.url).href;
-  return [`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`, { eval: true }];
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return [`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`, { eval: true }];
 }
 
 /** Runs evaluation jobs on worker threads, or here. */

@@ -89,17 +89,21 @@ if (c) {
     }
   });
 
-  test('iom_grp_protect: the payloads of protect() byte for byte', () => {
-    const params: IomGrpParams = { scheme: 'iom-grp', dim: 128, m: 64, q: 16 };
-    const key = randomBytes(32, 13), salt = randomBytes(16, 14);
-    const n = 20;
-    const embeddings = randomFloats(n * params.dim, 15);
-    embeddings.set(new Float32Array(params.dim).fill(0.25), 0); // every projection of a constant vector ties often
-    const out = new Uint8Array(n * params.m);
-    c.iom_grp_protect(embeddings, n, params.dim, iomGrpWeights(params, key, salt), params.m, params.q, out);
-    for (let e = 0; e < n; e++) {
-      const t = protect(embeddings.subarray(e * params.dim, (e + 1) * params.dim), params, key, salt);
-      assert.equal(out.subarray(e * params.m, (e + 1) * params.m), t.payload, `embedding ${e}`);
+  test('iom_grp_protect, at either vector width: the payloads of protect() byte for byte', () => {
+    for (const params of [{ scheme: 'iom-grp', dim: 128, m: 64, q: 16 }, { scheme: 'iom-grp', dim: 512, m: 16, q: 16 }] as IomGrpParams[]) {
+      const key = randomBytes(32, 13), salt = randomBytes(16, 14);
+      const n = 20;
+      const embeddings = randomFloats(n * params.dim, 15);
+      embeddings.set(new Float32Array(params.dim).fill(0.25), 0); // every projection of a constant vector ties often
+      const W = iomGrpWeights(params, key, salt);
+      for (const narrow of [0, 1] as const) {
+        const out = new Uint8Array(n * params.m);
+        c.iom_grp_protect(embeddings, n, params.dim, W, params.m, params.q, out, narrow);
+        for (let e = 0; e < n; e++) {
+          const t = protect(embeddings.subarray(e * params.dim, (e + 1) * params.dim), params, key, salt);
+          assert.equal(out.subarray(e * params.m, (e + 1) * params.m), t.payload, `dim ${params.dim}, narrow ${narrow}, embedding ${e}`);
+        }
+      }
     }
   });
 
