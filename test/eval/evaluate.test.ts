@@ -231,6 +231,14 @@ test('CLI: --json on stdout; a bad option or a missing file is exit 2 with a mes
   const bad = capture();
   assert.is(await main(['evaluate', csv, '--scenarios', 'nope'], bad), 2);
   assert.match(bad.errs.join('\n'), /--scenarios" expected one of/);
+  const threads = (n: string) => { const c = capture(); return main(['evaluate', csv, '--params', '{"scheme":"sign","bits":64}', '--scenarios', 'stolen-token,inversion', '--attack-targets', '3', '--threads', n, '--json'], c).then((code) => ({ code, c })); };
+  const [one, two] = [await threads('1'), await threads('2')];
+  assert.is(one.code, 0);
+  const figures = (c: ReturnType<typeof capture>) => JSON.stringify(JSON.parse(c.outs.join('')), (k, v) => (k === 'seconds' || k === 'scenarioSeconds' ? undefined : v));
+  assert.is(figures(two.c), figures(one.c), '--threads changes no figure');
+  const zero = await threads('0');
+  assert.is(zero.code, 2);
+  assert.match(zero.c.errs.join('\n'), /threads/);
   const none = capture();
   assert.is(await main(['evaluate', join(dir, 'absent.csv')], none), 2);
   assert.not.ok(existsSync(join(dir, 'out')));
