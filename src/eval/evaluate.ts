@@ -319,79 +319,79 @@ export async function evaluate(set: EmbeddingSet, options: EvaluateOptions = {})
   const systems: SystemResult[] = [];
   const pool = new _EvalPool(threads);
   try {
-  for (const [ip, p] of paramSets.entries()) {
-    const ts = performance.now();
-    const timing: Record<string, number> = {};
-    let lap = ts;
-    /** Charges the time since the last lap to `part`. */
-    const charge = (part: string) => { const now = performance.now(); timing[part] = (timing[part] ?? 0) + (now - lap) / 1000; lap = now; };
-    const label = paramsLabel(p);
-    const step = (what: string) => progress(ip + 1, paramSets.length + 1, `${label}: ${what}`);
-    const score = _payloadScorer(p);
-    const centring = centringFor(p), canon = centring.canon;
-    // Three application instances: A (key 1, salt 1), B (key 1, salt 2: A renewed), C (key 2, salt 3: another application).
-    const key1 = _evalSecret(seed, 'application-key', 0, 32), key2 = _evalSecret(seed, 'application-key', 1, 32), salt1 = _evalSecret(seed, 'salt', 1, 16);
-    const instances = [_instance(p, key1, salt1), _instance(p, key1, _evalSecret(seed, 'salt', 2, 16)), _instance(p, key2, _evalSecret(seed, 'salt', 3, 16))];
-    const [inst1, inst2] = instances as [_Instance, _Instance, _Instance];
-    const T = instances.map((inst, k) => { step(`protecting every row, instance ${k + 1}/3`); return _applyRows(inst, canon, allRows); });
-    const [T1, T2, T3] = T as [Uint8Array, Uint8Array, Uint8Array];
-    const perInstance = T.map((Tk) => ({ g: payloadScores(score, Tk, Tk, G), i: payloadScores(score, Tk, Tk, I) }));
-    const normalApplication = summariseVerification(concat(perInstance.map((x) => x.g)), concat(perInstance.map((x) => x.i)), I.exhaustive);
-    const spread = perInstance.map((x) => summariseVerification(x.g, x.i, I.exhaustive)).map((v) => ({ eer: v.eer, fnmrAtFmr1e3: atFmr(v, SYSTEM_FMR).fnmr }));
-    const sys = atFmr(normalApplication, SYSTEM_FMR);
-    const out: { -readonly [K in keyof SystemResult]?: SystemResult[K] } = { label, params: p, centringStrength: centring.strength, normalApplication, instances: spread };
-    charge('normal');
-    if (scenarios.includes('renewability')) {
-      const other = payloadScores(score, T1, T2, G), same = payloadScores(score, T1, T2, { a: allRows, b: allRows, exhaustive: true });
-      const both = concat([other, same]);
-      out.renewability = {
-        pairs: both.length, sameSamplePairs: same.length, threshold: sys.threshold, systemFmr: sys.fmr,
-        acceptRate: acceptRate(both, sys.threshold), sameSampleAcceptRate: acceptRate(same, sys.threshold), otherSampleAcceptRate: acceptRate(other, sys.threshold),
-        histogram: scoreHistogram({ renewed: both, impostor: perInstance[0]!.i }),
-      };
-      charge('renewability');
+    for (const [ip, p] of paramSets.entries()) {
+      const ts = performance.now();
+      const timing: Record<string, number> = {};
+      let lap = ts;
+      /** Charges the time since the last lap to `part`. */
+      const charge = (part: string) => { const now = performance.now(); timing[part] = (timing[part] ?? 0) + (now - lap) / 1000; lap = now; };
+      const label = paramsLabel(p);
+      const step = (what: string) => progress(ip + 1, paramSets.length + 1, `${label}: ${what}`);
+      const score = _payloadScorer(p);
+      const centring = centringFor(p), canon = centring.canon;
+      // Three application instances: A (key 1, salt 1), B (key 1, salt 2: A renewed), C (key 2, salt 3: another application).
+      const key1 = _evalSecret(seed, 'application-key', 0, 32), key2 = _evalSecret(seed, 'application-key', 1, 32), salt1 = _evalSecret(seed, 'salt', 1, 16);
+      const instances = [_instance(p, key1, salt1), _instance(p, key1, _evalSecret(seed, 'salt', 2, 16)), _instance(p, key2, _evalSecret(seed, 'salt', 3, 16))];
+      const [inst1, inst2] = instances as [_Instance, _Instance, _Instance];
+      const T = instances.map((inst, k) => { step(`protecting every row, instance ${k + 1}/3`); return _applyRows(inst, canon, allRows); });
+      const [T1, T2, T3] = T as [Uint8Array, Uint8Array, Uint8Array];
+      const perInstance = T.map((Tk) => ({ g: payloadScores(score, Tk, Tk, G), i: payloadScores(score, Tk, Tk, I) }));
+      const normalApplication = summariseVerification(concat(perInstance.map((x) => x.g)), concat(perInstance.map((x) => x.i)), I.exhaustive);
+      const spread = perInstance.map((x) => summariseVerification(x.g, x.i, I.exhaustive)).map((v) => ({ eer: v.eer, fnmrAtFmr1e3: atFmr(v, SYSTEM_FMR).fnmr }));
+      const sys = atFmr(normalApplication, SYSTEM_FMR);
+      const out: { -readonly [K in keyof SystemResult]?: SystemResult[K] } = { label, params: p, centringStrength: centring.strength, normalApplication, instances: spread };
+      charge('normal');
+      if (scenarios.includes('renewability')) {
+        const other = payloadScores(score, T1, T2, G), same = payloadScores(score, T1, T2, { a: allRows, b: allRows, exhaustive: true });
+        const both = concat([other, same]);
+        out.renewability = {
+          pairs: both.length, sameSamplePairs: same.length, threshold: sys.threshold, systemFmr: sys.fmr,
+          acceptRate: acceptRate(both, sys.threshold), sameSampleAcceptRate: acceptRate(same, sys.threshold), otherSampleAcceptRate: acceptRate(other, sys.threshold),
+          histogram: scoreHistogram({ renewed: both, impostor: perInstance[0]!.i }),
+        };
+        charge('renewability');
+      }
+      if (scenarios.includes('unlinkability')) {
+        out.unlinkability = unlinkabilitySummary(payloadScores(score, T1, T3, M), payloadScores(score, T1, T3, I), bins);
+        charge('unlinkability');
+      }
+      if (scenarios.includes('normal-subject') || scenarios.includes('stolen-token')) {
+        Object.assign(out, await perSubject(pool, p, seed, canon, labels, byId, ids, G, stolenSample, I, score, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
+        charge('normal-subject, stolen-token');
+      }
+      if (scenarios.includes('inversion')) {
+        const applicable = attacksFor(p.scheme);
+        const chosen = options.attacks === 'cheapest' ? applicable.slice(0, 1) : (options.attacks ?? applicable).filter((a) => applicable.includes(a));
+        const setting: InversionSetting = {
+          params: p, key: key1, salt: salt1, inst1, inst2, T1, T2, U, d, centring, fittedMean: split.mean, targets: inversionTargets(byId, ids, attackTargets, seed), seed, rawThreshold, sysThreshold: sys.threshold, score,
+        };
+        step('inversion (no-template baseline)');
+        out.inversionBaseline = inversionBaseline(setting);
+        const results: InversionSummary[] = [];
+        for (const attack of chosen) results.push(await inversion(pool, attack, setting, geneticEvaluations, (k, n) => step(`inversion (${attack}) ${k}/${n}`)));
+        out.inversion = results;
+        charge('inversion');
+      }
+      if (scenarios.includes('score-feedback')) {
+        out.scoreFeedback = _scoreFeedback({
+          instances: instances as [_Instance, _Instance, _Instance], templates: [T1, T2, T3], score, operatingPoint: atFmr(normalApplication, feedbackFmr), canon, centring: centring.mean, radius: centring.radius,
+          publicMean: split.mean, byId, ids, identityOf: (r) => set.identities[labels[r]!]!, inputRow: (r) => split.evalRows[r]!,
+        }, seed, feedbackTargets, feedbackQueries, feedbackDisclosures, DEFAULT_SCORE_FEEDBACK_SHAPE, step);
+        charge('score-feedback');
+      }
+      if (out.unlinkability && out.renewability) {
+        const eerLimit = rawNormal.eer + 0.005, fnmrLimit = atFmr(rawNormal, SYSTEM_FMR).fnmr + 0.02;
+        const t = {
+          eer: check(normalApplication.eer, eerLimit), fnmrAtFmr1e3: check(sys.fnmr, fnmrLimit),
+          dSys: check(out.unlinkability.dSys, 0.05), renewability: check(out.renewability.acceptRate, 1.5 * sys.fmr),
+        };
+        out.targets = { ...t, ok: t.eer.ok && t.fnmrAtFmr1e3.ok && t.dSys.ok && t.renewability.ok };
+      }
+      out.seconds = (performance.now() - ts) / 1000;
+      out.scenarioSeconds = timing;
+      systems.push(out as SystemResult);
+      for (const inst of instances) _wipeInstance(inst);
     }
-    if (scenarios.includes('unlinkability')) {
-      out.unlinkability = unlinkabilitySummary(payloadScores(score, T1, T3, M), payloadScores(score, T1, T3, I), bins);
-      charge('unlinkability');
-    }
-    if (scenarios.includes('normal-subject') || scenarios.includes('stolen-token')) {
-      Object.assign(out, await perSubject(pool, p, seed, canon, labels, byId, ids, G, stolenSample, I, score, scenarios, (k, n) => step(`per-subject secrets ${k}/${n}`)));
-      charge('normal-subject, stolen-token');
-    }
-    if (scenarios.includes('inversion')) {
-      const applicable = attacksFor(p.scheme);
-      const chosen = options.attacks === 'cheapest' ? applicable.slice(0, 1) : (options.attacks ?? applicable).filter((a) => applicable.includes(a));
-      const setting: InversionSetting = {
-        params: p, key: key1, salt: salt1, inst1, inst2, T1, T2, U, d, centring, fittedMean: split.mean, targets: inversionTargets(byId, ids, attackTargets, seed), seed, rawThreshold, sysThreshold: sys.threshold, score,
-      };
-      step('inversion (no-template baseline)');
-      out.inversionBaseline = inversionBaseline(setting);
-      const results: InversionSummary[] = [];
-      for (const attack of chosen) results.push(await inversion(pool, attack, setting, geneticEvaluations, (k, n) => step(`inversion (${attack}) ${k}/${n}`)));
-      out.inversion = results;
-      charge('inversion');
-    }
-    if (scenarios.includes('score-feedback')) {
-      out.scoreFeedback = _scoreFeedback({
-        instances: instances as [_Instance, _Instance, _Instance], templates: [T1, T2, T3], score, operatingPoint: atFmr(normalApplication, feedbackFmr), canon, centring: centring.mean, radius: centring.radius,
-        publicMean: split.mean, byId, ids, identityOf: (r) => set.identities[labels[r]!]!, inputRow: (r) => split.evalRows[r]!,
-      }, seed, feedbackTargets, feedbackQueries, feedbackDisclosures, DEFAULT_SCORE_FEEDBACK_SHAPE, step);
-      charge('score-feedback');
-    }
-    if (out.unlinkability && out.renewability) {
-      const eerLimit = rawNormal.eer + 0.005, fnmrLimit = atFmr(rawNormal, SYSTEM_FMR).fnmr + 0.02;
-      const t = {
-        eer: check(normalApplication.eer, eerLimit), fnmrAtFmr1e3: check(sys.fnmr, fnmrLimit),
-        dSys: check(out.unlinkability.dSys, 0.05), renewability: check(out.renewability.acceptRate, 1.5 * sys.fmr),
-      };
-      out.targets = { ...t, ok: t.eer.ok && t.fnmrAtFmr1e3.ok && t.dSys.ok && t.renewability.ok };
-    }
-    out.seconds = (performance.now() - ts) / 1000;
-    out.scenarioSeconds = timing;
-    systems.push(out as SystemResult);
-    for (const inst of instances) _wipeInstance(inst);
-  }
   } finally {
     await pool.close();
   }
