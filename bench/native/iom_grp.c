@@ -21,8 +21,8 @@ static void canonicalise(const float *x, int32_t dim, int16_t *v) {
     for (int32_t i = 0; i < dim; i++) s += (int32_t)w[i] * (int32_t)v[i];                          \
     return s;                                                                                      \
   }                                                                                                \
-  ATTR static void NAME(const int8_t *W, const int16_t *v, int32_t dim, int32_t m, int32_t q,      \
-                        uint8_t *out) {                                                            \
+  ATTR __attribute__((noinline)) static void NAME(const int8_t *W, const int16_t *v, int32_t dim,  \
+                                                  int32_t m, int32_t q, uint8_t *out) {            \
     for (int32_t j = 0; j < m; j++) {                                                              \
       const int8_t *rows = W + (size_t)j * q * dim;                                                \
       int32_t best = dim == 512 ? NAME##_project(rows, v, 512) : NAME##_project(rows, v, dim);     \
