@@ -1,6 +1,7 @@
 // The evaluation's parallel work (docs/EVALUATION.md "Speed"), as jobs that run the same on this
-// thread or on a worker (eval-pool.ts): protecting the rows of a group of identities under
-// per-subject secrets, and one inversion attack on one target. A job's result depends only on the
+// thread or on a worker (eval-pool.ts): protecting a block of rows under one application
+// instance, protecting the rows of a group of identities under per-subject secrets, and one
+// inversion attack on one target. A job's result depends only on the
 // job (every random choice is seeded by the target or identity it serves), so an evaluation gives
 // the same figures on any number of threads.
 import { geneticInversion, linearInversion, DEFAULT_GENETIC, _normalise, type AttackName } from './attacks.js';
@@ -16,6 +17,15 @@ export interface _SubjectsJob {
   readonly seed: number;
   readonly ids: readonly number[];
   readonly counts: readonly number[];
+  readonly canon: Int16Array;
+}
+
+/** Protect the canonical rows of `canon` under the instance (params, key, salt). */
+export interface _RowsJob {
+  readonly kind: 'rows';
+  readonly params: TransformParams;
+  readonly key: Uint8Array;
+  readonly salt: Uint8Array;
   readonly canon: Int16Array;
 }
 
@@ -35,8 +45,8 @@ export interface _InversionJob {
   readonly geneticEvaluations: number;
 }
 
-export type _EvalJob = _SubjectsJob | _InversionJob;
-/** Payloads (subjects) or a reconstruction (inversion). */
+export type _EvalJob = _RowsJob | _SubjectsJob | _InversionJob;
+/** Payloads (rows, subjects) or a reconstruction (inversion). */
 export type _EvalResult = Uint8Array | Float64Array;
 
 /** Random starts of the optimisation attack where there is no public point to start from. */
@@ -64,7 +74,9 @@ export class _InstanceCache {
 
 /** Runs one job. */
 export function _runEvalJob(job: _EvalJob, cache: _InstanceCache): _EvalResult {
-  return job.kind === 'subjects' ? protectSubjects(job) : reconstruct(job, cache.get(job.params, job.key, job.salt));
+  if (job.kind === 'subjects') return protectSubjects(job);
+  const inst = cache.get(job.params, job.key, job.salt);
+  return job.kind === 'rows' ? _applyRows(inst, job.canon, Uint32Array.from({ length: job.canon.length / job.params.dim }, (_, i) => i)) : reconstruct(job, inst);
 }
 
 function protectSubjects(job: _SubjectsJob): Uint8Array {

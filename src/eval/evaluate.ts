@@ -7,7 +7,7 @@ import { _schemeOf, checkParams, SCHEME_NAMES } from '../transforms/registry.js'
 import type { TransformParams } from '../transforms/scheme.js';
 import { _canonicalise, CANONICAL_SCALE } from '../canonical.js';
 import { attacksFor, DEFAULT_GENETIC, type AttackName, _normalise, _toCanonical } from './attacks.js';
-import type { _InversionJob, _SubjectsJob } from './eval-jobs.js';
+import type { _InversionJob, _RowsJob, _SubjectsJob } from './eval-jobs.js';
 import { _cores, _EvalPool } from './eval-pool.js';
 import { _applyRows, _canonicalRows, _instance, _payloadScorer, _wipeInstance, type _Instance } from './batch.js';
 import { centringSplit, type CentringProtocol } from './centring.js';
@@ -331,9 +331,10 @@ export async function evaluate(set: EmbeddingSet, options: EvaluateOptions = {})
       const centring = centringFor(p), canon = centring.canon;
       // Three application instances: A (key 1, salt 1), B (key 1, salt 2: A renewed), C (key 2, salt 3: another application).
       const key1 = _evalSecret(seed, 'application-key', 0, 32), key2 = _evalSecret(seed, 'application-key', 1, 32), salt1 = _evalSecret(seed, 'salt', 1, 16);
-      const instances = [_instance(p, key1, salt1), _instance(p, key1, _evalSecret(seed, 'salt', 2, 16)), _instance(p, key2, _evalSecret(seed, 'salt', 3, 16))];
+      const secrets = [[key1, salt1], [key1, _evalSecret(seed, 'salt', 2, 16)], [key2, _evalSecret(seed, 'salt', 3, 16)]] as const;
+      const instances = secrets.map(([key, salt]) => _instance(p, key, salt));
       const [inst1, inst2] = instances as [_Instance, _Instance, _Instance];
-      const T = instances.map((inst, k) => { step(`protecting every row, instance ${k + 1}/3`); return _applyRows(inst, canon, allRows); });
+      const T = await protectRows(pool, p, secrets, canon, (k, n) => step(`protecting every row, three instances ${k}/${n}`));
       const [T1, T2, T3] = T as [Uint8Array, Uint8Array, Uint8Array];
       const perInstance = T.map((Tk) => ({ g: payloadScores(score, Tk, Tk, G), i: payloadScores(score, Tk, Tk, I) }));
       const normalApplication = summariseVerification(concat(perInstance.map((x) => x.g)), concat(perInstance.map((x) => x.i)), I.exhaustive);
@@ -454,6 +455,30 @@ function unlinkabilitySummary(mated: Float64Array, nonMated: Float64Array, bins:
     matedCount: u.matedCount, nonMatedCount: u.nonMatedCount, dSys: u.dSys, dSysFloor: unlinkabilityFloor(nonMated, mated.length, bins), dMax: u.dMax, bins: u.bins, binLow: u.binLow, binWidth: u.binWidth,
     local: [...u.local], matedHist: [...u.matedHist], nonMatedHist: [...u.nonMatedHist],
   };
+}
+
+/** Rows per job when every row is protected under an application instance. */
+const ROWS_PER_JOB = 2048;
+
+/**
+ * Every canonical row protected under each instance (key, salt) of `secrets`: jobs of
+ * ROWS_PER_JOB rows, instance by instance, so a worker derives each instance's material once.
+ */
+async function protectRows(
+  pool: _EvalPool, p: TransformParams, secrets: readonly (readonly [Uint8Array, Uint8Array])[], canon: Int16Array, tick: (k: number, n: number) => void,
+): Promise<Uint8Array[]> {
+  const d = p.dim, n = canon.length / d;
+  const jobs: _RowsJob[] = secrets.flatMap(([key, salt]) => Array.from({ length: Math.ceil(n / ROWS_PER_JOB) }, (_, c): _RowsJob =>
+    ({ kind: 'rows', params: p, key, salt, canon: canon.slice(c * ROWS_PER_JOB * d, Math.min(n, (c + 1) * ROWS_PER_JOB) * d) })));
+  const parts = await pool.run(jobs, (done) => tick(done, jobs.length));
+  const per = parts.length / secrets.length;
+  return secrets.map((_, k) => {
+    const mine = parts.slice(k * per, (k + 1) * per) as Uint8Array[];
+    const out = new Uint8Array(mine.reduce((t, x) => t + x.length, 0));
+    let at = 0;
+    for (const x of mine) { out.set(x, at); at += x.length; }
+    return out;
+  });
 }
 
 /** Identities per job of the per-subject scenarios (each derives its own material). */
