@@ -52,7 +52,7 @@ export type _EvalResult = Uint8Array | Float64Array;
 /** Random starts of the optimisation attack where there is no public point to start from. */
 export const OPTIMISATION_RESTARTS = 4;
 
-/** The instances a runner has derived, by their secrets (one at a time: an evaluation goes instance by instance). */
+/** The instance a runner last derived, kept for the next job of the same secrets (an evaluation goes instance by instance). */
 export class _InstanceCache {
   private held: { id: string; inst: _Instance } | undefined;
 
