@@ -1,12 +1,14 @@
 // The evaluation's parallel work (docs/EVALUATION.md "Speed"), as jobs that run the same on this
 // thread or on a worker (eval-pool.ts): protecting a block of rows under one application
-// instance, protecting the rows of a group of identities under per-subject secrets, and one
-// inversion attack on one target. A job's result depends only on the
+// instance, protecting the rows of a group of identities under per-subject secrets, one
+// inversion attack on one target, and one score-feedback climb against one person. A job's result depends only on the
 // job (every random choice is seeded by the target or identity it serves), so an evaluation gives
 // the same figures on any number of threads.
 import { geneticInversion, linearInversion, DEFAULT_GENETIC, _normalise, type AttackName } from './attacks.js';
-import { _applyRows, _instance, _wipeInstance, type _Instance } from './batch.js';
+import { _applyRows, _instance, _payloadScorer, _wipeInstance, type _Instance } from './batch.js';
 import { optimisationInversion } from './optimisation-attack.js';
+import { _climb, _FeedbackOracle, type _ClimbResult, type ScoreFeedbackShape } from './score-feedback.js';
+import type { ScoreDisclosure } from '../match/disclosure.js';
 import { _EvalRng, _evalSecret } from './rng.js';
 import type { TransformParams } from '../transforms/scheme.js';
 
@@ -45,9 +47,28 @@ export interface _InversionJob {
   readonly geneticEvaluations: number;
 }
 
-export type _EvalJob = _RowsJob | _SubjectsJob | _InversionJob;
-/** Payloads (rows, subjects) or a reconstruction (inversion). */
-export type _EvalResult = Uint8Array | Float64Array;
+/** Climb the feedback of one enrolled payload under the instance (params, key, salt), as _climb does. */
+export interface _ClimbJob {
+  readonly kind: 'climb';
+  readonly params: TransformParams;
+  readonly key: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly centring: Float32Array | undefined;
+  readonly enrolled: Uint8Array;
+  readonly threshold: number;
+  readonly disclosure: ScoreDisclosure;
+  readonly start: Float32Array;
+  readonly radius: number;
+  readonly budget: number;
+  readonly shape: ScoreFeedbackShape;
+  /** The climb's perturbations are seeded by (seed, identity): the same for every disclosure. */
+  readonly seed: number;
+  readonly identity: number;
+}
+
+export type _EvalJob = _RowsJob | _SubjectsJob | _InversionJob | _ClimbJob;
+/** Payloads (rows, subjects), a reconstruction (inversion) or a climb's outcome. */
+export type _EvalResult = Uint8Array | Float64Array | _ClimbResult;
 
 /** Random starts of the optimisation attack where there is no public point to start from. */
 export const OPTIMISATION_RESTARTS = 4;
@@ -76,7 +97,10 @@ export class _InstanceCache {
 export function _runEvalJob(job: _EvalJob, cache: _InstanceCache): _EvalResult {
   if (job.kind === 'subjects') return protectSubjects(job);
   const inst = cache.get(job.params, job.key, job.salt);
-  return job.kind === 'rows' ? _applyRows(inst, job.canon, Uint32Array.from({ length: job.canon.length / job.params.dim }, (_, i) => i)) : reconstruct(job, inst);
+  if (job.kind === 'rows') return _applyRows(inst, job.canon, Uint32Array.from({ length: job.canon.length / job.params.dim }, (_, i) => i));
+  if (job.kind === 'inversion') return reconstruct(job, inst);
+  const oracle = new _FeedbackOracle(inst, job.centring, job.enrolled, 0, job.threshold, job.disclosure, _payloadScorer(job.params));
+  return _climb(oracle, job.start, job.radius, job.budget, new _EvalRng(job.seed, `score-feedback/${job.identity}`), job.shape);
 }
 
 function protectSubjects(job: _SubjectsJob): Uint8Array {

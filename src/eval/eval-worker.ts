@@ -10,7 +10,8 @@ const cache = new _InstanceCache();
 parentPort!.on('message', ({ id, job }: { id: number; job: _EvalJob }) => {
   try {
     const result = _runEvalJob(job, cache);
-    parentPort!.postMessage({ id, result }, [result.buffer as ArrayBuffer]);
+    const bytes = ArrayBuffer.isView(result) ? result.buffer : result.embedding.buffer;
+    parentPort!.postMessage({ id, result }, [bytes as ArrayBuffer]);
   } catch (e) {
     parentPort!.postMessage({ id, error: e instanceof Error ? e.message : String(e) });
   }

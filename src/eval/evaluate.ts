@@ -374,8 +374,8 @@ export async function evaluate(set: EmbeddingSet, options: EvaluateOptions = {})
         charge('inversion');
       }
       if (scenarios.includes('score-feedback')) {
-        out.scoreFeedback = _scoreFeedback({
-          instances: instances as [_Instance, _Instance, _Instance], templates: [T1, T2, T3], score, operatingPoint: atFmr(normalApplication, feedbackFmr), canon, centring: centring.mean, radius: centring.radius,
+        out.scoreFeedback = await _scoreFeedback(pool, {
+          instances: instances as [_Instance, _Instance, _Instance], params: p, key: key1, salt: salt1, templates: [T1, T2, T3], score, operatingPoint: atFmr(normalApplication, feedbackFmr), canon, centring: centring.mean, radius: centring.radius,
           publicMean: split.mean, byId, ids, identityOf: (r) => set.identities[labels[r]!]!, inputRow: (r) => split.evalRows[r]!,
         }, seed, feedbackTargets, feedbackQueries, feedbackDisclosures, DEFAULT_SCORE_FEEDBACK_SHAPE, step);
         charge('score-feedback');

@@ -11,6 +11,9 @@ import { _disclose, type ScoreDisclosure } from '../match/disclosure.js';
 import { _applyRows, type _Instance } from './batch.js';
 import type { FnmrAtFmr } from './metrics.js';
 import { _EvalRng } from './rng.js';
+import type { _ClimbJob } from './eval-jobs.js';
+import type { _EvalPool } from './eval-pool.js';
+import type { TransformParams } from '../transforms/scheme.js';
 
 /** Shape of the climb: antithetic pairs per gradient estimate, perturbation and step sizes. */
 export interface ScoreFeedbackShape {
@@ -180,6 +183,10 @@ export interface ScoreFeedbackResult {
 export interface _FeedbackSetting {
   /** Instances A (enrolment), B (A renewed: same key, new salt), C (another key and salt) and their payloads of every evaluated row. */
   readonly instances: readonly [_Instance, _Instance, _Instance];
+  /** A's parameter set and secrets, for the climb jobs (eval-jobs.ts). */
+  readonly params: TransformParams;
+  readonly key: Uint8Array;
+  readonly salt: Uint8Array;
   readonly templates: readonly [Uint8Array, Uint8Array, Uint8Array];
   readonly score: (A: Uint8Array, ia: number, B: Uint8Array, ib: number) => number;
   /** The operating point (of the normal scenario) whose threshold decides every presentation. */
@@ -204,14 +211,15 @@ function quantile(sorted: readonly (number | null)[], p: number): number | null 
 
 /**
  * Runs the score-feedback attack on `targets` seeded persons (one enrolled photo each) under each
- * disclosure, with the same perturbations for every disclosure of a person, and the baseline.
+ * disclosure, with the same perturbations for every disclosure of a person, and the baseline. The
+ * climbs run as jobs on the pool (one per person and disclosure).
  */
-export function _scoreFeedback(
-  s: _FeedbackSetting, seed: number, targets: number, budget: number, disclosures: readonly ScoreDisclosure[], shape: ScoreFeedbackShape,
+export async function _scoreFeedback(
+  pool: _EvalPool, s: _FeedbackSetting, seed: number, targets: number, budget: number, disclosures: readonly ScoreDisclosure[], shape: ScoreFeedbackShape,
   tick: (label: string) => void,
-): ScoreFeedbackResult {
+): Promise<ScoreFeedbackResult> {
   const [inst1, inst2, inst3] = s.instances, [T1, T2, T3] = s.templates, threshold = s.operatingPoint.threshold;
-  const d = inst1.params.dim, nRows = s.canon.length / d;
+  const d = inst1.params.dim, nRows = s.canon.length / d, nb = inst1.payloadBytes;
   const start = s.publicMean ?? new Float32Array(d);
   const accepts = (x: Float32Array): ((inst: _Instance, T: Uint8Array, row: number) => boolean) => {
     let c: Int16Array | undefined;
@@ -235,11 +243,14 @@ export function _scoreFeedback(
   const rng = new _EvalRng(seed, 'score-feedback/targets');
   const chosen = s.ids.map((id) => ({ id, key: rng.float() })).sort((a, b) => a.key - b.key).slice(0, Math.min(targets, s.ids.length))
     .map(({ id }) => { const rows = s.byId.get(id)!; return { id, rows, row: rows[rng.int(rows.length)]! }; });
-  const attacks = disclosures.map((disclosure): ScoreFeedbackSummary => {
-    const perTarget = chosen.map(({ id, rows, row }, k): ScoreFeedbackTarget => {
-      tick(`score feedback (${disclosure}) ${k + 1}/${chosen.length}`);
-      const oracle = new _FeedbackOracle(inst1, s.centring, T1, row, threshold, disclosure, s.score);
-      const out = _climb(oracle, start, s.radius, budget, new _EvalRng(seed, `score-feedback/${id}`), shape);
+  const jobs = disclosures.flatMap((disclosure) => chosen.map(({ id, row }): _ClimbJob => ({
+    kind: 'climb', params: s.params, key: s.key, salt: s.salt, centring: s.centring, enrolled: T1.slice(row * nb, (row + 1) * nb),
+    threshold, disclosure, start, radius: s.radius, budget, shape, seed, identity: id,
+  })));
+  const climbs = await pool.run(jobs, (done) => tick(`score feedback ${done}/${jobs.length}`)) as _ClimbResult[];
+  const attacks = disclosures.map((disclosure, di): ScoreFeedbackSummary => {
+    const perTarget = chosen.map(({ rows, row }, k): ScoreFeedbackTarget => {
+      const out = climbs[di * chosen.length + k]!;
       const ok = accepts(out.embedding);
       let cosine = 0;
       try {
