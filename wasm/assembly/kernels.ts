@@ -213,24 +213,37 @@ export function scan_dot_i8(probe: usize, base: usize, count: u32, n: usize, out
   for (let i: u32 = 0; i < count; i++) store<i32>(out + (<usize>i << 2), dotI8(probe, base + <usize>i * n, n));
 }
 
-/**
- * dot of n float32 values in the specified order: 16 partial sums acc[i % 16] over the first
- * n - n % 16 elements (each step rounded to f32, no fused multiply-add), reduced as
- * s[l] = (acc[l] + acc[4 + l]) + (acc[8 + l] + acc[12 + l]), r = (s[0] + s[1]) + (s[2] + s[3]);
- * the last n % 16 products are summed in order into t starting at 0; the result is r + t.
- */
+/** Element i of b as float32: T is f32, or i8 (converted exactly). */
 // @ts-ignore: decorator
-@inline function dotF32(a: usize, b: usize, n: usize): f32 {
+@inline function elementF32<T>(b: usize, i: usize): f32 {
+  return <f32>load<T>(b + i * sizeof<T>());
+}
+
+/** Elements i .. i + 3 of b as float32 lanes (T as in elementF32). */
+// @ts-ignore: decorator
+@inline function quadF32<T>(b: usize, i: usize): v128 {
+  if (isFloat<T>()) return v128.load(b + (i << 2));
+  return f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(b + i))));
+}
+
+/**
+ * dot of n float32 values a with n values b of type T (f32, or i8 converted to f32 exactly) in
+ * the specified order: 16 partial sums acc[i % 16] over the first n - n % 16 elements (each step
+ * rounded to f32, no fused multiply-add), reduced as s[l] = (acc[l] + acc[4 + l]) + (acc[8 + l] +
+ * acc[12 + l]), r = (s[0] + s[1]) + (s[2] + s[3]); the last n % 16 products are summed in order
+ * into t starting at 0; the result is r + t.
+ */
+function dotF32<T>(a: usize, b: usize, n: usize): f32 {
   let i: usize = 0;
   let r: f32;
   if (ASC_FEATURE_SIMD) {
     let v0 = f32x4.splat(0), v1 = f32x4.splat(0), v2 = f32x4.splat(0), v3 = f32x4.splat(0);
     for (; i + 16 <= n; i += 16) {
-      const pa = a + (i << 2), pb = b + (i << 2);
-      v0 = f32x4.add(v0, f32x4.mul(v128.load(pa), v128.load(pb)));
-      v1 = f32x4.add(v1, f32x4.mul(v128.load(pa, 16), v128.load(pb, 16)));
-      v2 = f32x4.add(v2, f32x4.mul(v128.load(pa, 32), v128.load(pb, 32)));
-      v3 = f32x4.add(v3, f32x4.mul(v128.load(pa, 48), v128.load(pb, 48)));
+      const pa = a + (i << 2);
+      v0 = f32x4.add(v0, f32x4.mul(v128.load(pa), quadF32<T>(b, i)));
+      v1 = f32x4.add(v1, f32x4.mul(v128.load(pa, 16), quadF32<T>(b, i + 4)));
+      v2 = f32x4.add(v2, f32x4.mul(v128.load(pa, 32), quadF32<T>(b, i + 8)));
+      v3 = f32x4.add(v3, f32x4.mul(v128.load(pa, 48), quadF32<T>(b, i + 12)));
     }
     const s = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
     r = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
@@ -238,38 +251,38 @@ export function scan_dot_i8(probe: usize, base: usize, count: u32, n: usize, out
     let c0: f32 = 0, c1: f32 = 0, c2: f32 = 0, c3: f32 = 0, c4: f32 = 0, c5: f32 = 0, c6: f32 = 0, c7: f32 = 0;
     let c8: f32 = 0, c9: f32 = 0, c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0, c14: f32 = 0, c15: f32 = 0;
     for (; i + 16 <= n; i += 16) {
-      const pa = a + (i << 2), pb = b + (i << 2);
-      c0 += load<f32>(pa) * load<f32>(pb); c1 += load<f32>(pa, 4) * load<f32>(pb, 4);
-      c2 += load<f32>(pa, 8) * load<f32>(pb, 8); c3 += load<f32>(pa, 12) * load<f32>(pb, 12);
-      c4 += load<f32>(pa, 16) * load<f32>(pb, 16); c5 += load<f32>(pa, 20) * load<f32>(pb, 20);
-      c6 += load<f32>(pa, 24) * load<f32>(pb, 24); c7 += load<f32>(pa, 28) * load<f32>(pb, 28);
-      c8 += load<f32>(pa, 32) * load<f32>(pb, 32); c9 += load<f32>(pa, 36) * load<f32>(pb, 36);
-      c10 += load<f32>(pa, 40) * load<f32>(pb, 40); c11 += load<f32>(pa, 44) * load<f32>(pb, 44);
-      c12 += load<f32>(pa, 48) * load<f32>(pb, 48); c13 += load<f32>(pa, 52) * load<f32>(pb, 52);
-      c14 += load<f32>(pa, 56) * load<f32>(pb, 56); c15 += load<f32>(pa, 60) * load<f32>(pb, 60);
+      const pa = a + (i << 2);
+      c0 += load<f32>(pa) * elementF32<T>(b, i); c1 += load<f32>(pa, 4) * elementF32<T>(b, i + 1);
+      c2 += load<f32>(pa, 8) * elementF32<T>(b, i + 2); c3 += load<f32>(pa, 12) * elementF32<T>(b, i + 3);
+      c4 += load<f32>(pa, 16) * elementF32<T>(b, i + 4); c5 += load<f32>(pa, 20) * elementF32<T>(b, i + 5);
+      c6 += load<f32>(pa, 24) * elementF32<T>(b, i + 6); c7 += load<f32>(pa, 28) * elementF32<T>(b, i + 7);
+      c8 += load<f32>(pa, 32) * elementF32<T>(b, i + 8); c9 += load<f32>(pa, 36) * elementF32<T>(b, i + 9);
+      c10 += load<f32>(pa, 40) * elementF32<T>(b, i + 10); c11 += load<f32>(pa, 44) * elementF32<T>(b, i + 11);
+      c12 += load<f32>(pa, 48) * elementF32<T>(b, i + 12); c13 += load<f32>(pa, 52) * elementF32<T>(b, i + 13);
+      c14 += load<f32>(pa, 56) * elementF32<T>(b, i + 14); c15 += load<f32>(pa, 60) * elementF32<T>(b, i + 15);
     }
     const s0 = (c0 + c4) + (c8 + c12), s1 = (c1 + c5) + (c9 + c13);
     const s2 = (c2 + c6) + (c10 + c14), s3 = (c3 + c7) + (c11 + c15);
     r = (s0 + s1) + (s2 + s3);
   }
   let t: f32 = 0;
-  for (; i < n; i++) t += load<f32>(a + (i << 2)) * load<f32>(b + (i << 2));
+  for (; i < n; i++) t += load<f32>(a + (i << 2)) * elementF32<T>(b, i);
   return r + t;
 }
 
 export function dot_f32(a: usize, b: usize, n: usize): f32 {
-  return dotF32(a, b, n);
+  return dotF32<f32>(a, b, n);
 }
 
 /** dot(a, b) / sqrt(dot(a, a) * dot(b, b)) in float64 from the three float32 dot products. */
 export function cosine_f32(a: usize, b: usize, n: usize): f64 {
-  const ab = <f64>dotF32(a, b, n), aa = <f64>dotF32(a, a, n), bb = <f64>dotF32(b, b, n);
+  const ab = <f64>dotF32<f32>(a, b, n), aa = <f64>dotF32<f32>(a, a, n), bb = <f64>dotF32<f32>(b, b, n);
   return ab / Math.sqrt(aa * bb);
 }
 
 export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, out: usize): void {
   const rowBytes = n << 2;
-  for (let i: u32 = 0; i < count; i++) store<f32>(out + (<usize>i << 2), dotF32(probe, base + <usize>i * rowBytes, n));
+  for (let i: u32 = 0; i < count; i++) store<f32>(out + (<usize>i << 2), dotF32<f32>(probe, base + <usize>i * rowBytes, n));
 }
 
 // ---------------------------------------------------------------- float projections (evaluation attacks)
@@ -278,48 +291,9 @@ export function scan_dot_f32(probe: usize, base: usize, count: u32, n: usize, ou
 // fixed order (the projection in dot_f32's order, the back-projection row by row), so every
 // backend gives the same bits.
 
-/** dot_f32 of the float32 vector x with the int8 row w (weights converted exactly), in dot_f32's order. */
-function dotI8F32(x: usize, w: usize, n: usize): f32 {
-  let i: usize = 0;
-  let r: f32;
-  if (ASC_FEATURE_SIMD) {
-    let v0 = f32x4.splat(0), v1 = f32x4.splat(0), v2 = f32x4.splat(0), v3 = f32x4.splat(0);
-    for (; i + 16 <= n; i += 16) {
-      const px = x + (i << 2), ww = v128.load(w + i);
-      const lo = i16x8.extend_low_i8x16_s(ww), hi = i16x8.extend_high_i8x16_s(ww);
-      v0 = f32x4.add(v0, f32x4.mul(v128.load(px), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo))));
-      v1 = f32x4.add(v1, f32x4.mul(v128.load(px, 16), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo))));
-      v2 = f32x4.add(v2, f32x4.mul(v128.load(px, 32), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi))));
-      v3 = f32x4.add(v3, f32x4.mul(v128.load(px, 48), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi))));
-    }
-    const s = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
-    r = (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3));
-  } else {
-    let c0: f32 = 0, c1: f32 = 0, c2: f32 = 0, c3: f32 = 0, c4: f32 = 0, c5: f32 = 0, c6: f32 = 0, c7: f32 = 0;
-    let c8: f32 = 0, c9: f32 = 0, c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0, c14: f32 = 0, c15: f32 = 0;
-    for (; i + 16 <= n; i += 16) {
-      const px = x + (i << 2), pw = w + i;
-      c0 += load<f32>(px) * <f32>load<i8>(pw); c1 += load<f32>(px, 4) * <f32>load<i8>(pw, 1);
-      c2 += load<f32>(px, 8) * <f32>load<i8>(pw, 2); c3 += load<f32>(px, 12) * <f32>load<i8>(pw, 3);
-      c4 += load<f32>(px, 16) * <f32>load<i8>(pw, 4); c5 += load<f32>(px, 20) * <f32>load<i8>(pw, 5);
-      c6 += load<f32>(px, 24) * <f32>load<i8>(pw, 6); c7 += load<f32>(px, 28) * <f32>load<i8>(pw, 7);
-      c8 += load<f32>(px, 32) * <f32>load<i8>(pw, 8); c9 += load<f32>(px, 36) * <f32>load<i8>(pw, 9);
-      c10 += load<f32>(px, 40) * <f32>load<i8>(pw, 10); c11 += load<f32>(px, 44) * <f32>load<i8>(pw, 11);
-      c12 += load<f32>(px, 48) * <f32>load<i8>(pw, 12); c13 += load<f32>(px, 52) * <f32>load<i8>(pw, 13);
-      c14 += load<f32>(px, 56) * <f32>load<i8>(pw, 14); c15 += load<f32>(px, 60) * <f32>load<i8>(pw, 15);
-    }
-    const s0 = (c0 + c4) + (c8 + c12), s1 = (c1 + c5) + (c9 + c13);
-    const s2 = (c2 + c6) + (c10 + c14), s3 = (c3 + c7) + (c11 + c15);
-    r = (s0 + s1) + (s2 + s3);
-  }
-  let t: f32 = 0;
-  for (; i < n; i++) t += load<f32>(x + (i << 2)) * <f32>load<i8>(w + i);
-  return r + t;
-}
-
 /** out[r] (f32) = dot of the float32 vector x (dim) with int8 weight row r, for r < rows. */
 export function project_i8_f32(x: usize, W: usize, dim: usize, rows: u32, out: usize): void {
-  for (let r: u32 = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), dotI8F32(x, W + <usize>r * dim, dim));
+  for (let r: u32 = 0; r < rows; r++) store<f32>(out + (<usize>r << 2), dotF32<i8>(x, W + <usize>r * dim, dim));
 }
 
 /** g[i] (f32, dim) += c[r] * W[r][i] for r = 0 .. rows - 1 in order, each step rounded to float32. */
