@@ -7,7 +7,7 @@
 import { POPCOUNT8 } from '../bits.js';
 import { _canonicalise } from '../canonical.js';
 import { _deriveStreamKey } from '../random/keystream.js';
-import { backend } from '../match/loader.js';
+import { _activeBackend } from '../match/loader.js';
 import { _forgetMaterial, _kernelApplyMany, _kernelDerive } from '../match/protect-fast.js';
 import { _deriveMaterial, _prepare } from '../transforms/protect.js';
 import { _schemeOf } from '../transforms/registry.js';
@@ -82,7 +82,7 @@ function sign4(W: Int8Array, bits: number, d: number, V: Int16Array, offs: reado
 
 /** True once templock/match's init() has run: its kernels then do the projections. */
 function kernelsReady(): boolean {
-  try { backend(); return true; } catch { return false; }
+  return _activeBackend() !== undefined;
 }
 
 /** Zero-fills an instance's material, and its copies in the kernel heaps. */

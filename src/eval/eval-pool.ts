@@ -3,7 +3,7 @@
 // as this thread) and their results come back in the order of the jobs. With one thread, or where
 // worker threads are unavailable, jobs run here one after another. Node only.
 import { TemplockError } from '../errors.js';
-import { backend } from '../match/loader.js';
+import { _activeBackend } from '../match/loader.js';
 import { _workerConstructor } from '../worker-threads.js';
 import { _InstanceCache, _runEvalJob, type _EvalJob, type _EvalResult } from './eval-jobs.js';
 
@@ -51,8 +51,7 @@ export class _EvalPool {
     if (threads <= 1) return;
     const Worker = _workerConstructor<WorkerLike>();
     if (!Worker) return;
-    let active: string | undefined;
-    try { active = backend(); } catch { active = undefined; }
+    const active = _activeBackend();
     for (let i = 0; i < threads; i++) {
       const [program, how] = workerProgram();
       const worker = new Worker(program, { ...how, workerData: { backend: active } });

@@ -511,10 +511,10 @@ async function perSubject(
   const rowsOf = (id: number) => [...byId.get(id)!, ...(replay.get(id) ?? []).map((q) => stolenSample.b[q]!)];
   const jobs: _SubjectsJob[] = [];
   for (let k = 0; k < ids.length; k += SUBJECTS_PER_JOB) {
-    const group = ids.slice(k, k + SUBJECTS_PER_JOB), rows = group.flatMap(rowsOf);
+    const group = ids.slice(k, k + SUBJECTS_PER_JOB), lists = group.map(rowsOf), rows = lists.flat();
     const sub = new Int16Array(rows.length * d);
     rows.forEach((r, i) => sub.set(canon.subarray(r * d, (r + 1) * d), i * d));
-    jobs.push({ kind: 'subjects', params: p, seed, ids: group, counts: group.map((id) => rowsOf(id).length), canon: sub });
+    jobs.push({ kind: 'subjects', params: p, seed, ids: group, counts: lists.map((l) => l.length), canon: sub });
   }
   const results = await pool.run(jobs, (done) => tick(done, jobs.length));
   const TS = new Uint8Array(labels.length * nb);

@@ -3,9 +3,7 @@
 // their own, and project_i8_f32 / backproject_i8_f32 of the active templock/match backend (the JS
 // reference kernels before `init()`) compute W x and W^T c in float32, in the same order on every
 // backend, so an attack's result does not depend on the backend or the thread it runs on.
-import { _newInstance, backend, type _Instance as _KernelInstance } from '../match/loader.js';
-import { _Heap, _JsMemory, PAGE_BYTES } from '../match/memory.js';
-import { _referenceKernels } from '../match/reference.js';
+import { _activeBackend, _newInstance, _referenceInstance, type _Instance as _KernelInstance } from '../match/loader.js';
 import type { _Instance } from './batch.js';
 
 const projectors = new WeakMap<_Instance, _WeightProjector>();
@@ -34,7 +32,7 @@ export class _WeightProjector {
 
   constructor(W: Int8Array, readonly dim: number) {
     const rows = W.length / dim, bytes = W.length + 8 * dim + 8 * rows + 256;
-    this.k = activeBackend() ? _newInstance(bytes) : referenceInstance(bytes);
+    this.k = _activeBackend() ? _newInstance(bytes) : _referenceInstance(bytes);
     const heap = this.k.heap;
     this.wPtr = heap.alloc(W.length);
     this.xPtr = heap.alloc(4 * dim);
@@ -72,14 +70,4 @@ export class _WeightProjector {
   wipe(): void {
     this.k.heap.u8.fill(0);
   }
-}
-
-function activeBackend(): boolean {
-  try { backend(); return true; } catch { return false; }
-}
-
-/** An instance of the JS reference kernels (templock/match not initialised). */
-function referenceInstance(bytes: number): _KernelInstance {
-  const heap = new _Heap(new _JsMemory(Math.ceil(bytes / PAGE_BYTES) + 1), 16);
-  return { backend: 'js', kernels: _referenceKernels(heap), heap };
 }

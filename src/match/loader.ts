@@ -134,6 +134,11 @@ export function backend(): Backend {
   return _active().backend;
 }
 
+/** The backend `init()` selected, or undefined before it (callers that fall back to JS). */
+export function _activeBackend(): Backend | undefined {
+  return active?.backend;
+}
+
 function _active(): Compiled {
   if (!active) throw new TemplockError('BACKEND_UNAVAILABLE', 'match: call `await init()` from templock/match first');
   return active;
@@ -146,10 +151,7 @@ export function _threadsAvailable(): boolean {
 
 function instantiate(c: Compiled, initialBytes: number, shared: boolean): _Instance {
   const pages = Math.max(1, Math.ceil(initialBytes / 65536));
-  if (c.backend === 'js') {
-    const heap = new _Heap(new _JsMemory(pages), 16);
-    return { backend: c.backend, kernels: _referenceKernels(heap), heap };
-  }
+  if (c.backend === 'js') return _referenceInstance(initialBytes);
   const module = shared ? c.shared! : c.local!;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -157,6 +159,12 @@ function instantiate(c: Compiled, initialBytes: number, shared: boolean): _Insta
   for (const name of KERNEL_NAMES) kernels[name] = exports[name];
   const heap = new _Heap(memory as _MemoryLike, (exports.heap_base as () => number)());
   return { backend: c.backend, kernels: kernels as unknown as KernelSet, heap };
+}
+
+/** An instance of the JS reference kernels over its own memory, whether or not `init()` ran. */
+export function _referenceInstance(initialBytes = 65536): _Instance {
+  const heap = new _Heap(new _JsMemory(Math.max(1, Math.ceil(initialBytes / 65536))), 16);
+  return { backend: 'js', kernels: _referenceKernels(heap), heap };
 }
 
 /** A new instance of the active backend with its own memory (shared when `shared`). */
